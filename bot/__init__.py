@@ -1,0 +1,2 @@
+"""Wiring: settings, the ``dondoc`` command line, and the channel adapters (Zalo, Telegram,
+console)."""

@@ -1,0 +1,61 @@
+"""``dondoc invite create``: an invite code for a unit and role, printed once."""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli import App, help_text, pass_app
+from locales import format_day
+from storage import audit
+from storage.db import transaction
+from storage.invites import NewInvite, create_invite, parse_duration, parse_role
+from storage.units import unit_by_code
+
+
+@click.group("invite", help=help_text("cli.help.invite"))
+def invite_group() -> None:
+    pass
+
+
+@invite_group.command("create", help=help_text("cli.help.invite_create"))
+@click.option("--unit", "unit_code", default=None, help=help_text("cli.help.invite_unit"))
+@click.option("--role", default="officer", show_default=True,
+              help=help_text("cli.help.invite_role"))
+@click.option("--expires", default="7d", show_default=True,
+              help=help_text("cli.help.invite_expires"))
+@click.option("--json", "as_json", is_flag=True, help=help_text("cli.help.json"))
+@pass_app
+def invite_create(app: App, unit_code: str | None, role: str, expires: str, as_json: bool) -> None:
+    async def body() -> NewInvite:
+        parsed_role = parse_role(role)
+        lifetime = parse_duration(expires)
+        async with transaction(app.engine) as session:
+            unit = await unit_by_code(session, unit_code) if unit_code else None
+            invite = await create_invite(session, unit, parsed_role, lifetime, app.clock.now(),
+                                         created_by="cli")
+            audit.record(session, app.clock.now(), "invite.create", actor="cli",
+                         target=unit_code or "", details={"role": parsed_role.value})
+            return invite
+
+    invite = app.run(body)
+    username = app.settings.telegram_bot_username
+    link = f"https://t.me/{username.lstrip('@')}?start={invite.code}" if username else None
+    if as_json:
+        data = {"code": invite.code, "unit_code": invite.unit_code, "role": invite.role.value,
+                "expires_at": invite.expires_at.isoformat()}
+        if link:
+            data["telegram_link"] = link
+        app.echo_json(data)
+        return
+    local_expiry = app.settings.calendar().local(invite.expires_at)
+    click.echo(app.t("cli.invite.created", code=invite.code, unit=invite.unit_code or "-",
+                     role=app.t(f"role.{invite.role.value}"),
+                     expires=f"{local_expiry:%H:%M} {format_day(local_expiry, app.language)}"))
+    click.echo(app.t("cli.invite.how_to_use", code=invite.code))
+    if link:
+        click.echo(app.t("cli.invite.telegram_link", link=link))
+    click.echo(app.t("cli.invite.shown_once"))
+
+
+def register(group: click.Group) -> None:
+    group.add_command(invite_group)

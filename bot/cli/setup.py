@@ -1,0 +1,44 @@
+"""``dondoc init`` (create or upgrade the database) and ``dondoc settings`` (show settings)."""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli import App, help_text, pass_app
+from storage.db import current_revision, migrate
+
+
+@click.command("init", help=help_text("cli.help.init"))
+@pass_app
+def init_command(app: App) -> None:
+    async def body() -> tuple[str | None, str | None]:
+        before = await current_revision(app.engine)
+        await migrate(app.engine)
+        return before, await current_revision(app.engine)
+
+    before, after = app.run(body)
+    url = app.settings.public_view()["database_url"]
+    if before == after:
+        click.echo(app.t("cli.init.up_to_date", url=url, revision=after))
+    elif before is None:
+        click.echo(app.t("cli.init.created", url=url, revision=after))
+    else:
+        click.echo(app.t("cli.init.upgraded", url=url, before=before, revision=after))
+
+
+@click.command("settings", help=help_text("cli.help.settings"))
+@click.option("--json", "as_json", is_flag=True, help=help_text("cli.help.json"))
+@pass_app
+def settings_command(app: App, as_json: bool) -> None:
+    view = app.settings.public_view()
+    if as_json:
+        app.echo_json(view)
+        return
+    width = max(len(k) for k in view)
+    for key, value in view.items():
+        click.echo(f"DONDOC_{key.upper():<{width}}  {value}")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(init_command)
+    group.add_command(settings_command)

@@ -1,0 +1,1 @@
+"""Scheduler: clock, working calendar, schedules, deadline phrases, reminder planning, delivery."""

@@ -1,0 +1,1 @@
+"""Storage: the data model, database sessions, migrations, and import/export of data."""

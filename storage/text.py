@@ -1,0 +1,20 @@
+"""Vietnamese-aware text folding: how names, phrases and replies are compared.
+
+``fold("Phòng Văn hóa – Xã hội")`` → ``"phong van hoa - xa hoi"``: NFC/NFD alike, no
+diacritics, đ→d, dashes unified, single spaces, lower case.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    text = unicodedata.normalize("NFC", text).replace("\u0110", "D").replace("\u0111", "d")
+    text = _DASHES.sub("-", text)
+    return re.sub(r"\s+", " ", text).strip().lower()
