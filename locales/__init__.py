@@ -53,9 +53,7 @@ def _compile(po: Path) -> Path:
 def compile_all() -> list[Path]:
     """Compile every ``.po`` to ``.mo`` (idempotent; done on first use anyway)."""
     with _lock:
-        return [
-            _compile(po) for po in sorted(LOCALES_DIR.glob("*/LC_MESSAGES/*.po"))
-        ]
+        return [_compile(po) for po in sorted(LOCALES_DIR.glob("*/LC_MESSAGES/*.po"))]
 
 
 @lru_cache(maxsize=8)

@@ -41,8 +41,11 @@ class OutgoingMessage:
         if self.options:
             payload["options"] = [[o.label, o.value] for o in self.options]
         if self.file:
-            payload["file"] = {"path": self.file.path, "kind": self.file.kind,
-                               "caption": self.file.caption}
+            payload["file"] = {
+                "path": self.file.path,
+                "kind": self.file.kind,
+                "caption": self.file.caption,
+            }
         return payload
 
     @classmethod
@@ -83,8 +86,9 @@ class SendOutcome:
         return cls(ok=True, message_ids=tuple(message_ids))
 
     @classmethod
-    def failed(cls, failure: FailureKind, error: str = "",
-               retry_after: float | None = None) -> SendOutcome:
+    def failed(
+        cls, failure: FailureKind, error: str = "", retry_after: float | None = None
+    ) -> SendOutcome:
         return cls(ok=False, failure=failure, error=error[:1000], retry_after=retry_after)
 
 

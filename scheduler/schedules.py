@@ -187,8 +187,10 @@ def _raw_occurrences(
 
     if kind is ScheduleKind.MONTHLY:
         for year, month in months:
-            yield f"{year}-{month:02d}", date(year, month, 1), _day_in_month(
-                year, month, day or rules.monthly_day
+            yield (
+                f"{year}-{month:02d}",
+                date(year, month, 1),
+                _day_in_month(year, month, day or rules.monthly_day),
             )
     elif kind is ScheduleKind.QUARTERLY or (
         kind is ScheduleKind.ONGOING and rules.ongoing_period == "quarterly"
@@ -215,8 +217,10 @@ def _raw_occurrences(
             for name in schedule.periods:
                 last_month, suffix = spans[name]
                 label = f"{year}-{suffix}" if suffix else f"{year}"
-                yield label, date(year, 1, 1), _day_in_month(
-                    year, last_month, day or rules.period_day
+                yield (
+                    label,
+                    date(year, 1, 1),
+                    _day_in_month(year, last_month, day or rules.period_day),
                 )
     elif kind is ScheduleKind.ANNUAL:
         for year in range(lo.year, hi.year + 1):

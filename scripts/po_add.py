@@ -27,17 +27,24 @@ def update(domain: str, messages: dict[str, dict[str, str]]) -> None:
                 catalog = read_po(handle, locale=language, domain=domain)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
-            catalog = Catalog(locale=language, domain=domain, project="dondoc",
-                              version="0.1", charset="utf-8", fuzzy=False,
-                              copyright_holder="dondoc developers",
-                              last_translator="dondoc developers",
-                              language_team=f"dondoc {language}",
-                              header_comment=f"# dondoc messages, {language}: {domain}")
+            catalog = Catalog(
+                locale=language,
+                domain=domain,
+                project="dondoc",
+                version="0.1",
+                charset="utf-8",
+                fuzzy=False,
+                copyright_holder="dondoc developers",
+                last_translator="dondoc developers",
+                language_team=f"dondoc {language}",
+                header_comment=f"# dondoc messages, {language}: {domain}",
+            )
         for key, texts in messages.items():
             catalog[key] = Message(key, texts[language])
         with path.open("wb") as handle:
-            write_po(handle, catalog, width=0, sort_output=True, omit_header=False,
-                     ignore_obsolete=True)
+            write_po(
+                handle, catalog, width=0, sort_output=True, omit_header=False, ignore_obsolete=True
+            )
 
 
 if __name__ == "__main__":

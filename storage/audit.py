@@ -10,11 +10,24 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.models import AuditLog
 
 
-def record(session: AsyncSession, now: datetime, action: str, *, actor: str = "system",
-           member_id: int | None = None, target: str = "",
-           details: dict[str, Any] | None = None) -> AuditLog:
+def record(
+    session: AsyncSession,
+    now: datetime,
+    action: str,
+    *,
+    actor: str = "system",
+    member_id: int | None = None,
+    target: str = "",
+    details: dict[str, Any] | None = None,
+) -> AuditLog:
     """Add an audit entry to the session's transaction (written with it or not at all)."""
-    entry = AuditLog(at=now, actor_member_id=member_id, actor=actor, action=action, target=target,
-                     details=details or {})
+    entry = AuditLog(
+        at=now,
+        actor_member_id=member_id,
+        actor=actor,
+        action=action,
+        target=target,
+        details=details or {},
+    )
     session.add(entry)
     return entry

@@ -43,7 +43,9 @@ def parse_role(text: str) -> Role:
     except ValueError:
         role = None
     if role not in INVITE_ROLES:
-        raise UserError("invite.unknown_role", role=text, roles=", ".join(r.value for r in INVITE_ROLES))
+        raise UserError(
+            "invite.unknown_role", role=text, roles=", ".join(r.value for r in INVITE_ROLES)
+        )
     return role
 
 
@@ -53,8 +55,11 @@ def parse_duration(text: str) -> timedelta:
     if not match:
         raise UserError("invite.bad_expiry", value=text)
     number, unit = int(match.group(1)), match.group(2).lower()
-    delta = {"d": timedelta(days=number), "h": timedelta(hours=number),
-             "w": timedelta(weeks=number)}[unit]
+    delta = {
+        "d": timedelta(days=number),
+        "h": timedelta(hours=number),
+        "w": timedelta(weeks=number),
+    }[unit]
     if not timedelta(hours=1) <= delta <= timedelta(weeks=52):
         raise UserError("invite.bad_expiry", value=text)
     return delta
@@ -68,13 +73,25 @@ class NewInvite:
     expires_at: datetime
 
 
-async def create_invite(session: AsyncSession, unit: Unit | None, role: Role,
-                        expires_in: timedelta, now: datetime, created_by: str) -> NewInvite:
+async def create_invite(
+    session: AsyncSession,
+    unit: Unit | None,
+    role: Role,
+    expires_in: timedelta,
+    now: datetime,
+    created_by: str,
+) -> NewInvite:
     if unit is None and role is not Role.ADMIN:
         raise UserError("invite.unit_required")
     code = new_code()
-    invite = Invite(code_hash=hash_code(code), unit_id=unit.id if unit else None, role=role.value,
-                    expires_at=now + expires_in, created_by=created_by, created_at=now)
+    invite = Invite(
+        code_hash=hash_code(code),
+        unit_id=unit.id if unit else None,
+        role=role.value,
+        expires_at=now + expires_in,
+        created_by=created_by,
+        created_at=now,
+    )
     session.add(invite)
     await session.flush()
     return NewInvite(code, unit.code if unit else None, role, invite.expires_at)

@@ -83,7 +83,9 @@ class Member(SQLModel, table=True):
     """A person reachable in one chat of one channel, linked to a unit with a role."""
 
     __tablename__ = "member"
-    __table_args__ = (UniqueConstraint("channel", "channel_user_id", name="uq_member_channel_user"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "channel_user_id", name="uq_member_channel_user"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=16)  # telegram | zalo | console

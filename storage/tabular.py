@@ -41,7 +41,9 @@ def _read_text(path: Path, delimiter: str | None) -> Rows:
         except csv.Error:
             delimiter = ","
     try:
-        return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        return [
+            [c.strip() for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)
+        ]
     except csv.Error as exc:
         raise UserError("file.malformed", file=str(path), reason=str(exc)) from exc
 

@@ -93,13 +93,19 @@ def read_units_file(path: Path) -> list[UnitRow]:
         if not code or not name:
             raise UserError("units.row_incomplete", file=str(path), line=line)
         if code in seen:
-            raise UserError("units.duplicate_code", file=str(path), code=code, line=line,
-                            first=seen[code])
+            raise UserError(
+                "units.duplicate_code", file=str(path), code=code, line=line, first=seen[code]
+            )
         seen[code] = line
         kind = parse_kind(cell(row, "kind"))
         if kind is None:
-            raise UserError("units.unknown_kind", file=str(path), line=line,
-                            kind=cell(row, "kind"), kinds=", ".join(k.value for k in UnitKind))
+            raise UserError(
+                "units.unknown_kind",
+                file=str(path),
+                line=line,
+                kind=cell(row, "kind"),
+                kinds=", ".join(k.value for k in UnitKind),
+            )
         aliases = [a.strip() for a in cell(row, "aliases").split(";") if a.strip()]
         result.append(UnitRow(line, code, name, kind, cell(row, "parent"), aliases))
     if not result:
@@ -122,14 +128,23 @@ async def import_units(session: AsyncSession, rows: list[UnitRow], now: datetime
     for row in rows:
         unit = existing.get(row.code)
         if unit is None:
-            unit = Unit(code=row.code, name=row.name, kind=row.kind.value, aliases=row.aliases,
-                        created_at=now, updated_at=now)
+            unit = Unit(
+                code=row.code,
+                name=row.name,
+                kind=row.kind.value,
+                aliases=row.aliases,
+                created_at=now,
+                updated_at=now,
+            )
             session.add(unit)
             existing[row.code] = unit
             created.append(row.code)
             continue
-        if (unit.name, unit.kind, list(unit.aliases or [])) == (row.name, row.kind.value,
-                                                                 row.aliases):
+        if (unit.name, unit.kind, list(unit.aliases or [])) == (
+            row.name,
+            row.kind.value,
+            row.aliases,
+        ):
             unchanged.append(row.code)
         else:
             unit.name, unit.kind, unit.aliases = row.name, row.kind.value, row.aliases

@@ -72,8 +72,11 @@ class App:
         except (DatabaseUnavailable, OperationalError, DBAPIError, OSError) as exc:
             if isinstance(exc, OperationalError | DBAPIError) and "no such table" in str(exc):
                 self.fail("db.not_initialised")
-            self.fail("db.unreachable", url=self.settings.public_view()["database_url"],
-                      reason=str(getattr(exc, "orig", exc)).splitlines()[0][:200])
+            self.fail(
+                "db.unreachable",
+                url=self.settings.public_view()["database_url"],
+                reason=str(getattr(exc, "orig", exc)).splitlines()[0][:200],
+            )
         raise AssertionError("unreachable")
 
     def fail(self, key: str, /, **values: Any) -> None:
@@ -94,8 +97,9 @@ def _load_settings() -> Settings:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
         )
-        click.echo(_("cli.error", None, message=_("settings.invalid", None, problems=problems)),
-                   err=True)
+        click.echo(
+            _("cli.error", None, message=_("settings.invalid", None, problems=problems)), err=True
+        )
         sys.exit(2)
 
 

@@ -19,10 +19,12 @@ def invite_group() -> None:
 
 @invite_group.command("create", help=help_text("cli.help.invite_create"))
 @click.option("--unit", "unit_code", default=None, help=help_text("cli.help.invite_unit"))
-@click.option("--role", default="officer", show_default=True,
-              help=help_text("cli.help.invite_role"))
-@click.option("--expires", default="7d", show_default=True,
-              help=help_text("cli.help.invite_expires"))
+@click.option(
+    "--role", default="officer", show_default=True, help=help_text("cli.help.invite_role")
+)
+@click.option(
+    "--expires", default="7d", show_default=True, help=help_text("cli.help.invite_expires")
+)
 @click.option("--json", "as_json", is_flag=True, help=help_text("cli.help.json"))
 @pass_app
 def invite_create(app: App, unit_code: str | None, role: str, expires: str, as_json: bool) -> None:
@@ -31,26 +33,43 @@ def invite_create(app: App, unit_code: str | None, role: str, expires: str, as_j
         lifetime = parse_duration(expires)
         async with transaction(app.engine) as session:
             unit = await unit_by_code(session, unit_code) if unit_code else None
-            invite = await create_invite(session, unit, parsed_role, lifetime, app.clock.now(),
-                                         created_by="cli")
-            audit.record(session, app.clock.now(), "invite.create", actor="cli",
-                         target=unit_code or "", details={"role": parsed_role.value})
+            invite = await create_invite(
+                session, unit, parsed_role, lifetime, app.clock.now(), created_by="cli"
+            )
+            audit.record(
+                session,
+                app.clock.now(),
+                "invite.create",
+                actor="cli",
+                target=unit_code or "",
+                details={"role": parsed_role.value},
+            )
             return invite
 
     invite = app.run(body)
     username = app.settings.telegram_bot_username
     link = f"https://t.me/{username.lstrip('@')}?start={invite.code}" if username else None
     if as_json:
-        data = {"code": invite.code, "unit_code": invite.unit_code, "role": invite.role.value,
-                "expires_at": invite.expires_at.isoformat()}
+        data = {
+            "code": invite.code,
+            "unit_code": invite.unit_code,
+            "role": invite.role.value,
+            "expires_at": invite.expires_at.isoformat(),
+        }
         if link:
             data["telegram_link"] = link
         app.echo_json(data)
         return
     local_expiry = app.settings.calendar().local(invite.expires_at)
-    click.echo(app.t("cli.invite.created", code=invite.code, unit=invite.unit_code or "-",
-                     role=app.t(f"role.{invite.role.value}"),
-                     expires=f"{local_expiry:%H:%M} {format_day(local_expiry, app.language)}"))
+    click.echo(
+        app.t(
+            "cli.invite.created",
+            code=invite.code,
+            unit=invite.unit_code or "-",
+            role=app.t(f"role.{invite.role.value}"),
+            expires=f"{local_expiry:%H:%M} {format_day(local_expiry, app.language)}",
+        )
+    )
     click.echo(app.t("cli.invite.how_to_use", code=invite.code))
     if link:
         click.echo(app.t("cli.invite.telegram_link", link=link))

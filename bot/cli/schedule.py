@@ -36,14 +36,24 @@ def schedule_group() -> None:
 
 @schedule_group.command("preview", help=help_text("cli.help.schedule_preview"))
 @click.argument("phrase")
-@click.option("--year", type=click.IntRange(1990, 2100), default=None,
-              help=help_text("cli.help.schedule_year"))
+@click.option(
+    "--year",
+    type=click.IntRange(1990, 2100),
+    default=None,
+    help=help_text("cli.help.schedule_year"),
+)
 @click.option("--from", "date_from", default=None, help=help_text("cli.help.schedule_from"))
 @click.option("--to", "date_to", default=None, help=help_text("cli.help.schedule_to"))
 @click.option("--json", "as_json", is_flag=True, help=help_text("cli.help.json"))
 @pass_app
-def schedule_preview(app: App, phrase: str, year: int | None, date_from: str | None,
-                     date_to: str | None, as_json: bool) -> None:
+def schedule_preview(
+    app: App,
+    phrase: str,
+    year: int | None,
+    date_from: str | None,
+    date_to: str | None,
+    as_json: bool,
+) -> None:
     calendar = app.settings.calendar()
     try:
         today = calendar.local_date(app.clock.now())
@@ -58,22 +68,33 @@ def schedule_preview(app: App, phrase: str, year: int | None, date_from: str | N
     parsed = parse_deadline(phrase, year=plan_year)
     found = occurrences(parsed.schedule, first, last, app.settings.due_rules(), calendar)
     if as_json:
-        app.echo_json([
-            {"period": o.period, "start": o.start.isoformat(),
-             "due": o.due.isoformat() if o.due else None,
-             "nominal_due": o.nominal_due.isoformat() if o.nominal_due else None,
-             "kind": parsed.schedule.kind.value}
-            for o in found
-        ])
+        app.echo_json(
+            [
+                {
+                    "period": o.period,
+                    "start": o.start.isoformat(),
+                    "due": o.due.isoformat() if o.due else None,
+                    "nominal_due": o.nominal_due.isoformat() if o.nominal_due else None,
+                    "kind": parsed.schedule.kind.value,
+                }
+                for o in found
+            ]
+        )
         return
     lang = app.language
-    click.echo(app.t("cli.schedule.kind", phrase=phrase,
-                     kind=app.t(f"schedule.kind.{parsed.schedule.kind.value}")))
+    click.echo(
+        app.t(
+            "cli.schedule.kind",
+            phrase=phrase,
+            kind=app.t(f"schedule.kind.{parsed.schedule.kind.value}"),
+        )
+    )
     for warning in parsed.warnings:
         click.echo(app.t("cli.warning", message=app.t(warning, phrase=phrase)))
     if not found:
-        click.echo(app.t("cli.schedule.none", first=format_day(first, lang),
-                         last=format_day(last, lang)))
+        click.echo(
+            app.t("cli.schedule.none", first=format_day(first, lang), last=format_day(last, lang))
+        )
         return
     for occ in found:
         if occ.due is None:
@@ -81,8 +102,9 @@ def schedule_preview(app: App, phrase: str, year: int | None, date_from: str | N
         else:
             due_text = format_day(occ.due, lang)
             if occ.nominal_due and occ.nominal_due != occ.due:
-                due_text += "  " + app.t("cli.schedule.shifted",
-                                         nominal=format_day(occ.nominal_due, lang))
+                due_text += "  " + app.t(
+                    "cli.schedule.shifted", nominal=format_day(occ.nominal_due, lang)
+                )
         click.echo(f"{occ.period:<12} {due_text}")
     click.echo(app.t("cli.schedule.count", count=len(found)))
 

@@ -26,17 +26,30 @@ def units_import(app: App, file: Path, as_json: bool) -> None:
         rows = read_units_file(file)
         async with transaction(app.engine) as session:
             result = await import_units(session, rows, app.clock.now())
-            audit.record(session, app.clock.now(), "units.import", actor="cli", target=str(file),
-                         details={"created": result.created, "updated": result.updated})
+            audit.record(
+                session,
+                app.clock.now(),
+                "units.import",
+                actor="cli",
+                target=str(file),
+                details={"created": result.created, "updated": result.updated},
+            )
             return result
 
     result = app.run(body)
     if as_json:
-        app.echo_json({"created": result.created, "updated": result.updated,
-                       "unchanged": result.unchanged})
+        app.echo_json(
+            {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+        )
         return
-    click.echo(app.t("cli.units.imported", created=len(result.created),
-                     updated=len(result.updated), unchanged=len(result.unchanged)))
+    click.echo(
+        app.t(
+            "cli.units.imported",
+            created=len(result.created),
+            updated=len(result.updated),
+            unchanged=len(result.unchanged),
+        )
+    )
 
 
 @units_group.command("list", help=help_text("cli.help.units_list"))
@@ -47,9 +60,16 @@ def units_list(app: App, as_json: bool) -> None:
         async with transaction(app.engine) as session:
             units = await list_units(session)
             codes = {u.id: u.code for u in units}
-            return [{"code": u.code, "name": u.name, "kind": u.kind,
-                     "parent": codes.get(u.parent_id), "aliases": list(u.aliases or [])}
-                    for u in units]
+            return [
+                {
+                    "code": u.code,
+                    "name": u.name,
+                    "kind": u.kind,
+                    "parent": codes.get(u.parent_id),
+                    "aliases": list(u.aliases or []),
+                }
+                for u in units
+            ]
 
     units = app.run(body)
     if as_json:
