@@ -3,8 +3,8 @@
 The schema is created and changed only by Alembic migrations (``storage/migrations``); a test
 checks that migrating an empty database gives exactly these models. All timestamps are stored
 as timezone-aware UTC (SQLModel's ``UTCDateTime``: a naive value is refused, so no local
-time slips in); dates that belong to the plan (due dates, period starts) are calendar dates in the deployment's
-timezone.
+time slips in); dates that belong to the plan (due dates, period starts) are calendar dates
+in the deployment's timezone.
 
 Vietnamese terms: ``Unit`` — *đơn vị* (phòng, ban, UBND phường, trung tâm); ``Member`` — a
 person linked to a chat (*cán bộ, công chức*, *thủ trưởng*, coordinator); ``Plan`` — *kế
