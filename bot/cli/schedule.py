@@ -55,17 +55,21 @@ def schedule_preview(
     as_json: bool,
 ) -> None:
     calendar = app.settings.calendar()
+    parsed = parse_deadline(phrase, year=year)
     try:
-        today = calendar.local_date(app.clock.now())
-        plan_year = year or (parse_cli_date(date_from).year if date_from else today.year)
-        first = parse_cli_date(date_from) if date_from else date(plan_year, 1, 1)
-        last = parse_cli_date(date_to) if date_to else date(first.year, 12, 31)
-        if last < first:
-            raise UserError("cli.range_reversed", first=first.isoformat(), last=last.isoformat())
+        first = parse_cli_date(date_from) if date_from else None
+        last = parse_cli_date(date_to) if date_to else None
     except UserError as exc:
         app.fail(exc.key, **exc.values)
         return
-    parsed = parse_deadline(phrase, year=plan_year)
+    # Without --year or --from, show the year the phrase itself names (or this year).
+    named = parsed.schedule.due or parsed.schedule.start
+    shown_year = year or (first.year if first else None) or (named.year if named else None)
+    shown_year = shown_year or calendar.local_date(app.clock.now()).year
+    first = first or date(shown_year, 1, 1)
+    last = last or date(max(first.year, shown_year), 12, 31)
+    if last < first:
+        app.fail("cli.range_reversed", first=first.isoformat(), last=last.isoformat())
     found = occurrences(parsed.schedule, first, last, app.settings.due_rules(), calendar)
     if as_json:
         app.echo_json(

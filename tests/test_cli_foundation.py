@@ -1,0 +1,214 @@
+"""The foundation's commands from the outside: init, units, invites, schedule preview, settings."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from storage.invites import hash_code
+from tests.conftest import Cli
+
+UNITS_CSV = (
+    "code,name,kind,parent,aliases\n"
+    "VP,Văn phòng HĐND-UBND,van_phong,,VP HĐND-UBND\n"
+    "VHXH,Phòng Văn hóa - Xã hội,phòng,VP,Phòng VH-XH;VHXH\n"
+    "KT,Phòng Kinh tế - Hạ tầng và Đô thị,phòng,,Phòng KT-HT-ĐT\n"
+    "TTHCC,Trung tâm Phục vụ hành chính công,trung tâm,,\n"
+)
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_text(text, encoding=encoding)
+    return path
+
+
+def db_rows(cli: Cli, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(cli.data_dir / "dondoc.db") as connection:
+        return connection.execute(sql).fetchall()
+
+
+@pytest.fixture
+def ready(dondoc: Cli) -> Cli:
+    result = dondoc("init")
+    assert result.exit_code == 0, result.output
+    assert "Đã tạo cơ sở dữ liệu" in result.output
+    return dondoc
+
+
+def test_init_twice_says_up_to_date(ready: Cli) -> None:
+    again = ready("init")
+    assert again.exit_code == 0
+    assert "đã ở phiên bản mới nhất" in again.output
+
+
+def test_commands_before_init_say_what_to_do(dondoc: Cli) -> None:
+    result = dondoc("units", "list")
+    assert result.exit_code == 2
+    assert "dondoc init" in result.output
+
+
+def test_units_import_then_update_by_code(ready: Cli, tmp_path: Path) -> None:
+    csv_file = write(tmp_path / "units.csv", "\ufeff" + UNITS_CSV)  # Excel's BOM
+    first = ready("units", "import", str(csv_file))
+    assert first.exit_code == 0, first.output
+    assert "4 mới" in first.output
+    listed = json.loads(ready("units", "list", "--json").output)
+    by_code = {u["code"]: u for u in listed}
+    assert by_code["VHXH"]["parent"] == "VP"
+    assert by_code["VHXH"]["aliases"] == ["Phòng VH-XH", "VHXH"]
+    assert by_code["TTHCC"]["kind"] == "trung_tam"
+    assert by_code["VP"]["kind"] == "van_phong"
+
+    changed = UNITS_CSV.replace("Trung tâm Phục vụ hành chính công",
+                                "Trung tâm Phục vụ hành chính công phường")
+    second = ready("units", "import", str(write(tmp_path / "units2.csv", changed)))
+    assert "0 mới, 1 cập nhật, 3 không đổi" in second.output
+    assert db_rows(ready, "select name from unit where code='TTHCC'") == [
+        ("Trung tâm Phục vụ hành chính công phường",)]
+    assert db_rows(ready, "select count(*) from unit") == [(4,)]
+
+
+def test_units_import_xlsx(ready: Cli, tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    for line in UNITS_CSV.strip().splitlines():
+        sheet.append(line.split(","))
+    path = tmp_path / "units.xlsx"
+    book.save(path)
+    result = ready("units", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(ready("units", "list", "--json").output)) == 4
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (UNITS_CSV + "VP,Trùng mã,phòng,,\n", "lặp lại"),
+        (UNITS_CSV + "X1,Đơn vị X,phòng,KHONGCO,\n", "KHONGCO"),
+        (UNITS_CSV + "X2,Đơn vị Y,tàu vũ trụ,,\n", "không hợp lệ"),
+        ("ma,ten\nA,B\n", "thiếu cột"),
+        ("", "trống"),
+        (UNITS_CSV + ",Không mã,phòng,,\n", "thiếu mã"),
+    ],
+)
+def test_bad_units_files_change_nothing(ready: Cli, tmp_path: Path, content: str,
+                                        expected: str) -> None:
+    path = write(tmp_path / "bad.csv", content)
+    result = ready("units", "import", str(path))
+    assert result.exit_code == 2
+    assert expected in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert db_rows(ready, "select count(*) from unit") == [(0,)]
+
+
+def test_broken_xlsx_and_wrong_extension(ready: Cli, tmp_path: Path) -> None:
+    fake = tmp_path / "units.xlsx"
+    fake.write_bytes(b"PK\x03\x04 not really a workbook")
+    result = ready("units", "import", str(fake))
+    assert result.exit_code == 2 and "units.xlsx" in result.output
+    pdf = write(tmp_path / "units.pdf", "%PDF-1.4")
+    result = ready("units", "import", str(pdf))
+    assert result.exit_code == 2 and ".pdf" in result.output
+    result = ready("units", "import", str(tmp_path / "missing.csv"))
+    assert result.exit_code == 2 and "missing.csv" in result.output
+
+
+def test_invite_is_stored_hashed_and_printed_once(ready: Cli, tmp_path: Path) -> None:
+    ready("units", "import", str(write(tmp_path / "u.csv", UNITS_CSV)))
+    result = ready("invite", "create", "--unit", "VHXH", "--role", "head", "--expires", "48h",
+                   "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["unit_code"] == "VHXH" and data["role"] == "head"
+    code = data["code"]
+    assert len(code) == 8 and code.isalnum() and code.isupper()
+    expires = datetime.fromisoformat(data["expires_at"])
+    assert timedelta(hours=47) < expires - datetime.now(UTC) <= timedelta(hours=48)
+    stored = db_rows(ready, "select code_hash, role from invite")
+    assert stored == [(hash_code(code), "head")]
+    assert code not in str(stored)
+
+
+def test_invite_text_and_telegram_link(tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "d", {"DONDOC_TELEGRAM_BOT_USERNAME": "dondoc_phuong_bot"})
+    cli("init")
+    cli("units", "import", str(write(tmp_path / "u.csv", UNITS_CSV)))
+    result = cli("invite", "create", "--unit", "KT")
+    assert result.exit_code == 0
+    assert "Mã mời:" in result.output and "/start " in result.output
+    assert "https://t.me/dondoc_phuong_bot?start=" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--unit", "NOPE"], "NOPE"),
+        (["--unit", "KT", "--role", "boss"], "boss"),
+        (["--unit", "KT", "--expires", "soon"], "soon"),
+        (["--unit", "KT", "--expires", "0d"], "0d"),
+        ([], "--unit"),
+    ],
+)
+def test_bad_invites(ready: Cli, tmp_path: Path, args: list[str], expected: str) -> None:
+    ready("units", "import", str(write(tmp_path / "u.csv", UNITS_CSV)))
+    result = ready("invite", "create", *args)
+    assert result.exit_code == 2
+    assert expected in result.output
+    assert db_rows(ready, "select count(*) from invite") == [(0,)]
+
+
+def test_schedule_preview_json_and_text(ready: Cli) -> None:
+    result = ready("schedule", "preview", "quarterly", "--year", "2024", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [d["period"] for d in data] == ["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"]
+    assert all(set(d) >= {"period", "start", "due"} for d in data)
+    once = json.loads(ready("schedule", "preview", "15/07/2024", "--json").output)
+    assert [(d["period"], d["due"]) for d in once] == [("2024-07-15", "2024-07-15")]
+    ongoing = json.loads(ready("schedule", "preview", "ongoing", "--year", "2024", "--json")
+                         .output)
+    assert ongoing and all(d["due"] is None for d in ongoing)
+    text = ready("schedule", "preview", "monthly", "--year", "2024", "--from", "01/07/2024",
+                 "--to", "31/07/2024")
+    assert "Thứ Hai, 22/07/2024" in text.output  # 20/7/2024 is a Saturday
+    assert "Thứ Bảy, 20/07/2024" in text.output
+
+
+def test_schedule_preview_bad_dates(ready: Cli) -> None:
+    result = ready("schedule", "preview", "monthly", "--from", "32/13/2024")
+    assert result.exit_code == 2 and "32/13/2024" in result.output
+    result = ready("schedule", "preview", "monthly", "--from", "2024-08-01", "--to", "2024-07-01")
+    assert result.exit_code == 2
+
+
+def test_settings_never_show_secrets(tmp_path: Path) -> None:
+    secret = "123456:ABC-very-secret-token"
+    cli = Cli(tmp_path / "d", {"DONDOC_TELEGRAM_BOT_TOKEN": secret,
+                               "DONDOC_ZALO_BOT_TOKEN": "zalo-secret-xyz"})
+    result = cli("settings")
+    assert result.exit_code == 0
+    assert secret not in result.output and "zalo-secret-xyz" not in result.output
+    assert "(set)" in result.output
+    shown = json.loads(cli("settings", "--json").output)
+    assert shown["telegram_bot_token"] == "(set)"
+
+
+def test_invalid_settings_are_explained(tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "d", {"DONDOC_MONTHLY_DUE_DAY": "45"})
+    result = cli("units", "list")
+    assert result.exit_code == 2
+    assert "monthly_due_day" in result.output
+
+
+def test_unreachable_database_url(tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "d", {"DONDOC_DATABASE_URL":
+                               "postgresql://nobody:pw@127.0.0.1:1/none"})
+    result = cli("init")
+    assert result.exit_code == 2
+    assert "Không mở được cơ sở dữ liệu" in result.output
+    assert "pw@" not in result.output
