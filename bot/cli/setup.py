@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from bot.cli import App, help_text, pass_app
+from locales import format_number
+from storage.backup import backup_sqlite
 from storage.db import current_revision, migrate
+from storage.errors import UserError
 
 
 @click.command("init", help=help_text("cli.help.init"))
@@ -39,6 +44,21 @@ def settings_command(app: App, as_json: bool) -> None:
         click.echo(f"DONDOC_{key.upper():<{width}}  {value}")
 
 
+@click.command("backup", help=help_text("cli.help.backup"))
+@click.argument("file", type=click.Path(path_type=Path))
+@pass_app
+def backup_command(app: App, file: Path) -> None:
+    try:
+        size = backup_sqlite(app.settings.db_url, file)
+    except UserError as exc:
+        app.fail(exc.key, **exc.values)
+        return
+    click.echo(
+        app.t("cli.backup.done", file=str(file), size=format_number(size / 1024, app.language))
+    )
+
+
 def register(group: click.Group) -> None:
     group.add_command(init_command)
+    group.add_command(backup_command)
     group.add_command(settings_command)

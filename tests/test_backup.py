@@ -1,0 +1,65 @@
+"""``dondoc backup``: a consistent copy while the database is in use; nothing half-written."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+from tests.conftest import Cli
+from tests.test_cli_foundation import UNITS_CSV, write
+
+
+def test_backup_is_a_complete_database(dondoc: Cli, tmp_path: Path) -> None:
+    dondoc("init")
+    dondoc("units", "import", str(write(tmp_path / "u.csv", UNITS_CSV)))
+    target = tmp_path / "backups" / "dondoc-2024-07-15.db"
+    result = dondoc("backup", str(target))
+    assert result.exit_code == 0, result.output
+    assert "Đã sao lưu" in result.output
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("select count(*) from unit").fetchone() == (4,)
+        assert copy.execute("select version_num from alembic_version").fetchone() == ("0001",)
+    assert not [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_backup_while_another_connection_writes(dondoc: Cli, tmp_path: Path) -> None:
+    dondoc("init")
+    db = dondoc.data_dir / "dondoc.db"
+    stop = threading.Event()
+
+    def writer() -> None:
+        with sqlite3.connect(db, timeout=30) as connection:
+            n = 0
+            while not stop.is_set() and n < 2000:
+                connection.execute(
+                    "insert into audit_log (at, actor, action, target, details) "
+                    "values ('2024-07-15 01:00:00', 'test', 'x', '', '{}')")
+                connection.commit()
+                n += 1
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        result = dondoc("backup", str(tmp_path / "copy.db"))
+    finally:
+        stop.set()
+        thread.join()
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(tmp_path / "copy.db") as copy:
+        assert copy.execute("pragma integrity_check").fetchone() == ("ok",)
+
+
+def test_backup_refusals(dondoc: Cli, tmp_path: Path) -> None:
+    assert dondoc("backup", str(tmp_path / "x.db")).exit_code == 2  # no database yet
+    dondoc("init")
+    same = dondoc("backup", str(dondoc.data_dir / "dondoc.db"))
+    assert same.exit_code == 2 and "trùng" in same.output
+    folder = dondoc("backup", str(tmp_path))
+    assert folder.exit_code == 2
+    not_a_folder = write(tmp_path / "a-file", "x")
+    result = dondoc("backup", str(not_a_folder / "x.db"))
+    assert result.exit_code == 2 and "Không ghi được" in result.output
+    pg = Cli(tmp_path / "pg", {"DONDOC_DATABASE_URL": "postgresql://u@127.0.0.1/db"})
+    result = pg("backup", str(tmp_path / "pg.db"))
+    assert result.exit_code == 2 and "pg_dump" in result.output
