@@ -16,6 +16,8 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from scheduler.calendar import QuietHours, WorkingCalendar
+from scheduler.limits import RateLimits
+from scheduler.policy import ReminderPolicy
 from scheduler.schedules import DueRules
 
 
@@ -45,6 +47,44 @@ class Settings(BaseSettings):
     telegram_bot_username: str | None = None
     zalo_bot_token: SecretStr | None = None
 
+    # Reminder engine (issue 4): scheduler.policy.ReminderPolicy, scheduler.dispatcher limits.
+    remind_before: tuple[int, ...] = Field(
+        default=(7, 3, 1), description="working days before the due date, JSON list"
+    )
+    remind_on_due: bool = True
+    remind_overdue_every: int = Field(default=2, ge=1, le=30)
+    remind_overdue_max: int = Field(default=5, ge=0, le=50)
+    remind_head_from_overdue: int = Field(default=2, ge=0, le=50)
+    remind_ongoing_checkin: bool = True
+    remind_checkin_day: int = Field(default=10, ge=1, le=28)
+    remind_time: time = time(8, 0)
+    digest_time: time = time(8, 0)
+    telegram_rate: float = Field(default=30.0, gt=0, description="messages per second, overall")
+    telegram_chat_rate: float = Field(default=1.0, gt=0, description="messages/second, per chat")
+    zalo_rate: float = Field(default=10.0, gt=0, description="messages per second, overall")
+    zalo_chat_rate: float = Field(default=1.0, gt=0, description="messages per second, per chat")
+    delivery_max_attempts: int = Field(default=8, ge=1, le=100)
+    dispatcher_lease_seconds: float = Field(default=60.0, ge=2)
+
+    # Channels (issue 6): API base URLs (point them at a local server to test), rate limits,
+    # webhook mode. Webhook secrets are checked in constant time on every request.
+    zalo_base_url: str = "https://bot-api.zaloplatforms.com"
+    telegram_base_url: str = "https://api.telegram.org"
+    zalo_rate_limit: float = Field(default=5.0, gt=0, description="Zalo messages per second")
+    telegram_rate_limit: float = Field(
+        default=25.0, gt=0, le=30, description="Telegram messages per second (all chats)"
+    )
+    poll_timeout: int = Field(default=30, ge=1, le=60, description="long-polling seconds")
+    webhook: bool = Field(default=False, description="take updates by webhook, not polling")
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=0, le=65535)
+    webhook_public_url: str | None = Field(
+        default=None, description="https URL where the platforms reach this server"
+    )
+    webhook_max_body: int = Field(default=1_048_576, ge=1024, description="bytes per request")
+    zalo_webhook_secret: SecretStr | None = None
+    telegram_webhook_secret: SecretStr | None = None
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -71,6 +111,26 @@ class Settings(BaseSettings):
             shift=self.due_shift,
             ongoing_period=self.ongoing_period,
         )
+
+    def reminder_policy(self) -> ReminderPolicy:
+        return ReminderPolicy(
+            before=tuple(self.remind_before),
+            on_due=self.remind_on_due,
+            overdue_every=self.remind_overdue_every,
+            overdue_max=self.remind_overdue_max,
+            head_from_overdue=self.remind_head_from_overdue,
+            ongoing_checkin=self.remind_ongoing_checkin,
+            checkin_day=self.remind_checkin_day,
+            remind_time=self.remind_time,
+            digest_time=self.digest_time,
+        )
+
+    def delivery_limits(self) -> dict[str, RateLimits]:
+        """Per-channel pacing of the dispatcher (console is not limited)."""
+        return {
+            "telegram": RateLimits(self.telegram_rate, self.telegram_chat_rate),
+            "zalo": RateLimits(self.zalo_rate, self.zalo_chat_rate),
+        }
 
     def calendar(self) -> WorkingCalendar:
         return WorkingCalendar(self.timezone, QuietHours(self.quiet_start, self.quiet_end))

@@ -1,0 +1,241 @@
+"""The outbox (*hàng đợi gửi tin*): every message dondoc sends goes through a row here first.
+
+A row has a deterministic ``key``: inserting the same key twice is a no-op, so planning twice,
+a restart or a second instance never doubles a message. The dispatcher *claims* due rows
+(status ``sending``, its claim token, ``attempts`` + 1) in one statement, sends them, then marks
+each ``sent``, back to ``pending`` with a later ``next_attempt_at``, ``failed`` or ``skipped``.
+A row left in ``sending`` by a process that died is put back to ``pending`` by the next lease
+holder (``recover_abandoned``): it is sent at most once more.
+
+Everything here is portable SQL (SQLite and PostgreSQL): the conflict-free insert uses each
+dialect's ``ON CONFLICT DO NOTHING`` and falls back to look-then-insert elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from scheduler.outgoing import OutgoingMessage
+from storage.models import Member, Outbox, OutboxStatus
+
+PENDING = OutboxStatus.PENDING.value
+SENDING = OutboxStatus.SENDING.value
+SENT = OutboxStatus.SENT.value
+FAILED = OutboxStatus.FAILED.value
+SKIPPED = OutboxStatus.SKIPPED.value
+STATUSES = (PENDING, SENDING, SENT, FAILED, SKIPPED)
+
+
+def _insert_ignoring_conflict(dialect: str, values: dict[str, Any]) -> Any:
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return (
+            sqlite_insert(Outbox)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(col(Outbox.id))
+        )
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return (
+            pg_insert(Outbox)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(col(Outbox.id))
+        )
+    return None
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    key: str,
+    kind: str,
+    member: Member,
+    message: OutgoingMessage,
+    now: datetime,
+    not_before: datetime | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Outbox | None:
+    """Queue ``message`` for ``member`` under ``key``; ``None`` when that key is already queued.
+
+    Part of the caller's transaction: nothing is written unless it commits. ``not_before``
+    delays the first attempt; ``extra`` is kept in the payload for the record (e.g. the
+    reminder keys a message groups).
+    """
+    if member.id is None:
+        raise ValueError("the member must be stored before a message is queued for it")
+    if len(key) > 255:
+        raise ValueError("outbox keys are at most 255 characters")
+    payload = message.to_payload()
+    payload["language"] = member.language
+    if extra:
+        payload["meta"] = extra
+    values: dict[str, Any] = {
+        "key": key,
+        "kind": kind,
+        "member_id": member.id,
+        "channel": member.channel,
+        "chat_id": member.chat_id,
+        "payload": payload,
+        "status": PENDING,
+        "attempts": 0,
+        "next_attempt_at": not_before or now,
+        "created_at": now,
+    }
+    bind = session.get_bind()
+    statement = _insert_ignoring_conflict(bind.dialect.name, values)
+    if statement is not None:
+        new_id = (await session.exec(statement)).scalar_one_or_none()  # type: ignore[call-overload]
+        if new_id is None:
+            return None
+        return await session.get(Outbox, new_id)
+    if (await session.exec(select(Outbox.id).where(Outbox.key == key))).first() is not None:
+        return None
+    row = Outbox(**values)
+    try:
+        async with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return None
+    return row
+
+
+async def claim(
+    session: AsyncSession,
+    *,
+    token: str,
+    now: datetime,
+    limit: int,
+    channels: Iterable[str] | None = None,
+    exclude_kinds: Iterable[str] = (),
+) -> list[Outbox]:
+    """Claim up to ``limit`` due pending rows for ``token`` (one UPDATE: two claimers never get
+    the same row) and return them, oldest first."""
+    due = (
+        select(Outbox.id)
+        .where(Outbox.status == PENDING, Outbox.next_attempt_at <= now)
+        .order_by(col(Outbox.next_attempt_at), col(Outbox.id))
+        .limit(limit)
+    )
+    if channels is not None:
+        due = due.where(col(Outbox.channel).in_(list(channels)))
+    excluded = list(exclude_kinds)
+    if excluded:
+        due = due.where(col(Outbox.kind).not_in(excluded))
+    await session.exec(
+        update(Outbox)
+        .where(col(Outbox.id).in_(due.scalar_subquery()), Outbox.status == PENDING)
+        .values(
+            status=SENDING,
+            claimed_by=token,
+            claimed_at=now,
+            attempts=Outbox.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    rows = await session.exec(
+        select(Outbox)
+        .where(Outbox.status == SENDING, Outbox.claimed_by == token)
+        .order_by(col(Outbox.next_attempt_at), col(Outbox.id))
+        .execution_options(populate_existing=True)
+    )
+    return list(rows.all())
+
+
+async def _finish(session: AsyncSession, row_id: int, token: str, **values: Any) -> bool:
+    result = await session.exec(
+        update(Outbox)
+        .where(Outbox.id == row_id, Outbox.status == SENDING, Outbox.claimed_by == token)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def mark_sent(session: AsyncSession, row_id: int, token: str, now: datetime) -> bool:
+    return await _finish(
+        session, row_id, token, status=SENT, sent_at=now, last_error=None, claimed_by=None
+    )
+
+
+async def mark_retry(
+    session: AsyncSession, row_id: int, token: str, next_attempt_at: datetime, error: str
+) -> bool:
+    return await _finish(
+        session,
+        row_id,
+        token,
+        status=PENDING,
+        next_attempt_at=next_attempt_at,
+        last_error=error[:1000],
+        claimed_by=None,
+    )
+
+
+async def mark_failed(session: AsyncSession, row_id: int, token: str, error: str) -> bool:
+    return await _finish(session, row_id, token, status=FAILED, last_error=error[:1000])
+
+
+async def skip_pending(
+    session: AsyncSession,
+    *,
+    row_ids: Sequence[int] = (),
+    member_id: int | None = None,
+    reason: str,
+) -> int:
+    """Mark pending rows skipped (superseded, or their recipient cannot be reached)."""
+    conditions = []
+    if row_ids:
+        conditions.append(col(Outbox.id).in_(list(row_ids)))
+    if member_id is not None:
+        conditions.append(Outbox.member_id == member_id)
+    if not conditions:
+        return 0
+    result = await session.exec(
+        update(Outbox)
+        .where(Outbox.status == PENDING, or_(*conditions))
+        .values(status=SKIPPED, last_error=reason[:1000])
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def recover_abandoned(session: AsyncSession, *, holder: str, now: datetime) -> int:
+    """Put back to ``pending`` every row left ``sending`` by another holder (a process that
+    died or lost its lease). Called when a dispatcher takes the lease."""
+    result = await session.exec(
+        update(Outbox)
+        .where(
+            Outbox.status == SENDING,
+            or_(col(Outbox.claimed_by).is_(None), ~col(Outbox.claimed_by).startswith(holder)),
+        )
+        .values(status=PENDING, next_attempt_at=now, last_error="recovered after a crash")
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def counts(session: AsyncSession) -> dict[str, int]:
+    """Rows per status (every status present, zero when none)."""
+    rows = await session.exec(select(Outbox.status, func.count()).group_by(Outbox.status))
+    found = {status: int(n) for status, n in rows.all()}
+    return {status: found.get(status, 0) for status in STATUSES}
+
+
+async def list_rows(
+    session: AsyncSession, *, status: str | None = None, limit: int = 200
+) -> list[Outbox]:
+    query = select(Outbox).order_by(col(Outbox.id).desc()).limit(limit)
+    if status:
+        query = query.where(Outbox.status == status)
+    return list((await session.exec(query)).all())
