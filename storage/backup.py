@@ -51,10 +51,13 @@ def backup_sqlite(url: str, target: Path) -> int:
         finally:
             source.close()
         os.replace(tmp, target)
-    except OSError as exc:
+    except (OSError, sqlite3.OperationalError) as exc:
         raise UserError(
-            "backup.cannot_write", file=str(target), reason=exc.strerror or str(exc)
+            "backup.cannot_write",
+            file=str(target),
+            reason=getattr(exc, "strerror", None) or str(exc),
         ) from exc
     finally:
-        tmp.unlink(missing_ok=True)
+        if tmp.is_file():
+            tmp.unlink()
     return target.stat().st_size
