@@ -1,0 +1,542 @@
+"""The summary query layer (*tổng hợp tình hình thực hiện*): the status of every (task
+occurrence, assigned unit) in the categories of DESIGN.md, with per-unit and per-task totals,
+blocked notes and unreachable units. ``/summary``, ``dondoc summary`` and every export use it.
+
+Rules, precisely:
+
+* **Which occurrences.** Active tasks of active plans' assignments to a known, active unit
+  (an assignment whose unit name resolved to no unit is not counted). An occurrence belongs
+  to a window [first, last] when its due date lies in it; an occurrence with no due date
+  (an *ongoing* task's progress check-in) belongs when its start lies in it. With a
+  ``period``, the window is the period's days; with ``first``/``last`` it is those days
+  (either may be None: open on that side). **Default** (no period, no dates): everything due
+  up to the last day of the current month (``today``'s month), without a lower bound.
+* **The latest report counts** (latest ``created_at``, then highest id) for each
+  (occurrence, unit), chosen with a window function (works on SQLite and PostgreSQL).
+* **Categories** (``Category``), for an item with due date ``due`` and latest report ``r``:
+  ``r.status == done`` → *done on time* when the unit's completion was reported on or before
+  the due date **as a local date** (``tz``, default Asia/Ho_Chi_Minh), else *done late*; the
+  moment of completion is the first "done" report after the last report that was not "done"
+  (so correcting a note after the deadline does not make an on-time task late). No due date
+  → on time. Otherwise (no report, in progress, blocked, not started): past due
+  (``today > due``) → *overdue*; not yet due and nothing reported → *not reported*; not yet
+  due with a report → *in progress*. The due day itself is still in time.
+* **Blocked** (*vướng mắc*): the latest report's status is ``blocked``; a flag on top of the
+  category, with the report's note.
+* **On-time rate** of a unit = done on time / (done on time + done late + overdue): the items
+  that are done or whose due date has passed; items still running in time or not yet due are
+  left out. ``None`` when that denominator is 0.
+* **Unreachable** (*không liên lạc được*): the unit has no active member with ``reachable``
+  set (nobody linked, or every member blocked the bot).
+
+A handful of set-based queries, whatever the size: no query per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, and_, func, or_
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.errors import UserError
+from storage.models import Assignment, Member, Occurrence, Plan, Report, ReportStatus, Task, Unit
+from storage.periods import Period, current_month
+
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+
+
+class Category(StrEnum):
+    """Status of a (task occurrence, unit); the words are ``status.category.<value>``."""
+
+    DONE_ON_TIME = "done_on_time"  # Hoàn thành đúng hạn
+    DONE_LATE = "done_late"  # Hoàn thành quá hạn
+    IN_PROGRESS = "in_progress"  # Đang thực hiện trong hạn
+    OVERDUE = "overdue"  # Đang thực hiện quá hạn
+    NOT_REPORTED = "not_reported"  # Chưa báo cáo
+
+
+CATEGORIES: tuple[Category, ...] = tuple(Category)
+
+
+def empty_counts() -> dict[Category, int]:
+    return dict.fromkeys(CATEGORIES, 0)
+
+
+@dataclass(slots=True)
+class SummaryItem:
+    """One (task occurrence, assigned unit) and its status."""
+
+    occurrence_id: int
+    task_id: int
+    plan_code: str
+    ordinal: str
+    title: str
+    period: str
+    due: date | None
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    role: str  # lead | cooperating
+    category: Category
+    status: str | None  # latest report's status, None when nothing was reported
+    percent: int | None
+    note: str
+    reported_at: datetime | None  # latest report, UTC
+    blocked: bool
+    unreachable: bool
+    done_at: datetime | None = None  # completion reported (UTC), for done items
+    start: date | None = None
+    plan_id: int = 0
+    section: str = ""
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    id: int
+    code: str
+    name: str
+
+
+@dataclass
+class UnitTotals:
+    """A unit's numbers: count per category, blocked items, on-time rate (see module doc)."""
+
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    counts: dict[Category, int] = field(default_factory=empty_counts)
+    total: int = 0
+    blocked: int = 0
+    unreachable: bool = False
+
+    @property
+    def rate_denominator(self) -> int:
+        c = self.counts
+        return c[Category.DONE_ON_TIME] + c[Category.DONE_LATE] + c[Category.OVERDUE]
+
+    @property
+    def on_time_rate(self) -> float | None:
+        denominator = self.rate_denominator
+        return self.counts[Category.DONE_ON_TIME] / denominator if denominator else None
+
+    @property
+    def late(self) -> int:
+        """Items done late or overdue: what the meeting asks the unit about."""
+        return self.counts[Category.DONE_LATE] + self.counts[Category.OVERDUE]
+
+
+@dataclass
+class TaskTotals:
+    """A task's numbers over its occurrences in the window and its assigned units."""
+
+    task_id: int
+    plan_code: str
+    ordinal: str
+    title: str
+    counts: dict[Category, int] = field(default_factory=empty_counts)
+    total: int = 0
+    blocked: int = 0
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class PlanRef:
+    id: int
+    code: str
+    title: str
+
+
+@dataclass
+class Summary:
+    """Everything a coordinator's summary shows, from one computation."""
+
+    today: date
+    first: date | None
+    last: date | None
+    label: str | None  # the period's label, None for a --from/--to window or the default
+    plan_code: str | None
+    unit_code: str | None
+    items: list[SummaryItem]
+    counts: dict[Category, int]
+    blocked: list[SummaryItem]
+    unreachable_units: list[UnitRef]
+    per_unit: list[UnitTotals]
+    per_task: list[TaskTotals]
+    plans: list[PlanRef]
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        c = self.counts
+        denominator = c[Category.DONE_ON_TIME] + c[Category.DONE_LATE] + c[Category.OVERDUE]
+        return c[Category.DONE_ON_TIME] / denominator if denominator else None
+
+    @property
+    def late_units(self) -> list[UnitTotals]:
+        return [u for u in self.per_unit if u.late]
+
+
+def categorise(
+    status: str | None,
+    due: date | None,
+    done_at: datetime | None,
+    today: date,
+    tz: ZoneInfo,
+) -> Category:
+    """The category of one item (the rules of the module docstring)."""
+    if status == ReportStatus.DONE.value:
+        if due is None or done_at is None:
+            return Category.DONE_ON_TIME
+        return Category.DONE_ON_TIME if done_at.astimezone(tz).date() <= due else Category.DONE_LATE
+    if due is not None and today > due:
+        return Category.OVERDUE
+    return Category.NOT_REPORTED if status is None else Category.IN_PROGRESS
+
+
+def _window(
+    period: Period | None, first: date | None, last: date | None, today: date
+) -> tuple[date | None, date | None, str | None]:
+    if period is not None:
+        if first is not None or last is not None:
+            raise ValueError("give a period or first/last, not both")
+        return period.first, period.last, period.label
+    if first is None and last is None:
+        return None, current_month(today).last, None
+    if first is not None and last is not None and last < first:
+        raise UserError("summary.range_reversed", first=first.isoformat(), last=last.isoformat())
+    return first, last, None
+
+
+def _in_window(first: date | None, last: date | None) -> ColumnElement[bool]:
+    """SQL condition: due in [first, last], or no due and start in it."""
+    due_cond = [Occurrence.due.is_not(None)]  # type: ignore[union-attr]
+    start_cond = [Occurrence.due.is_(None)]  # type: ignore[union-attr]
+    if first is not None:
+        due_cond.append(Occurrence.due >= first)  # type: ignore[operator]
+        start_cond.append(Occurrence.start >= first)
+    if last is not None:
+        due_cond.append(Occurrence.due <= last)  # type: ignore[operator]
+        start_cond.append(Occurrence.start <= last)
+    return or_(and_(*due_cond), and_(*start_cond))
+
+
+async def _plan_by_code(session: AsyncSession, code: str) -> Plan:
+    plan = (await session.exec(select(Plan).where(Plan.code == code))).first()
+    if plan is None:
+        # People type "84/kh-ubnd" or with stray spaces: try a relaxed match before failing.
+        wanted = "".join(code.split()).casefold()
+        plans = list((await session.exec(select(Plan).order_by(Plan.code))).all())
+        matches = [p for p in plans if "".join(p.code.split()).casefold() == wanted]
+        if len(matches) == 1:
+            return matches[0]
+        listed = ", ".join(p.code for p in plans[:20]) + (" …" if len(plans) > 20 else "")
+        raise UserError("summary.unknown_plan", code=code, plans=listed or "—")
+    return plan
+
+
+async def _unit_by_code(session: AsyncSession, code: str) -> Unit:
+    unit = (await session.exec(select(Unit).where(Unit.code == code))).first()
+    if unit is None:
+        unit = (
+            await session.exec(select(Unit).where(func.lower(Unit.code) == code.lower()))
+        ).first()
+    if unit is None:
+        raise UserError("summary.unknown_unit", code=code)
+    return unit
+
+
+async def compute_summary(
+    session: AsyncSession,
+    *,
+    today: date,
+    plan_code: str | None = None,
+    period: Period | None = None,
+    first: date | None = None,
+    last: date | None = None,
+    unit_code: str | None = None,
+    tz: ZoneInfo | str = DEFAULT_TIMEZONE,
+) -> Summary:
+    """The summary for a plan (or all plans), a window and optionally one unit.
+
+    ``today`` is the local date of the deployment (``calendar.local_date(clock.now())``);
+    ``tz`` the deployment's timezone, in which a report's moment becomes a date.
+    Raises ``UserError`` for an unknown plan or unit code.
+    """
+    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
+    lo, hi, label = _window(period, first, last, today)
+    plan = await _plan_by_code(session, plan_code) if plan_code else None
+    unit = await _unit_by_code(session, unit_code) if unit_code else None
+
+    # Occurrences in scope: one subquery reused by the report queries below.
+    scope = (
+        select(Occurrence.id)
+        .join(Task, Task.id == Occurrence.task_id)
+        .where(Task.active.is_(True), _in_window(lo, hi))  # type: ignore[attr-defined]
+    )
+    if plan is not None:
+        scope = scope.where(Task.plan_id == plan.id)
+    scope_ids = scope.scalar_subquery()
+
+    report_scope = [Report.occurrence_id.in_(scope_ids)]  # type: ignore[attr-defined]
+    if unit is not None:
+        report_scope.append(Report.unit_id == unit.id)
+
+    ranked = (
+        select(
+            Report.occurrence_id.label("occurrence_id"),
+            Report.unit_id.label("unit_id"),
+            Report.status.label("status"),
+            Report.percent.label("percent"),
+            Report.note.label("note"),
+            Report.created_at.label("created_at"),
+            func.row_number()
+            .over(
+                partition_by=(Report.occurrence_id, Report.unit_id),
+                order_by=(Report.created_at.desc(), Report.id.desc()),  # type: ignore[attr-defined,union-attr]
+            )
+            .label("rn"),
+        )
+        .where(*report_scope)
+        .subquery("ranked")
+    )
+    latest = select(ranked).where(ranked.c.rn == 1).subquery("latest")
+
+    # The completion moment: the first "done" after the last report that was not "done".
+    last_open = (
+        select(
+            Report.occurrence_id.label("occurrence_id"),
+            Report.unit_id.label("unit_id"),
+            func.max(Report.created_at).label("at"),
+        )
+        .where(*report_scope, Report.status != ReportStatus.DONE.value)
+        .group_by(Report.occurrence_id, Report.unit_id)
+        .subquery("last_open")
+    )
+    done = (
+        select(
+            Report.occurrence_id.label("occurrence_id"),
+            Report.unit_id.label("unit_id"),
+            func.min(Report.created_at).label("done_at"),
+        )
+        .select_from(Report)
+        .outerjoin(
+            last_open,
+            and_(
+                last_open.c.occurrence_id == Report.occurrence_id,
+                last_open.c.unit_id == Report.unit_id,
+            ),
+        )
+        .where(
+            *report_scope,
+            Report.status == ReportStatus.DONE.value,
+            or_(last_open.c.at.is_(None), Report.created_at > last_open.c.at),
+        )
+        .group_by(Report.occurrence_id, Report.unit_id)
+        .subquery("done")
+    )
+
+    query = (
+        select(
+            Occurrence.id,
+            Occurrence.task_id,
+            Plan.code,
+            Task.ordinal,
+            Task.title,
+            Occurrence.period,
+            Occurrence.due,
+            Unit.id,
+            Unit.code,
+            Unit.name,
+            Assignment.role,
+            latest.c.status,
+            latest.c.percent,
+            latest.c.note,
+            latest.c.created_at,
+            done.c.done_at,
+            Occurrence.start,
+            Plan.id,
+            Task.section,
+            Task.position,
+            Plan.title,
+        )
+        .select_from(Occurrence)
+        .join(Task, Task.id == Occurrence.task_id)
+        .join(Plan, Plan.id == Task.plan_id)
+        .join(Assignment, Assignment.task_id == Task.id)
+        .join(Unit, Unit.id == Assignment.unit_id)
+        .outerjoin(
+            latest,
+            and_(latest.c.occurrence_id == Occurrence.id, latest.c.unit_id == Unit.id),
+        )
+        .outerjoin(
+            done,
+            and_(done.c.occurrence_id == Occurrence.id, done.c.unit_id == Unit.id),
+        )
+        .where(Task.active.is_(True), Unit.active.is_(True), _in_window(lo, hi))  # type: ignore[attr-defined]
+        .order_by(
+            Plan.code,
+            Task.position,
+            Task.id,
+            Occurrence.due,
+            Occurrence.start,
+            Occurrence.period,
+            Assignment.role.desc(),  # type: ignore[attr-defined]
+            Unit.code,
+        )
+    )
+    if plan is not None:
+        query = query.where(Task.plan_id == plan.id)
+    if unit is not None:
+        query = query.where(Unit.id == unit.id)
+
+    reachable_query = (
+        select(Member.unit_id)
+        .where(Member.active.is_(True), Member.reachable.is_(True), Member.unit_id.is_not(None))  # type: ignore[attr-defined,union-attr]
+        .distinct()
+    )
+    reachable = set((await session.exec(reachable_query)).all())
+
+    items: list[SummaryItem] = []
+    plans: dict[int, PlanRef] = {}
+    seen_pairs: set[tuple[int, int]] = set()
+    done_value = ReportStatus.DONE.value
+    blocked_value = ReportStatus.BLOCKED.value
+    cutoff_cache: dict[date, datetime] = {}
+    result = await session.exec(query)
+    for row in result:
+        (
+            occ_id,
+            task_id,
+            p_code,
+            ordinal,
+            title,
+            period_label,
+            due,
+            unit_id,
+            u_code,
+            u_name,
+            role,
+            status,
+            percent,
+            note,
+            reported_at,
+            done_at,
+            start,
+            plan_id,
+            section,
+            position,
+            plan_title,
+        ) = row
+        if (occ_id, unit_id) in seen_pairs:
+            # A unit named twice in one task (lead and cooperating): counted once, as lead.
+            continue
+        seen_pairs.add((occ_id, unit_id))
+        if plan_id not in plans:
+            plans[plan_id] = PlanRef(plan_id, p_code, plan_title or "")
+        if status == done_value:
+            if due is None or done_at is None:
+                category = Category.DONE_ON_TIME
+            else:
+                cutoff = cutoff_cache.get(due)
+                if cutoff is None:
+                    cutoff = datetime.combine(due + timedelta(days=1), time(), zone).astimezone(UTC)
+                    cutoff_cache[due] = cutoff
+                category = Category.DONE_ON_TIME if done_at < cutoff else Category.DONE_LATE
+        elif due is not None and today > due:
+            category = Category.OVERDUE
+        elif status is None:
+            category = Category.NOT_REPORTED
+        else:
+            category = Category.IN_PROGRESS
+        items.append(
+            SummaryItem(
+                occ_id,
+                task_id,
+                p_code,
+                ordinal or "",
+                title,
+                period_label,
+                due,
+                unit_id,
+                u_code,
+                u_name,
+                role,
+                category,
+                status,
+                percent,
+                note or "",
+                reported_at,
+                status == blocked_value,
+                unit_id not in reachable,
+                done_at if status == done_value else None,
+                start,
+                plan_id,
+                section or "",
+                position or 0,
+            )
+        )
+    return _assemble(items, plans.values(), today, lo, hi, label, plan_code, unit_code)
+
+
+def _assemble(
+    items: list[SummaryItem],
+    plans: Iterable[PlanRef],
+    today: date,
+    first: date | None,
+    last: date | None,
+    label: str | None,
+    plan_code: str | None,
+    unit_code: str | None,
+) -> Summary:
+    counts = empty_counts()
+    per_unit: dict[int, UnitTotals] = {}
+    per_task: dict[int, TaskTotals] = {}
+    blocked: list[SummaryItem] = []
+    for item in items:
+        counts[item.category] += 1
+        totals = per_unit.get(item.unit_id)
+        if totals is None:
+            totals = per_unit[item.unit_id] = UnitTotals(
+                item.unit_id, item.unit_code, item.unit_name, unreachable=item.unreachable
+            )
+        totals.counts[item.category] += 1
+        totals.total += 1
+        task = per_task.get(item.task_id)
+        if task is None:
+            task = per_task[item.task_id] = TaskTotals(
+                item.task_id, item.plan_code, item.ordinal, item.title, position=item.position
+            )
+        task.counts[item.category] += 1
+        task.total += 1
+        if item.blocked:
+            blocked.append(item)
+            totals.blocked += 1
+            task.blocked += 1
+    units = sorted(per_unit.values(), key=lambda u: u.unit_code)
+    return Summary(
+        today=today,
+        first=first,
+        last=last,
+        label=label,
+        plan_code=plan_code,
+        unit_code=unit_code,
+        items=items,
+        counts=counts,
+        blocked=blocked,
+        unreachable_units=[
+            UnitRef(u.unit_id, u.unit_code, u.unit_name) for u in units if u.unreachable
+        ],
+        per_unit=units,
+        per_task=list(per_task.values()),
+        plans=sorted(plans, key=lambda p: p.code),
+    )

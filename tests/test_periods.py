@@ -1,0 +1,82 @@
+"""Periods as people write them: labels, first and last days, and refusals."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from locales import _
+from storage.errors import UserError
+from storage.periods import parse_period
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "first", "last"),
+    [
+        ("2024-07", "2024-07", date(2024, 7, 1), date(2024, 7, 31)),
+        ("2024-02", "2024-02", date(2024, 2, 1), date(2024, 2, 29)),
+        ("tháng 7/2024", "2024-07", date(2024, 7, 1), date(2024, 7, 31)),
+        ("Tháng 07 năm 2024", "2024-07", date(2024, 7, 1), date(2024, 7, 31)),
+        ("T7/2024", "2024-07", date(2024, 7, 1), date(2024, 7, 31)),
+        ("07/2024", "2024-07", date(2024, 7, 1), date(2024, 7, 31)),
+        ("2024-Q3", "2024-Q3", date(2024, 7, 1), date(2024, 9, 30)),
+        ("2024-q1", "2024-Q1", date(2024, 1, 1), date(2024, 3, 31)),
+        ("quý 3/2024", "2024-Q3", date(2024, 7, 1), date(2024, 9, 30)),
+        ("Quý III 2024", "2024-Q3", date(2024, 7, 1), date(2024, 9, 30)),
+        ("QUÝ IV NĂM 2025", "2025-Q4", date(2025, 10, 1), date(2025, 12, 31)),
+        ("Q2/2024", "2024-Q2", date(2024, 4, 1), date(2024, 6, 30)),
+        ("2024-6T", "2024-6T", date(2024, 1, 1), date(2024, 6, 30)),
+        ("2024-9T", "2024-9T", date(2024, 1, 1), date(2024, 9, 30)),
+        ("6 tháng 2024", "2024-6T", date(2024, 1, 1), date(2024, 6, 30)),
+        ("6 tháng đầu năm 2024", "2024-6T", date(2024, 1, 1), date(2024, 6, 30)),
+        ("9 tháng năm 2024", "2024-9T", date(2024, 1, 1), date(2024, 9, 30)),
+        ("2024", "2024", date(2024, 1, 1), date(2024, 12, 31)),
+        ("năm 2024", "2024", date(2024, 1, 1), date(2024, 12, 31)),
+        ("  Năm  2024 ", "2024", date(2024, 1, 1), date(2024, 12, 31)),
+    ],
+)
+def test_forms(text: str, label: str, first: date, last: date) -> None:
+    period = parse_period(text)
+    assert (period.label, period.first, period.last) == (label, first, last)
+
+
+def test_nfd_input_is_the_same() -> None:
+    import unicodedata
+
+    assert parse_period(unicodedata.normalize("NFD", "quý III năm 2024")).label == "2024-Q3"
+
+
+def test_year_from_today_when_omitted() -> None:
+    assert parse_period("tháng 7", today=date(2025, 3, 1)).label == "2025-07"
+    assert parse_period("quý 2", today=date(2025, 3, 1)).label == "2025-Q2"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024-Q5",
+        "tháng 13",
+        "tháng 13/2024",
+        "2024-13",
+        "quý V 2024",
+        "",
+        "hôm qua",
+        "2024-7T",
+        "tháng 7",
+        "năm 20244",
+        "1890",
+    ],
+)
+def test_invalid(text: str) -> None:
+    with pytest.raises(UserError) as caught:
+        parse_period(text)
+    assert caught.value.key == "period.invalid"
+    assert caught.value.values["value"] == text
+    message = _("period.invalid", "vi", **caught.value.values)
+    assert "2024-Q3" in message and "quý III/2024" in message
+
+
+def test_contains() -> None:
+    period = parse_period("2024-Q3")
+    assert date(2024, 8, 15) in period and date(2024, 10, 1) not in period
