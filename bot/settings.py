@@ -59,9 +59,7 @@ class Settings(BaseSettings):
     remind_checkin_day: int = Field(default=10, ge=1, le=28)
     remind_time: time = time(8, 0)
     digest_time: time = time(8, 0)
-    telegram_rate: float = Field(default=30.0, gt=0, description="messages per second, overall")
     telegram_chat_rate: float = Field(default=1.0, gt=0, description="messages/second, per chat")
-    zalo_rate: float = Field(default=10.0, gt=0, description="messages per second, overall")
     zalo_chat_rate: float = Field(default=1.0, gt=0, description="messages per second, per chat")
     delivery_max_attempts: int = Field(default=8, ge=1, le=100)
     dispatcher_lease_seconds: float = Field(default=60.0, ge=2)
@@ -128,8 +126,8 @@ class Settings(BaseSettings):
     def delivery_limits(self) -> dict[str, RateLimits]:
         """Per-channel pacing of the dispatcher (console is not limited)."""
         return {
-            "telegram": RateLimits(self.telegram_rate, self.telegram_chat_rate),
-            "zalo": RateLimits(self.zalo_rate, self.zalo_chat_rate),
+            "telegram": RateLimits(self.telegram_rate_limit, self.telegram_chat_rate),
+            "zalo": RateLimits(self.zalo_rate_limit, self.zalo_chat_rate),
         }
 
     def calendar(self) -> WorkingCalendar:
