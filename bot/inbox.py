@@ -1,0 +1,122 @@
+"""The way in: every channel hands each incoming message to the ``Inbox``.
+
+The inbox drops a message already processed (a platform may deliver one message twice; the
+``processed_update`` table remembers ids across restarts), asks the conversation core for the
+replies and sends them straight back through the same channel (replies do not go through the
+outbox, but the channel maps their failures the same way). A failure of the core never stops
+the adapter: the officer gets an apology and the error is logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from handlers.incoming import IncomingMessage
+from locales import _, normalise_language
+from scheduler.clock import Clock
+from scheduler.outgoing import Channel, OutgoingMessage, SendOutcome
+from storage.db import transaction
+from storage.models import ProcessedUpdate
+
+log = logging.getLogger("dondoc.inbox")
+
+Handle = Callable[[IncomingMessage], Awaitable[list[OutgoingMessage]]]
+
+
+class Inbox:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        clock: Clock,
+        handle: Handle,
+        language: str = "vi",
+        dedupe: bool = True,
+    ) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.handle = handle
+        self.language = language
+        self.dedupe = dedupe
+        self.in_flight: set[asyncio.Task[None]] = set()
+        self.processed = 0
+
+    def language_for(self, hint: str | None) -> str:
+        return normalise_language(hint) if hint else self.language
+
+    async def first_time(self, channel: str, update_id: str) -> bool:
+        """Remember ``update_id``; False when it was already processed."""
+        try:
+            async with transaction(self.engine) as session:
+                session.add(
+                    ProcessedUpdate(
+                        channel=channel, update_id=update_id[:128], received_at=self.clock.now()
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    async def receive(self, channel: Channel, message: IncomingMessage) -> list[SendOutcome]:
+        """Process one message and send the replies; the outcomes of the sends."""
+        if self.dedupe and message.update_id:
+            if not await self.first_time(message.channel, message.update_id):
+                log.info("%s update %s already processed: dropped", channel.name, message.update_id)
+                return []
+        try:
+            replies = await self.handle(message)
+        except Exception:  # noqa: BLE001 - one message must never stop the channel
+            log.exception("%s: the conversation core failed on one message", channel.name)
+            language = self.language_for(message.language_hint)
+            replies = [OutgoingMessage(_("channels.error", language))]
+        self.processed += 1
+        return await self.reply(channel, message.chat_id, replies)
+
+    async def reply(
+        self, channel: Channel, chat_id: str, replies: list[OutgoingMessage]
+    ) -> list[SendOutcome]:
+        outcomes = []
+        for reply in replies:
+            outcome = await channel.send(chat_id, reply)
+            if not outcome.ok:
+                log.warning(
+                    "%s: reply to chat %s not delivered (%s): %s",
+                    channel.name,
+                    chat_id,
+                    outcome.failure,
+                    outcome.error,
+                )
+            outcomes.append(outcome)
+        return outcomes
+
+    async def unsupported(
+        self, channel: Channel, chat_id: str, update_id: str | None, hint: str | None = None
+    ) -> None:
+        """A sticker, voice message …: a polite answer saying what dondoc understands."""
+        if self.dedupe and update_id and not await self.first_time(channel.name, update_id):
+            return
+        text = _("channels.unsupported", self.language_for(hint))
+        await self.reply(channel, chat_id, [OutgoingMessage(text)])
+
+    def spawn(self, work: Awaitable[object]) -> asyncio.Task[None]:
+        """Run ``work`` in the background, tracked so that shutdown can wait for it."""
+
+        async def run() -> None:
+            try:
+                await work
+            except Exception:  # noqa: BLE001
+                log.exception("incoming message processing failed")
+
+        task = asyncio.get_running_loop().create_task(run())
+        self.in_flight.add(task)
+        task.add_done_callback(self.in_flight.discard)
+        return task
+
+    async def drain(self, timeout: float = 30.0) -> None:
+        """Wait for every message in flight (graceful shutdown)."""
+        if self.in_flight:
+            await asyncio.wait(set(self.in_flight), timeout=timeout)

@@ -1,0 +1,148 @@
+"""The webhook server: secrets checked in constant time, bad bodies refused with 4xx, the
+right updates processed once, everything else unchanged; /healthz answers."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from bot.inbox import Inbox
+from bot.telegram_channel import TelegramChannel
+from bot.webhook import (
+    TELEGRAM_HEADER,
+    TELEGRAM_PATH,
+    ZALO_HEADER,
+    ZALO_PATH,
+    Endpoint,
+    WebhookServer,
+    secret_matches,
+)
+from bot.zalo.channel import ZaloChannel
+from bot.zalo.client import ZaloClient
+from handlers.incoming import IncomingMessage
+from scheduler.outgoing import OutgoingMessage
+from storage.db import transaction
+from storage.models import ProcessedUpdate
+from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.zalo_api import FakeZalo
+
+ZALO_SECRET = "zalo-secret-1234"
+TG_SECRET = "tg_secret_5678"
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.seen: list[IncomingMessage] = []
+
+    async def __call__(self, message: IncomingMessage) -> list[OutgoingMessage]:
+        self.seen.append(message)
+        return [OutgoingMessage(f"Đã nhận: {message.text}")]
+
+
+@pytest.fixture
+async def setup(engine, clock):
+    recorder = Recorder()
+    inbox = Inbox(engine, clock, recorder)
+    async with FakeZalo() as zfake, FakeTelegram() as tfake:
+        zalo = ZaloChannel(ZaloClient(zfake.token, zfake.base_url), inbox, rate_limit=1000)
+        telegram = TelegramChannel(
+            tfake.token, tfake.base_url, inbox, webhook=True, request_timeout=2
+        )
+        await telegram.start(set_commands=False)
+        server = WebhookServer(
+            inbox,
+            port=0,
+            max_body=4096,
+            zalo=Endpoint(zalo, ZALO_SECRET),
+            telegram=Endpoint(telegram, TG_SECRET),
+        )
+        port = await server.start()
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+            yield http, server, inbox, recorder, zfake, tfake
+        await server.stop()
+        await inbox.drain()
+        await telegram.stop()
+        await zalo.client.aclose()
+
+
+async def processed_count(engine) -> int:
+    async with transaction(engine) as session:
+        return (await session.exec(select(func.count()).select_from(ProcessedUpdate))).one()
+
+
+def test_secret_matches():
+    assert secret_matches("abc12345", "abc12345")
+    assert not secret_matches("abc12346", "abc12345")
+    assert not secret_matches(None, "abc12345") and not secret_matches("", "")
+
+
+async def test_healthz(setup):
+    http, *_ = setup
+    response = await http.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["channels"] == ["zalo", "telegram"]
+
+
+async def test_wrong_or_missing_secret_refused_and_nothing_changes(setup, engine):
+    http, _server, inbox, recorder, zfake, tfake = setup
+    update = zfake.update("message.text.received", "u1", text="xong")
+    for headers in ({}, {ZALO_HEADER: "wrong"}, {ZALO_HEADER: ZALO_SECRET + "x"}):
+        assert (await http.post(ZALO_PATH, json=update, headers=headers)).status_code == 403
+    tg_update = {"update_id": 1, "message": tfake.message("5", text="xong")}
+    for headers in ({}, {TELEGRAM_HEADER: "nope"}, {TELEGRAM_HEADER: ZALO_SECRET}):
+        assert (await http.post(TELEGRAM_PATH, json=tg_update, headers=headers)).status_code == 403
+    await asyncio.sleep(0.2)
+    await inbox.drain()
+    assert recorder.seen == [] and zfake.sent() == [] and tfake.sent() == []
+    assert await processed_count(engine) == 0
+
+
+async def test_bad_bodies_get_4xx_and_server_keeps_serving(setup):
+    http, _server, inbox, recorder, zfake, _tfake = setup
+    zh = {ZALO_HEADER: ZALO_SECRET, "Content-Type": "application/json"}
+    assert (await http.post(ZALO_PATH, content=b"{not json", headers=zh)).status_code == 400
+    assert (await http.post(ZALO_PATH, content=b"\xff\xfe", headers=zh)).status_code == 400
+    assert (await http.post(ZALO_PATH, json=[1, 2], headers=zh)).status_code == 400
+    no_ids = {"event_name": "message.text.received", "message": {"text": "x"}}
+    assert (await http.post(ZALO_PATH, json=no_ids, headers=zh)).status_code == 400
+    huge = {"event_name": "message.text.received", "pad": "x" * 10_000}
+    assert (await http.post(ZALO_PATH, json=huge, headers=zh)).status_code == 413
+    ignored = await http.post(ZALO_PATH, json={"event_name": "user.follow"}, headers=zh)
+    assert ignored.status_code == 200 and ignored.json()["ignored"] == "user.follow"
+    th = {TELEGRAM_HEADER: TG_SECRET, "Content-Type": "application/json"}
+    assert (await http.post(TELEGRAM_PATH, content=b"[", headers=th)).status_code == 400
+    assert (await http.post(TELEGRAM_PATH, json={"x": 1}, headers=th)).status_code == 400
+    bad = {"update_id": 3, "message": {"chat": "not an object"}}
+    assert (await http.post(TELEGRAM_PATH, json=bad, headers=th)).status_code == 400
+
+    update = zfake.update("message.text.received", "u1", text="đang làm 50%")
+    assert (await http.post(ZALO_PATH, json=update, headers=zh)).status_code == 200
+    await inbox.drain()
+    assert [m.text for m in recorder.seen] == ["đang làm 50%"]
+    assert zfake.texts("u1") == ["Đã nhận: đang làm 50%"]
+
+
+async def test_updates_processed_once_on_both_webhooks(setup, engine):
+    http, _server, inbox, recorder, zfake, tfake = setup
+    zh = {ZALO_HEADER: ZALO_SECRET}
+    update = zfake.update("message.text.received", "u1", text="xong")
+    for _ in range(2):  # Zalo retries a delivery it thinks failed
+        assert (await http.post(ZALO_PATH, json=update, headers=zh)).status_code == 200
+        await inbox.drain()
+    tg_update = {"update_id": 77, "message": tfake.message("5", text="vướng: chưa có số liệu")}
+    th = {TELEGRAM_HEADER: TG_SECRET}
+    for _ in range(2):
+        assert (await http.post(TELEGRAM_PATH, json=tg_update, headers=th)).status_code == 200
+    for _ in range(100):
+        if tfake.texts("5"):
+            break
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.1)
+    assert [m.text for m in recorder.seen] == ["xong", "vướng: chưa có số liệu"]
+    assert zfake.texts("u1") == ["Đã nhận: xong"]
+    assert tfake.texts("5") == ["Đã nhận: vướng: chưa có số liệu"]
+    assert await processed_count(engine) == 2

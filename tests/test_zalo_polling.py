@@ -1,0 +1,117 @@
+"""Zalo long polling through the fake API: messages reach the core once, stickers get a
+polite answer, a bad token stops the channel, a dead server is retried."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.inbox import Inbox
+from bot.zalo.channel import ZaloChannel, ZaloTokenRejected
+from bot.zalo.client import ZaloClient
+from handlers.incoming import IncomingMessage
+from locales import _
+from scheduler.outgoing import OutgoingMessage
+from tests.fakes.zalo_api import FakeZalo
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.seen: list[IncomingMessage] = []
+
+    async def __call__(self, message: IncomingMessage) -> list[OutgoingMessage]:
+        self.seen.append(message)
+        return [OutgoingMessage(f"Đã nhận: {message.text}")]
+
+
+async def wait_for(predicate, timeout: float = 5.0) -> None:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not predicate():
+        if loop.time() > end:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.02)
+
+
+@pytest.fixture
+async def fake():
+    async with FakeZalo(poll_cap=0.2) as server:
+        yield server
+
+
+async def test_polling_messages_dedupe_sticker_image(fake, engine, clock):
+    recorder = Recorder()
+    inbox = Inbox(engine, clock, recorder)
+    channel = ZaloChannel(ZaloClient(fake.token, fake.base_url), inbox, rate_limit=1000)
+    assert (await channel.check_token())["account_name"] == "bot.dondoc"
+    task = asyncio.create_task(channel.poll())
+
+    first = fake.push_text("u1", "đang làm 50%")
+    fake.push(first)  # Zalo delivers the same message twice
+    fake.push_sticker("u1")
+    fake.push_image("u2", "https://f.zalo.me/anh.jpg", caption="biên bản")
+    fake.push({"event_name": "user.follow", "follower": {"id": "u3"}})
+    fake.push({"event_name": "message.text.received", "message": {"text": "no ids"}})
+    fake.push_text("u1", "xong")
+    await wait_for(lambda: len(fake.texts()) >= 4 and fake.pending_updates == 0)
+    channel.stop()
+    await asyncio.wait_for(task, 3)
+    await channel.client.aclose()
+
+    assert [m.text for m in recorder.seen] == ["đang làm 50%", "biên bản", "xong"]
+    image = recorder.seen[1]
+    assert image.attachment and image.attachment.ref == "https://f.zalo.me/anh.jpg"
+    assert recorder.seen[0].display_name == "User u1" and recorder.seen[0].channel == "zalo"
+    assert fake.texts("u1") == [
+        "Đã nhận: đang làm 50%",
+        _("channels.unsupported", "vi"),
+        "Đã nhận: xong",
+    ]
+
+
+async def test_core_failure_gets_an_apology_and_polling_goes_on(fake, engine, clock):
+    async def broken(message: IncomingMessage) -> list[OutgoingMessage]:
+        if message.text == "boom":
+            raise RuntimeError("bug")
+        return [OutgoingMessage("ok")]
+
+    channel = ZaloChannel(
+        ZaloClient(fake.token, fake.base_url), Inbox(engine, clock, broken), rate_limit=1000
+    )
+    task = asyncio.create_task(channel.poll())
+    fake.push_text("u1", "boom")
+    fake.push_text("u1", "tiếp")
+    await wait_for(lambda: len(fake.texts("u1")) == 2)
+    channel.stop()
+    await asyncio.wait_for(task, 3)
+    await channel.client.aclose()
+    assert fake.texts("u1") == [_("channels.error", "vi"), "ok"]
+
+
+async def test_bad_token_stops_polling(fake, engine, clock):
+    channel = ZaloChannel(
+        ZaloClient("bad:token", fake.base_url), Inbox(engine, clock, Recorder()), rate_limit=10
+    )
+    with pytest.raises(ZaloTokenRejected):
+        await channel.check_token()
+    with pytest.raises(ZaloTokenRejected):
+        await asyncio.wait_for(channel.poll(), 3)
+    await channel.client.aclose()
+
+
+async def test_server_errors_are_retried(fake, engine, clock):
+    recorder = Recorder()
+    channel = ZaloChannel(
+        ZaloClient(fake.token, fake.base_url, timeout=1.0),
+        Inbox(engine, clock, recorder),
+        rate_limit=1000,
+    )
+    fake.fail_next("getUpdates", status=503, raw="Service Unavailable")
+    fake.push_text("u1", "xong")
+    task = asyncio.create_task(channel.poll())
+    await wait_for(lambda: recorder.seen, timeout=6)
+    channel.stop()
+    await asyncio.wait_for(task, 3)
+    await channel.client.aclose()
+    assert len(fake.calls_of("getUpdates")) >= 2 and recorder.seen[0].text == "xong"
