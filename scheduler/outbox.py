@@ -186,6 +186,25 @@ async def mark_failed(session: AsyncSession, row_id: int, token: str, error: str
     return await _finish(session, row_id, token, status=FAILED, last_error=error[:1000])
 
 
+async def mark_skipped(session: AsyncSession, row_id: int, token: str, reason: str) -> bool:
+    return await _finish(session, row_id, token, status=SKIPPED, last_error=reason[:1000])
+
+
+async def release(
+    session: AsyncSession, row_id: int, token: str, next_attempt_at: datetime
+) -> bool:
+    """Give a claimed row back untried (its channel is paused): the claim does not count."""
+    return await _finish(
+        session,
+        row_id,
+        token,
+        status=PENDING,
+        next_attempt_at=next_attempt_at,
+        attempts=Outbox.attempts - 1,
+        claimed_by=None,
+    )
+
+
 async def skip_pending(
     session: AsyncSession,
     *,
@@ -217,7 +236,10 @@ async def recover_abandoned(session: AsyncSession, *, holder: str, now: datetime
         update(Outbox)
         .where(
             Outbox.status == SENDING,
-            or_(col(Outbox.claimed_by).is_(None), ~col(Outbox.claimed_by).startswith(holder)),
+            or_(
+                col(Outbox.claimed_by).is_(None),
+                ~col(Outbox.claimed_by).startswith(holder, autoescape=True),
+            ),
         )
         .values(status=PENDING, next_attempt_at=now, last_error="recovered after a crash")
         .execution_options(synchronize_session=False)
