@@ -1,0 +1,23 @@
+"""From settings to the conversation core: ``bot_context`` builds the ``BotContext`` every
+channel (console, Telegram, Zalo) hands to ``handlers.core.Conversation``."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.settings import Settings
+from handlers.context import BotContext
+from scheduler.clock import Clock
+
+
+def bot_context(settings: Settings, engine: AsyncEngine, clock: Clock) -> BotContext:
+    return BotContext(
+        engine=engine,
+        clock=clock,
+        calendar=settings.calendar(),
+        due_rules=settings.due_rules(),
+        language=settings.locale,
+        telegram_bot_username=settings.telegram_bot_username,
+        data_dir=settings.data_dir,
+        policy=settings.reminder_policy(),
+    )

@@ -1,0 +1,46 @@
+"""What the conversation core needs from the deployment (*ngữ cảnh*): database engine, the one
+clock, the working calendar, due rules, the default language and the reminder policy.
+
+Channels build one ``BotContext`` at start-up (``bot/`` turns settings into it) and hand it to
+``handlers.core.Conversation``; nothing in ``handlers/`` reads the environment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from scheduler.calendar import WorkingCalendar
+from scheduler.clock import Clock
+from scheduler.schedules import DueRules
+
+
+@dataclass
+class BotContext:
+    """Shared by every message: never holds per-user state (that is in the database).
+
+    ``horizon_days``: how far ahead ``/viec`` and ``/baocao`` look for upcoming due dates.
+    ``reply_window``: how long after a reminder a plain message is read as a report on it.
+    ``page_size``: items per message in lists (Zalo shows at most 2000 characters).
+    ``policy``: the reminder policy (``scheduler.policy.ReminderPolicy``) used by ``/nhac``.
+    """
+
+    engine: AsyncEngine
+    clock: Clock
+    calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
+    due_rules: DueRules = field(default_factory=DueRules)
+    language: str = "vi"
+    telegram_bot_username: str | None = None
+    data_dir: Path = Path("data")
+    policy: Any = None
+    horizon_days: int = 45
+    reply_window: timedelta = timedelta(days=30)
+    page_size: int = 8
+    invite_lifetime: timedelta = timedelta(days=7)
+
+    def today(self) -> date:
+        return self.calendar.local_date(self.clock.now())

@@ -1,0 +1,401 @@
+"""Coordinators (*Phòng Nội vụ / Phòng Văn hóa - Xã hội*): ``/tonghop`` (summary), ``/quahan``
+(overdue units), ``/nhac`` (manual nudge) and ``/moi`` (invite code).
+
+The numbers come from ``storage.summary.compute_summary`` — one place decides the status
+categories for the chat, the CLI and the exports. Nudges go through
+``scheduler.planner.nudge`` (the reminders' wording, the outbox, rate limits, audit).
+Long lists are paged: each message stays well under Zalo's 2000 characters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from sqlmodel import select
+
+from handlers.menus import help_options
+from handlers.turn import Turn
+from scheduler.outgoing import Option, OutgoingMessage
+from scheduler.planner import nudge
+from scheduler.policy import ReminderPolicy
+from storage import audit
+from storage.errors import UserError
+from storage.invites import create_invite
+from storage.models import Plan, Role, Task, Unit
+from storage.periods import Period, parse_period
+from storage.summary import Category, Summary, SummaryItem, compute_summary
+from storage.text import fold
+
+PAGE_CHARS = 1500
+MAX_OPTION_VALUE = 64
+_PAGE = re.compile(r"(?:^|\s)(?:p|trang|page)\s*(\d{1,4})\s*$")
+_ALL_LATE = {"quahan", "qua han", "tat ca", "tatca", "all", "all late", "late", "overdue"}
+_ROLE_WORDS = {
+    Role.OFFICER: ("officer", "can bo", "cong chuc", "chuyen vien", "cb"),
+    Role.HEAD: ("head", "thu truong", "lanh dao", "truong", "chu tich", "truong phong"),
+    Role.COORDINATOR: ("coordinator", "dieu phoi", "tong hop", "noi vu", "theo doi"),
+    Role.ADMIN: ("admin", "quan tri", "quan tri vien"),
+}
+
+
+# ---- arguments -----------------------------------------------------------------------------
+
+
+def _split_page(args: str) -> tuple[str, int]:
+    match = _PAGE.search(fold(args))
+    if not match:
+        return args.strip(), 1
+    return args[: match.start()].strip(), max(1, int(match.group(1)))
+
+
+async def _plan_code(turn: Turn, text: str) -> str | None:
+    wanted = fold(text).replace(" ", "")
+    for code in (await turn.session.exec(select(Plan.code))).all():
+        if fold(code).replace(" ", "") == wanted:
+            return code
+    return None
+
+
+async def _scope(turn: Turn, args: str) -> tuple[str | None, Period | None]:
+    """``[plan] [period]`` → (plan code, period); a clear error for anything else."""
+    if not args:
+        return None, None
+    today = turn.ctx.today()
+    plan = await _plan_code(turn, args)
+    if plan is not None:
+        return plan, None
+    first, _sep, rest = args.partition(" ")
+    plan = await _plan_code(turn, first)
+    if plan is not None:
+        return plan, parse_period(rest, today=today)
+    try:
+        return None, parse_period(args, today=today)
+    except UserError:
+        plans = ", ".join((await turn.session.exec(select(Plan.code))).all()) or "-"
+        raise UserError("conv.summary.bad_args", value=args[:60], plans=plans) from None
+
+
+async def find_unit(turn: Turn, text: str) -> Unit | None:
+    """A unit by code, name or alias as people write it; None when nothing matches."""
+    wanted = fold(text)
+    if not wanted:
+        return None
+    units = (await turn.session.exec(select(Unit).where(Unit.active.is_(True)))).all()  # type: ignore[attr-defined]
+    for unit in units:
+        if fold(unit.code) == wanted:
+            return unit
+    exact = [
+        u for u in units if fold(u.name) == wanted or wanted in {fold(a) for a in u.aliases or []}
+    ]
+    if len(exact) == 1:
+        return exact[0]
+    partial = [u for u in units if wanted in fold(u.name)]
+    if len(partial) == 1:
+        return partial[0]
+    if len(exact) + len(partial) > 1:
+        names = ", ".join(f"{u.code} ({u.name})" for u in (exact or partial)[:8])
+        raise UserError("conv.unit.ambiguous", value=text[:60], units=names)
+    return None
+
+
+# ---- paging --------------------------------------------------------------------------------
+
+
+def _paged(
+    turn: Turn, head: str, lines: list[str], page: int, command: str
+) -> list[OutgoingMessage]:
+    """``head`` then the ``page``-th slice of ``lines`` that fits in one phone message."""
+    pages: list[list[str]] = [[]]
+    size = 0
+    for line in lines:
+        if pages[-1] and size + len(line) > PAGE_CHARS:
+            pages.append([])
+            size = 0
+        pages[-1].append(line)
+        size += len(line) + 1
+    page = max(1, min(page, len(pages)))
+    body = "\n".join(pages[page - 1])
+    parts = [head] if page == 1 else [turn.t("conv.page.continued", page=page, pages=len(pages))]
+    if body:
+        parts.append(body)
+    options: list[Option] = []
+    if page < len(pages):
+        value = f"{command} p{page + 1}".replace("  ", " ")
+        if len(value.encode()) <= MAX_OPTION_VALUE:
+            options.append(turn.option("conv.opt.more", value, page=page + 1, pages=len(pages)))
+        else:
+            parts.append(turn.t("conv.page.type_more", command=value))
+    return [OutgoingMessage("\n\n".join(parts), tuple(options or help_options(turn)))]
+
+
+def _item_line(turn: Turn, item: SummaryItem) -> str:
+    title = " ".join(item.title.split())
+    if len(title) > 70:
+        title = title[:69].rstrip() + "…"
+    ordinal = f"{item.ordinal}. " if item.ordinal else ""
+    due = item.due.strftime("%d/%m/%Y") if item.due else item.period
+    return turn.t("conv.summary.item", title=f"{ordinal}{title}", plan=item.plan_code, due=due)
+
+
+def _scope_words(turn: Turn, summary: Summary, period: Period | None) -> str:
+    plan = summary.plan_code or turn.t("conv.summary.all_plans")
+    if period is not None:
+        return turn.t("conv.summary.scope_period", plan=plan, period=period.label)
+    return turn.t(
+        "conv.summary.scope_default",
+        plan=plan,
+        until=turn.day(summary.last) if summary.last else "",
+    )
+
+
+# ---- /tonghop ------------------------------------------------------------------------------
+
+
+async def summary_command(turn: Turn, args: str) -> list[OutgoingMessage]:
+    """``/tonghop [kế hoạch] [kỳ] [trang N]`` (``/summary``)."""
+    rest, page = _split_page(args)
+    plan_code, period = await _scope(turn, rest)
+    summary = await compute_summary(
+        turn.session,
+        today=turn.ctx.today(),
+        plan_code=plan_code,
+        period=period,
+        tz=turn.ctx.calendar.tz,
+    )
+    counts = summary.counts
+    head = [
+        turn.t("conv.summary.title", scope=_scope_words(turn, summary, period)),
+        turn.t("conv.summary.total", total=len(summary.items), units=len(summary.per_unit)),
+    ]
+    head += [
+        turn.t("conv.summary.count", label=turn.t(f"conv.category.{c.value}"), count=counts[c])
+        for c in Category
+    ]
+    head.append(
+        turn.t("conv.summary.count", label=turn.t("conv.flag.blocked"), count=len(summary.blocked))
+    )
+    head.append(
+        turn.t(
+            "conv.summary.count",
+            label=turn.t("conv.flag.unreachable"),
+            count=len(summary.unreachable_units),
+        )
+    )
+    lines: list[str] = []
+    late = _by_unit([i for i in summary.items if i.category is Category.OVERDUE])
+    if late:
+        lines.append(turn.t("conv.summary.late_units", count=len(late)))
+        for (_code, name), items in late:
+            lines.append(turn.t("conv.summary.unit", unit=name, count=len(items)))
+            lines += [_item_line(turn, i) for i in items]
+    if summary.blocked:
+        lines.append(turn.t("conv.summary.blocked_title", count=len(summary.blocked)))
+        for item in summary.blocked:
+            lines.append(
+                turn.t(
+                    "conv.summary.blocked_item",
+                    unit=item.unit_name,
+                    title=_item_line(turn, item).strip(" –-•"),
+                    note=(item.note or "-")[:200],
+                )
+            )
+    if summary.unreachable_units:
+        names = ", ".join(u.name for u in summary.unreachable_units)
+        lines.append(turn.t("conv.summary.unreachable", units=names))
+    if not summary.items:
+        lines.append(turn.t("conv.summary.empty"))
+    return _paged(turn, "\n".join(head), lines, page, f"/tonghop {rest}")
+
+
+def _by_unit(items: list[SummaryItem]) -> list[tuple[tuple[str, str], list[SummaryItem]]]:
+    grouped: dict[tuple[str, str], list[SummaryItem]] = defaultdict(list)
+    for item in items:
+        grouped[(item.unit_code, item.unit_name)].append(item)
+    return sorted(grouped.items(), key=lambda kv: (-len(kv[1]), kv[0][1]))
+
+
+# ---- /quahan -------------------------------------------------------------------------------
+
+
+async def overdue_command(turn: Turn, args: str) -> list[OutgoingMessage]:
+    """``/quahan [kế hoạch] [kỳ] [trang N]`` (``/overdue``): late units and their tasks."""
+    rest, page = _split_page(args)
+    plan_code, period = await _scope(turn, rest)
+    summary = await compute_summary(
+        turn.session,
+        today=turn.ctx.today(),
+        plan_code=plan_code,
+        period=period,
+        tz=turn.ctx.calendar.tz,
+    )
+    late = _by_unit([i for i in summary.items if i.category is Category.OVERDUE])
+    if not late:
+        return [
+            turn.say(
+                "conv.overdue.none",
+                options=help_options(turn),
+                scope=_scope_words(turn, summary, period),
+            )
+        ]
+    head = turn.t(
+        "conv.overdue.title",
+        scope=_scope_words(turn, summary, period),
+        units=len(late),
+        count=sum(len(items) for _key, items in late),
+    )
+    lines: list[str] = []
+    for (code, name), items in late:
+        lines.append(turn.t("conv.overdue.unit", unit=name, code=code, count=len(items)))
+        for item in items:
+            days = (turn.ctx.today() - item.due).days if item.due else 0
+            status = (
+                turn.t(f"conv.status.{item.status}") if item.status else turn.t("conv.status.none")
+            )
+            lines.append(
+                turn.t("conv.overdue.item", line=_item_line(turn, item), days=days, status=status)
+            )
+    messages = _paged(turn, head, lines, page, f"/quahan {rest}")
+    last = messages[-1]
+    options = tuple(o for o in last.options if o.value.startswith("/quahan")) + (
+        turn.option("conv.opt.remind_all_late", "/nhac quahan"),
+    )
+    return [OutgoingMessage(last.text, options)]
+
+
+# ---- /nhac ---------------------------------------------------------------------------------
+
+
+async def remind_command(turn: Turn, args: str) -> list[OutgoingMessage]:
+    """``/nhac <đơn vị | kế hoạch STT | quahan>`` (``/remind``): a manual nudge, now."""
+    target = args.strip()
+    if not target:
+        return [
+            turn.say(
+                "conv.remind.usage",
+                options=[turn.option("conv.opt.remind_all_late", "/nhac quahan")],
+            )
+        ]
+    summary = await compute_summary(turn.session, today=turn.ctx.today(), tz=turn.ctx.calendar.tz)
+    open_items = [
+        i for i in summary.items if i.category not in (Category.DONE_ON_TIME, Category.DONE_LATE)
+    ]
+    described: str
+    if fold(target) in _ALL_LATE:
+        chosen = [i for i in open_items if i.category is Category.OVERDUE]
+        described = turn.t("conv.remind.all_late")
+    else:
+        unit = await find_unit(turn, target)
+        if unit is not None:
+            chosen = [i for i in open_items if i.unit_id == unit.id]
+            described = unit.name
+        else:
+            task = await _find_task(turn, target)
+            if task is None:
+                raise UserError("conv.remind.unknown_target", value=target[:60])
+            chosen = [i for i in open_items if i.task_id == task.id]
+            described = " ".join(task.title.split())[:80]
+    if not chosen:
+        return [turn.say("conv.remind.nothing", options=help_options(turn), target=described)]
+    pairs = sorted({(i.occurrence_id, i.unit_id) for i in chosen})
+    assert turn.member is not None
+    queued = await nudge(
+        turn.session,
+        pairs=pairs,
+        actor=turn.actor,
+        now=turn.now,
+        calendar=turn.ctx.calendar,
+        policy=turn.ctx.policy or ReminderPolicy(),
+        actor_member_id=turn.member.id,
+    )
+    units = {i.unit_id for i in chosen}
+    unreachable = sorted({i.unit_name for i in chosen if i.unreachable})
+    lines = [
+        turn.t(
+            "conv.remind.queued" if queued else "conv.remind.none_queued",
+            target=described,
+            messages=queued,
+            units=len(units),
+            tasks=len(pairs),
+        )
+    ]
+    if unreachable:
+        lines.append(turn.t("conv.remind.unreachable", units=", ".join(unreachable)))
+    return [OutgoingMessage("\n".join(lines), tuple(help_options(turn)))]
+
+
+async def _find_task(turn: Turn, text: str) -> Task | None:
+    """ "<plan code> <ordinal>" (e.g. "84/KH-UBND 3") → the task."""
+    plan_part, _sep, ordinal = text.strip().rpartition(" ")
+    if not plan_part:
+        return None
+    code = await _plan_code(turn, plan_part)
+    if code is None:
+        return None
+    plan = (await turn.session.exec(select(Plan).where(Plan.code == code))).one()
+    tasks = (await turn.session.exec(select(Task).where(Task.plan_id == plan.id))).all()
+    wanted = fold(ordinal).rstrip(".")
+    found = [t for t in tasks if fold(t.ordinal).rstrip(".") == wanted or fold(t.key) == wanted]
+    return found[0] if len(found) == 1 else None
+
+
+# ---- /moi ----------------------------------------------------------------------------------
+
+
+def _role(turn: Turn, text: str) -> Role:
+    wanted = fold(text)
+    if not wanted:
+        return Role.OFFICER
+    for role, words in _ROLE_WORDS.items():
+        if wanted in words:
+            return role
+    raise UserError("conv.invite.unknown_role", value=text[:40])
+
+
+async def invite_command(turn: Turn, args: str) -> list[OutgoingMessage]:
+    """``/moi <đơn vị> [vai trò]`` (``/invite``): a single-use invite code for a unit."""
+    text = args.strip()
+    if not text:
+        return [turn.say("conv.invite.usage")]
+    unit = await find_unit(turn, text)
+    role = Role.OFFICER
+    words = text.split()
+    for size in (1, 2, 3):
+        if unit is not None or len(words) <= size:
+            break
+        head, tail = " ".join(words[:-size]), " ".join(words[-size:])
+        if any(fold(tail) in names for names in _ROLE_WORDS.values()):
+            unit = await find_unit(turn, head)
+            role = _role(turn, tail) if unit is not None else role
+    if unit is None:
+        raise UserError("conv.unit.unknown", value=text[:60])
+    if role in (Role.COORDINATOR, Role.ADMIN) and turn.role is not Role.ADMIN:
+        raise UserError("conv.invite.admin_only", role=turn.t(f"role.{role.value}"))
+    invite = await create_invite(
+        turn.session, unit, role, turn.ctx.invite_lifetime, turn.now, created_by=turn.actor
+    )
+    assert turn.member is not None
+    audit.record(
+        turn.session,
+        turn.now,
+        "invite.create",
+        actor=turn.actor,
+        member_id=turn.member.id,
+        target=unit.code,
+        details={"role": role.value, "channel": turn.msg.channel},
+    )
+    expires = turn.ctx.calendar.local(invite.expires_at)
+    lines = [
+        turn.t(
+            "conv.invite.created",
+            code=invite.code,
+            unit=unit.name,
+            role=turn.t(f"role.{role.value}"),
+            expires=f"{expires:%H:%M} {turn.day(expires)}",
+        )
+    ]
+    username = turn.ctx.telegram_bot_username
+    if username:
+        link = f"https://t.me/{username.lstrip('@')}?start={invite.code}"
+        lines.append(turn.t("conv.invite.telegram_link", link=link))
+    return [OutgoingMessage("\n".join(lines))]

@@ -1,0 +1,178 @@
+"""The conversation core (*lõi hội thoại*): THE entry point every channel calls.
+
+``await Conversation(ctx).handle(msg)`` takes one ``IncomingMessage`` and returns the outgoing
+messages to send back to that chat. It
+
+* drops an update already handled (``update_id`` in ``ProcessedUpdate``: channels may deliver
+  twice) — the answer is then the empty list;
+* runs in ONE transaction: the report, the audit entry, the conversation state and the
+  processed-update mark are written together or not at all;
+* never raises: a ``UserError`` is answered in the member's language (nothing written), any
+  other error is logged and answered politely.
+
+Order of understanding: a pressed button or typed option number → a command ("/viec",
+"/huy" …) → people not linked yet get the onboarding explanation → the step of a
+half-finished conversation → a short status reply ("xong", "đang làm 70%").
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from handlers import officer
+from handlers.commands import REGISTRY, help_options, unknown_command
+from handlers.context import BotContext
+from handlers.incoming import IncomingMessage
+from handlers.onboarding import not_linked
+from handlers.registry import split_command
+from handlers.turn import IDLE, Turn, load_state
+from locales import _, normalise_language
+from scheduler.outgoing import OutgoingMessage
+from storage.db import transaction
+from storage.errors import UserError
+from storage.models import Member, ProcessedUpdate, Unit
+from storage.text import fold
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 4000  # longer messages are read up to here (Telegram's own limit is 4096)
+_CANCEL_WORDS = {"huy", "thoat", "cancel", "stop", "dung", "huy bo"}
+
+
+class Conversation:
+    def __init__(self, ctx: BotContext) -> None:
+        self.ctx = ctx
+
+    async def handle(self, msg: IncomingMessage) -> list[OutgoingMessage]:
+        language = normalise_language(msg.language_hint or self.ctx.language)
+        try:
+            async with transaction(self.ctx.engine) as session:
+                if msg.update_id is not None:
+                    seen = (
+                        await session.exec(
+                            select(ProcessedUpdate.id).where(
+                                ProcessedUpdate.channel == msg.channel,
+                                ProcessedUpdate.update_id == msg.update_id,
+                            )
+                        )
+                    ).first()
+                    if seen is not None:
+                        return []
+                    session.add(
+                        ProcessedUpdate(
+                            channel=msg.channel,
+                            update_id=msg.update_id,
+                            received_at=self.ctx.clock.now(),
+                        )
+                    )
+                turn = await self._turn(session, msg)
+                language = turn.language
+                sent = await self._dispatch(turn)
+                await turn.save_state(sent)
+                await session.flush()
+            return sent
+        except IntegrityError:
+            if msg.update_id is not None and await self._already_processed(msg):
+                return []  # the same update, handled concurrently by another worker
+            log.exception("conversation: integrity error for %s/%s", msg.channel, msg.chat_id)
+            return [OutgoingMessage(_("conv.error.unexpected", language))]
+        except UserError as exc:
+            await self._mark_processed(msg)
+            return [OutgoingMessage(_(exc.key, language, **exc.values))]
+        except Exception:
+            log.exception("conversation: unexpected error for %s/%s", msg.channel, msg.chat_id)
+            return [OutgoingMessage(_("conv.error.unexpected", language))]
+
+    async def _turn(self, session, msg: IncomingMessage) -> Turn:  # noqa: ANN001
+        member = (
+            await session.exec(
+                select(Member).where(
+                    Member.channel == msg.channel,
+                    Member.channel_user_id == msg.user_id,
+                    Member.active.is_(True),  # type: ignore[attr-defined]
+                )
+            )
+        ).first()
+        now = self.ctx.clock.now()
+        if member is not None and member.chat_id != msg.chat_id:
+            member.chat_id = msg.chat_id  # the person wrote from another chat: answer there
+            session.add(member)
+        language = normalise_language(
+            member.language if member else (msg.language_hint or self.ctx.language)
+        )
+        unit = await session.get(Unit, member.unit_id) if member and member.unit_id else None
+        state = await load_state(session, msg)
+        return Turn(self.ctx, session, msg, now, member, language, state, unit)
+
+    async def _dispatch(self, turn: Turn) -> list[OutgoingMessage]:
+        msg = turn.msg
+        text = (msg.text or "")[:MAX_TEXT]
+        chosen = turn.chosen()
+        if msg.option is not None and chosen is None:
+            return [turn.say("conv.stale_option", options=help_options(turn))]
+        if chosen is not None and chosen.startswith("/"):
+            text = chosen
+            chosen = None
+        parts = split_command(text)
+        if parts is None and turn.state_name != IDLE and fold(text) in _CANCEL_WORDS:
+            parts = ("huy", "")
+        if parts is not None:
+            return await self._command(turn, *parts)
+        if turn.member is None:
+            return not_linked(turn)
+        flow = officer.FLOW_STEPS.get(turn.state_name)
+        if flow is not None:
+            return await flow(turn, chosen, text)
+        if chosen is not None and turn.state_name == IDLE:
+            return [turn.say("conv.stale_option", options=help_options(turn))]
+        if turn.unit is None:
+            return [turn.say("conv.no_unit_text", options=help_options(turn))]
+        if msg.attachment is not None and not re.search(r"\w", text):
+            return await officer.attachment_outside_report(turn)
+        return await officer.short_reply(turn, text)
+
+    async def _command(self, turn: Turn, word: str, args: str) -> list[OutgoingMessage]:
+        command = REGISTRY.find(word)
+        if command is None:
+            if turn.member is None:
+                return not_linked(turn)
+            return unknown_command(turn, word)
+        if not command.allowed(turn.role, turn.unit is not None):
+            if turn.member is None:
+                return not_linked(turn)
+            key = "conv.refused.no_unit" if command.access == "unit" else "conv.refused"
+            return [turn.say(key, options=help_options(turn), command=command.name)]
+        if command.name != "huy":
+            turn.clear_state()  # a command leaves any half-finished conversation
+        return await command.handler(turn, args)
+
+    async def _already_processed(self, msg: IncomingMessage) -> bool:
+        async with transaction(self.ctx.engine) as session:
+            found = (
+                await session.exec(
+                    select(ProcessedUpdate.id).where(
+                        ProcessedUpdate.channel == msg.channel,
+                        ProcessedUpdate.update_id == msg.update_id,
+                    )
+                )
+            ).first()
+            return found is not None
+
+    async def _mark_processed(self, msg: IncomingMessage) -> None:
+        if msg.update_id is None:
+            return
+        try:
+            async with transaction(self.ctx.engine) as session:
+                session.add(
+                    ProcessedUpdate(
+                        channel=msg.channel,
+                        update_id=msg.update_id,
+                        received_at=self.ctx.clock.now(),
+                    )
+                )
+        except IntegrityError:
+            pass
