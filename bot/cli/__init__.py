@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "bot.cli.units",
     "bot.cli.invites",
     "bot.cli.schedule",
+    "bot.cli.conversation",
 )
 
 
