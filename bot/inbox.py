@@ -1,10 +1,11 @@
 """The way in: every channel hands each incoming message to the ``Inbox``.
 
-The inbox drops a message already processed (a platform may deliver one message twice; the
-``processed_update`` table remembers ids across restarts), asks the conversation core for the
-replies and sends them straight back through the same channel (replies do not go through the
-outbox, but the channel maps their failures the same way). A failure of the core never stops
-the adapter: the officer gets an apology and the error is logged.
+The inbox asks the conversation core for the replies and sends them straight back through
+the same channel (replies do not go through the outbox, but the channel maps their failures
+the same way). A platform may deliver one message twice: the ``processed_update`` table
+remembers ids across restarts (with ``dedupe_messages=False`` this is left to the conversation
+core, which marks the id in its own transaction). A failure of the core never stops the
+adapter: the officer gets an apology and the error is logged.
 """
 
 from __future__ import annotations
@@ -35,13 +36,13 @@ class Inbox:
         clock: Clock,
         handle: Handle,
         language: str = "vi",
-        dedupe: bool = True,
+        dedupe_messages: bool = True,
     ) -> None:
         self.engine = engine
         self.clock = clock
         self.handle = handle
         self.language = language
-        self.dedupe = dedupe
+        self.dedupe_messages = dedupe_messages
         self.in_flight: set[asyncio.Task[None]] = set()
         self.processed = 0
 
@@ -63,7 +64,7 @@ class Inbox:
 
     async def receive(self, channel: Channel, message: IncomingMessage) -> list[SendOutcome]:
         """Process one message and send the replies; the outcomes of the sends."""
-        if self.dedupe and message.update_id:
+        if self.dedupe_messages and message.update_id:
             if not await self.first_time(message.channel, message.update_id):
                 log.info("%s update %s already processed: dropped", channel.name, message.update_id)
                 return []
@@ -97,7 +98,7 @@ class Inbox:
         self, channel: Channel, chat_id: str, update_id: str | None, hint: str | None = None
     ) -> None:
         """A sticker, voice message …: a polite answer saying what dondoc understands."""
-        if self.dedupe and update_id and not await self.first_time(channel.name, update_id):
+        if update_id and not await self.first_time(channel.name, update_id):
             return
         text = _("channels.unsupported", self.language_for(hint))
         await self.reply(channel, chat_id, [OutgoingMessage(text)])

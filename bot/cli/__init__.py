@@ -34,6 +34,8 @@ COMMAND_MODULES = (
     "bot.cli.units",
     "bot.cli.invites",
     "bot.cli.schedule",
+    "bot.cli.plans",
+    "bot.cli.run",
     "bot.cli.conversation",
 )
 

@@ -1,0 +1,236 @@
+"""``dondoc run`` as an operator starts it: a subprocess of ``.venv/bin/dondoc`` talking to the
+local fake Zalo and Telegram servers, stopped with SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.webhook import TELEGRAM_HEADER, TELEGRAM_PATH, ZALO_HEADER, ZALO_PATH
+from locales import _
+from storage.db import make_engine, migrate
+from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.zalo_api import FakeZalo
+
+DONDOC = str(Path(sys.executable).with_name("dondoc"))
+
+
+class Bot:
+    """A running ``dondoc run`` subprocess; its output is collected as it comes."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+        self.out: list[str] = []
+        self.err: list[str] = []
+        self._readers = [
+            asyncio.ensure_future(self._read(process.stdout, self.out)),
+            asyncio.ensure_future(self._read(process.stderr, self.err)),
+        ]
+
+    @staticmethod
+    async def _read(stream: asyncio.StreamReader | None, into: list[str]) -> None:
+        assert stream is not None
+        async for line in stream:
+            into.append(line.decode("utf-8", "replace"))
+
+    @property
+    def output(self) -> str:
+        return "".join(self.out) + "".join(self.err)
+
+    async def wait_output(self, pattern: str, timeout: float = 20.0) -> re.Match[str]:
+        end = asyncio.get_running_loop().time() + timeout
+        while True:
+            found = re.search(pattern, self.output)
+            if found:
+                return found
+            if self.process.returncode is not None or asyncio.get_running_loop().time() > end:
+                raise AssertionError(f"{pattern!r} not seen; output:\n{self.output}")
+            await asyncio.sleep(0.05)
+
+    async def terminate(self, timeout: float = 30.0) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(self.process.wait(), timeout)
+        await asyncio.gather(*self._readers)
+        return code
+
+
+async def start_bot(tmp_path: Path, *args: str, **env: str) -> Bot:
+    data = tmp_path / "data"
+    engine = make_engine(f"sqlite:///{data / 'dondoc.db'}")
+    await migrate(engine)
+    await engine.dispose()
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DONDOC_")},
+        "DONDOC_DATA_DIR": str(data),
+        "DONDOC_LOCALE": "vi",
+        "DONDOC_POLL_TIMEOUT": "1",
+        **env,
+    }
+    process = await asyncio.create_subprocess_exec(
+        DONDOC,
+        "run",
+        *args,
+        env=environment,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    return Bot(process)
+
+
+async def wait_for(predicate, timeout: float = 15.0) -> None:
+    end = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        if asyncio.get_running_loop().time() > end:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.05)
+
+
+def test_without_token_says_how_to_get_one(dondoc):
+    result = dondoc("run")
+    assert result.exit_code == 2
+    assert "DONDOC_ZALO_BOT_TOKEN" in result.output and "@BotFather" in result.output
+    assert "dondoc console" in result.output
+
+
+async def test_polling_both_channels_then_sigterm_loses_nothing(tmp_path):
+    async with FakeZalo(poll_cap=0.3) as zalo, FakeTelegram() as telegram:
+        bot = await start_bot(
+            tmp_path,
+            "--no-ticks",
+            DONDOC_ZALO_BOT_TOKEN=zalo.token,
+            DONDOC_ZALO_BASE_URL=zalo.base_url,
+            DONDOC_TELEGRAM_BOT_TOKEN=telegram.token,
+            DONDOC_TELEGRAM_BASE_URL=telegram.base_url,
+        )
+        await bot.wait_output("dondoc đang chạy: Zalo, Telegram")
+        zalo.push_text("z1", "xin chào")
+        telegram.push_text("101", "xin chào")
+        await wait_for(lambda: zalo.texts("z1") and telegram.texts("101"))
+        assert telegram.commands["vi"] and telegram.commands["en"]
+
+        for i in range(5):  # a burst just before the stop
+            zalo.push_text(f"z{i + 2}", "xong")
+            telegram.push_text(f"{i + 200}", "xong")
+        await asyncio.sleep(0.3)
+        assert await bot.terminate() == 0
+        assert "dondoc đã dừng" in bot.output
+
+        # every update the bot took from a platform was answered before it exited
+        taken_zalo = [c for c in zalo.calls_of("getUpdates")]
+        answered_zalo = {m["chat_id"] for m in zalo.sent()}
+        assert len(answered_zalo) == 1 + 5 - zalo.pending_updates
+        answered_tg = {m["chat_id"] for m in telegram.sent()}
+        assert len(answered_tg) == 1 + 5 - telegram.pending_updates
+        assert taken_zalo
+        assert zalo.token not in bot.output and telegram.token not in bot.output
+        assert telegram.token.split(":")[1] not in bot.output
+
+
+async def test_rejected_token_stops_that_channel_only(tmp_path):
+    async with FakeZalo() as zalo, FakeTelegram() as telegram:
+        bot = await start_bot(
+            tmp_path,
+            "--no-ticks",
+            DONDOC_ZALO_BOT_TOKEN="999:revoked-zalo-token",
+            DONDOC_ZALO_BASE_URL=zalo.base_url,
+            DONDOC_TELEGRAM_BOT_TOKEN=telegram.token,
+            DONDOC_TELEGRAM_BASE_URL=telegram.base_url,
+        )
+        await bot.wait_output("dondoc đang chạy: Telegram")
+        telegram.push_text("101", "xin chào")
+        await wait_for(lambda: telegram.texts("101"))
+        assert await bot.terminate() == 0
+        assert "Zalo từ chối mã bot" in bot.output
+        assert "revoked-zalo-token" not in bot.output
+
+
+async def test_every_token_rejected_exits_1(tmp_path):
+    async with FakeZalo() as zalo:
+        bot = await start_bot(
+            tmp_path,
+            "--no-ticks",
+            DONDOC_ZALO_BOT_TOKEN="999:revoked-zalo-token",
+            DONDOC_ZALO_BASE_URL=zalo.base_url,
+        )
+        assert await asyncio.wait_for(bot.process.wait(), 20) == 1
+        await asyncio.gather(*bot._readers)
+        assert _("channels.run.no_channel_left", "vi") in bot.output
+        assert "revoked-zalo-token" not in bot.output
+
+
+async def test_webhook_mode_with_secrets(tmp_path):
+    async with FakeZalo() as zalo, FakeTelegram() as telegram:
+        bot = await start_bot(
+            tmp_path,
+            "--no-ticks",
+            "--webhook",
+            "--port",
+            "0",
+            DONDOC_ZALO_BOT_TOKEN=zalo.token,
+            DONDOC_ZALO_BASE_URL=zalo.base_url,
+            DONDOC_TELEGRAM_BOT_TOKEN=telegram.token,
+            DONDOC_TELEGRAM_BASE_URL=telegram.base_url,
+            DONDOC_ZALO_WEBHOOK_SECRET="zalo_secret_value",
+            DONDOC_TELEGRAM_WEBHOOK_SECRET="tg_secret_value",
+        )
+        address = (await bot.wait_output(r"webhook tại (http://[\d.]+:\d+)")).group(1)
+        async with httpx.AsyncClient(base_url=address) as http:
+            assert (await http.get("/healthz")).json()["channels"] == ["zalo", "telegram"]
+            update = zalo.update("message.text.received", "z9", text="xin chào")
+            refused = await http.post(ZALO_PATH, json=update, headers={ZALO_HEADER: "wrong"})
+            assert refused.status_code == 403
+            ok = await http.post(ZALO_PATH, json=update, headers={ZALO_HEADER: "zalo_secret_value"})
+            assert ok.status_code == 200
+            tg = {"update_id": 5, "message": telegram.message("303", text="xin chào")}
+            refused = await http.post(TELEGRAM_PATH, json=tg)
+            assert refused.status_code == 403
+            ok = await http.post(
+                TELEGRAM_PATH, json=tg, headers={TELEGRAM_HEADER: "tg_secret_value"}
+            )
+            assert ok.status_code == 200
+        await wait_for(lambda: zalo.texts("z9") and telegram.texts("303"))
+        assert await bot.terminate() == 0
+        assert "zalo_secret_value" not in bot.output and "tg_secret_value" not in bot.output
+        assert not telegram.calls_of("getUpdates")
+
+
+async def test_webhook_without_secret_or_public_url_refuses_to_start(tmp_path):
+    bot = await start_bot(
+        tmp_path, "--no-ticks", "--webhook", DONDOC_TELEGRAM_BOT_TOKEN="1:abcdefgh"
+    )
+    assert await asyncio.wait_for(bot.process.wait(), 20) == 2
+    await asyncio.gather(*bot._readers)
+    assert "DONDOC_TELEGRAM_WEBHOOK_SECRET" in bot.output
+
+
+@pytest.mark.parametrize("public", ["https://dondoc.example.vn/"])
+async def test_public_url_registers_webhooks_with_generated_secrets(tmp_path, public):
+    async with FakeZalo() as zalo, FakeTelegram() as telegram:
+        bot = await start_bot(
+            tmp_path,
+            "--no-ticks",
+            "--port",
+            "0",
+            "--public-url",
+            public,
+            DONDOC_ZALO_BOT_TOKEN=zalo.token,
+            DONDOC_ZALO_BASE_URL=zalo.base_url,
+            DONDOC_TELEGRAM_BOT_TOKEN=telegram.token,
+            DONDOC_TELEGRAM_BASE_URL=telegram.base_url,
+        )
+        await bot.wait_output("webhook tại")
+        await wait_for(lambda: zalo.webhook and telegram.webhook)
+        assert await bot.terminate() == 0
+        assert zalo.webhook["url"] == "https://dondoc.example.vn/zalo/webhook"
+        assert telegram.webhook["url"] == "https://dondoc.example.vn/telegram/webhook"
+        assert len(zalo.webhook["secret_token"]) >= 32
+        assert telegram.webhook["secret_token"] != zalo.webhook["secret_token"]
+        assert zalo.webhook["secret_token"] not in bot.output
