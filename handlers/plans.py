@@ -1,0 +1,707 @@
+"""Plans and tasks (*kế hoạch, nhiệm vụ*): import a plan's appendix table, add a task written
+in prose, date an event task, list plans and tasks.
+
+``import_plan`` turns every row of the table into a ``Task`` with its schedule (from the
+deadline phrase, ``scheduler.phrases``), its ``Assignment`` rows (lead / cooperating units,
+``storage.unit_names``) and its ``Occurrence`` rows (``scheduler.occurrences``), in one
+transaction. Importing the same plan code again updates tasks by key, keeps their reports,
+stops following tasks no longer in the table, and says what changed. ``dry_run`` reads and
+interprets everything and writes nothing.
+
+Results carry message keys (``Notice``), never sentences: the caller renders them in the
+reader's language.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from scheduler.calendar import WorkingCalendar
+from scheduler.occurrences import specs_for, sync_task_occurrences
+from scheduler.phrases import parse_deadline
+from scheduler.schedules import DueRules, Schedule, ScheduleKind
+from storage import audit
+from storage.db import transaction
+from storage.errors import UserError
+from storage.models import Assignment, AssignmentRole, Occurrence, Plan, Task, Unit
+from storage.plan_tables import (
+    PlanRow,
+    document_number,
+    document_title,
+    document_years,
+    read_plan_file,
+)
+from storage.unit_names import NamedUnits, UnitDirectory
+
+HORIZON_DAYS = 396  # occurrences are materialised about 13 months ahead
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A warning about one task: a message key of ``locales/`` and its values."""
+
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UnitMention:
+    """One unit a task names: the name as written and the unit's code (None: unresolved)."""
+
+    name: str
+    unit_code: str | None
+
+
+def schedule_json(schedule: Schedule) -> dict[str, Any]:
+    """A schedule for JSON output: ``periods`` only where they matter (periodic)."""
+    data = schedule.to_dict()
+    if schedule.kind is not ScheduleKind.PERIODIC:
+        data.pop("periods", None)
+    return data
+
+
+@dataclass
+class TaskResult:
+    key: str
+    ordinal: str
+    section: str
+    title: str
+    deadline_text: str
+    schedule: Schedule
+    lead: list[UnitMention]
+    cooperating: list[UnitMention]
+    output: str
+    warnings: list[Notice]
+    next_due: date | None = None
+    change: str = "created"  # created | updated | unchanged
+    changed_fields: list[str] = field(default_factory=list)
+
+    def to_json(self, render: Any) -> dict[str, Any]:
+        """The object of ``plan import --json`` (``render(notice)`` gives a warning's text)."""
+        return {
+            "ordinal": self.ordinal,
+            "key": self.key,
+            "section": self.section,
+            "title": self.title,
+            "deadline_text": self.deadline_text,
+            "schedule": schedule_json(self.schedule),
+            "next_due": self.next_due.isoformat() if self.next_due else None,
+            "lead": [{"name": m.name, "unit_code": m.unit_code} for m in self.lead],
+            "cooperating": [{"name": m.name, "unit_code": m.unit_code} for m in self.cooperating],
+            "output": self.output,
+            "warnings": [render(n) for n in self.warnings],
+            "change": self.change,
+            "changed_fields": self.changed_fields,
+        }
+
+
+@dataclass
+class ImportReport:
+    file: str
+    plan_code: str
+    plan_title: str
+    year: int
+    last_year: int | None
+    dry_run: bool
+    plan_created: bool
+    tasks: list[TaskResult]
+    removed: list[str] = field(default_factory=list)
+
+    def count(self, change: str) -> int:
+        return sum(1 for t in self.tasks if t.change == change)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(len(t.warnings) for t in self.tasks)
+
+
+# --------------------------------------------------------------------- interpretation
+
+
+async def _directory(session: AsyncSession) -> UnitDirectory:
+    units = (await session.exec(select(Unit).where(Unit.active == True))).all()  # noqa: E712
+    return UnitDirectory.of(units)
+
+
+def _mentions(named: list[NamedUnits], notices: list[Notice]) -> list[UnitMention]:
+    result: list[UnitMention] = []
+    for item in named:
+        if item.codes:
+            result.extend(UnitMention(item.written, code) for code in item.codes)
+            continue
+        result.append(UnitMention(item.written, None))
+        if item.ambiguous:
+            notices.append(Notice("import.unit_ambiguous", {"name": item.written}))
+        elif item.collective:
+            notices.append(Notice("import.collective_empty", {"name": item.written}))
+        else:
+            notices.append(Notice("import.unit_unresolved", {"name": item.written}))
+    return result
+
+
+def interpret_units(
+    directory: UnitDirectory, lead_text: str, cooperating_text: str, notices: list[Notice]
+) -> tuple[list[UnitMention], list[UnitMention]]:
+    """Lead and cooperating units of one task. A unit named by itself keeps the role it is
+    named in; one reached only through a collective phrase ("Các cơ quan chuyên môn") of the
+    other role is not assigned twice."""
+    lead_named = directory.resolve_cell(lead_text)
+    coop_named = directory.resolve_cell(cooperating_text)
+    lead = _mentions(lead_named, notices)
+    cooperating = _mentions(coop_named, notices)
+    explicit_lead = {c for n in lead_named if not n.collective for c in n.codes}
+    explicit_coop = {c for n in coop_named if not n.collective for c in n.codes}
+    only_coop = explicit_coop - explicit_lead
+    lead = _unique([m for m in lead if m.unit_code is None or m.unit_code not in only_coop])
+    lead_codes = {m.unit_code for m in lead if m.unit_code}
+    cooperating = _unique(
+        [m for m in cooperating if m.unit_code is None or m.unit_code not in lead_codes]
+    )
+    if not lead_text.strip():
+        notices.append(Notice("import.no_lead"))
+    return lead, cooperating
+
+
+def _unique(mentions: list[UnitMention]) -> list[UnitMention]:
+    seen: set[str] = set()
+    result = []
+    for mention in mentions:
+        marker = mention.unit_code or f"?{mention.name}"
+        if marker not in seen:
+            seen.add(marker)
+            result.append(mention)
+    return result
+
+
+def _interpret(
+    row: PlanRow, directory: UnitDirectory, year: int, last_year: int | None
+) -> TaskResult:
+    notices: list[Notice] = [Notice(key) for key in row.notes]
+    parsed = parse_deadline(row.deadline, year, last_year=last_year)
+    notices.extend(Notice(w, {"phrase": row.deadline}) for w in parsed.warnings)
+    lead, cooperating = interpret_units(directory, row.lead, row.cooperating, notices)
+    if not row.title:
+        notices.append(Notice("import.no_title"))
+    return TaskResult(
+        key=row.key,
+        ordinal=row.ordinal,
+        section=row.section,
+        title=row.title,
+        deadline_text=row.deadline,
+        schedule=parsed.schedule,
+        lead=lead,
+        cooperating=cooperating,
+        output=row.output,
+        warnings=notices,
+    )
+
+
+def _until(today: date, year: int | None) -> date:
+    horizon = today + timedelta(days=HORIZON_DAYS)
+    return max(horizon, date(year, 12, 31)) if year else horizon
+
+
+def next_due(
+    schedule: Schedule,
+    plan_year: int | None,
+    today: date,
+    rules: DueRules,
+    calendar: WorkingCalendar,
+) -> date | None:
+    """The first due date on or after ``today`` the schedule yields (None: none due)."""
+    probe = Task(plan_id=0, key="", title="", schedule_kind=schedule.kind.value)
+    probe.schedule = schedule.to_dict()
+    probe.active = True
+    until = _until(today, plan_year)
+    for spec in specs_for(probe, plan_year, until, rules, calendar):
+        if spec.due is not None and spec.due >= today:
+            return spec.due
+    return None
+
+
+# -------------------------------------------------------------------------- writing
+
+
+def _signature(task: Task, assignments: list[tuple[str, int | None, str]]) -> dict[str, Any]:
+    return {
+        "section": task.section,
+        "ordinal": task.ordinal,
+        "position": task.position,
+        "title": task.title,
+        "expected_output": task.expected_output,
+        "deadline_text": task.deadline_text,
+        "schedule": dict(task.schedule or {}),
+        "active": task.active,
+        "units": sorted(assignments, key=lambda a: (a[0], a[1] or 0, a[2])),
+    }
+
+
+async def _assignments_of(session: AsyncSession, task_id: int) -> list[Assignment]:
+    return list((await session.exec(select(Assignment).where(Assignment.task_id == task_id))).all())
+
+
+async def _write_task(
+    session: AsyncSession,
+    plan: Plan,
+    result: TaskResult,
+    position: int,
+    existing: Task | None,
+    unit_ids: dict[str, int],
+    now: datetime,
+) -> Task:
+    wanted_units = [
+        (AssignmentRole.LEAD.value, unit_ids.get(m.unit_code or ""), m.name) for m in result.lead
+    ] + [
+        (AssignmentRole.COOPERATING.value, unit_ids.get(m.unit_code or ""), m.name)
+        for m in result.cooperating
+    ]
+    task = existing
+    before: dict[str, Any] | None = None
+    if task is None:
+        task = Task(
+            plan_id=plan.id,  # type: ignore[arg-type]
+            key=result.key,
+            title=result.title,
+            schedule_kind=result.schedule.kind.value,
+            created_at=now,
+            updated_at=now,
+        )
+    else:
+        current = await _assignments_of(session, task.id)  # type: ignore[arg-type]
+        before = _signature(task, [(a.role, a.unit_id, a.name_as_written) for a in current])
+        schedule = Schedule.from_dict(task.schedule or {})
+        # A date the coordinator set for an event survives a re-import of the same phrase.
+        if (
+            schedule.kind is ScheduleKind.EVENT
+            and result.schedule.kind is ScheduleKind.EVENT
+            and schedule.due is not None
+        ):
+            result.schedule = result.schedule.with_event_date(schedule.due)
+    task.section = result.section[:500]
+    task.ordinal = result.ordinal[:32]
+    task.position = position
+    task.title = result.title
+    task.expected_output = result.output
+    task.deadline_text = result.deadline_text
+    task.schedule_kind = result.schedule.kind.value
+    task.schedule = result.schedule.to_dict()
+    task.active = True
+    after = _signature(task, wanted_units)
+    if before is not None:
+        changed = [k for k in after if after[k] != before[k] and k != "position"]
+        result.changed_fields = ["units" if k == "units" else k for k in changed]
+        result.change = "updated" if changed else "unchanged"
+        if not changed and before["position"] == after["position"]:
+            return task
+    task.updated_at = now
+    session.add(task)
+    await session.flush()
+    if before is None or before["units"] != after["units"]:
+        await session.exec(delete(Assignment).where(Assignment.task_id == task.id))  # type: ignore[call-overload]
+        for role, unit_id, name in wanted_units:
+            session.add(
+                Assignment(task_id=task.id, unit_id=unit_id, role=role, name_as_written=name[:500])  # type: ignore[arg-type]
+            )
+    return task
+
+
+async def import_plan(
+    engine: AsyncEngine,
+    path: Path,
+    *,
+    code: str | None = None,
+    title: str | None = None,
+    year: int | None = None,
+    dry_run: bool = False,
+    now: datetime,
+    rules: DueRules,
+    calendar: WorkingCalendar,
+    actor: str = "cli",
+) -> ImportReport:
+    """Read ``path`` and create or update the plan ``code`` from it, in one transaction."""
+    table = read_plan_file(path)
+    doc_year, doc_last = document_years(table.preamble)
+    code = (code or document_number(table.preamble) or path.stem).strip()[:64]
+    if not code:
+        raise UserError("import.no_code", file=str(path))
+    today = calendar.local_date(now)
+    async with transaction(engine) as session:
+        plan = (await session.exec(select(Plan).where(Plan.code == code))).first()
+        plan_year = year or doc_year or (plan.year if plan else None)
+        if plan_year is None:
+            raise UserError("import.year_needed", file=str(path))
+        last_year = doc_last if doc_last and doc_last > plan_year else None
+        plan_title = (title or document_title(table.preamble) or path.stem)[:1000]
+        directory = await _directory(session)
+        results = [_interpret(row, directory, plan_year, last_year) for row in table.rows]
+        for result in results:
+            result.next_due = next_due(result.schedule, plan_year, today, rules, calendar)
+        report = ImportReport(
+            file=str(path),
+            plan_code=code,
+            plan_title=plan_title,
+            year=plan_year,
+            last_year=last_year,
+            dry_run=dry_run,
+            plan_created=plan is None,
+            tasks=results,
+        )
+        existing: dict[str, Task] = {}
+        if plan is not None:
+            tasks = (await session.exec(select(Task).where(Task.plan_id == plan.id))).all()
+            existing = {t.key: t for t in tasks}
+            for result in results:
+                if result.key in existing:
+                    result.change = "updated"  # refined when written (or compared below)
+        report.removed = sorted(
+            (k for k, t in existing.items() if t.active and k not in {r.key for r in results}),
+            key=lambda k: existing[k].position,
+        )
+        if dry_run:
+            if plan is not None:
+                await _compare_only(session, report, existing, directory)
+            return report
+        if plan is None:
+            plan = Plan(code=code, title=plan_title, year=plan_year, created_at=now, updated_at=now)
+            session.add(plan)
+            await session.flush()
+        else:
+            plan.title, plan.year, plan.updated_at = plan_title, plan_year, now
+            session.add(plan)
+        unit_ids = await _unit_ids(session)
+        until = _until(today, plan_year)
+        for position, result in enumerate(results, start=1):
+            task = await _write_task(
+                session, plan, result, position, existing.get(result.key), unit_ids, now
+            )
+            await sync_task_occurrences(session, task, plan_year, until, rules, calendar)
+        for key in report.removed:
+            task = existing[key]
+            task.active, task.updated_at = False, now
+            session.add(task)
+            await session.flush()
+            await sync_task_occurrences(session, task, plan_year, until, rules, calendar)
+        audit.record(
+            session,
+            now,
+            "plan.import",
+            actor=actor,
+            target=code,
+            details={
+                "file": str(path),
+                "created": report.count("created"),
+                "updated": report.count("updated"),
+                "unchanged": report.count("unchanged"),
+                "removed": report.removed,
+            },
+        )
+        return report
+
+
+async def _compare_only(
+    session: AsyncSession,
+    report: ImportReport,
+    existing: dict[str, Task],
+    directory: UnitDirectory,
+) -> None:
+    """For a dry run of a re-import: which tasks would change (nothing is written)."""
+    unit_ids = await _unit_ids(session)
+    for position, result in enumerate(report.tasks, start=1):
+        task = existing.get(result.key)
+        if task is None:
+            continue
+        current = await _assignments_of(session, task.id)  # type: ignore[arg-type]
+        before = _signature(task, [(a.role, a.unit_id, a.name_as_written) for a in current])
+        probe = Task(
+            plan_id=task.plan_id,
+            key=task.key,
+            title=result.title,
+            section=result.section[:500],
+            ordinal=result.ordinal[:32],
+            position=position,
+            expected_output=result.output,
+            deadline_text=result.deadline_text,
+            schedule_kind=result.schedule.kind.value,
+            created_at=task.created_at,
+            updated_at=task.updated_at,
+        )
+        probe.schedule = result.schedule.to_dict()
+        probe.active = True
+        old = Schedule.from_dict(task.schedule or {})
+        if (
+            old.kind is ScheduleKind.EVENT
+            and result.schedule.kind is ScheduleKind.EVENT
+            and old.due
+        ):
+            probe.schedule = result.schedule.with_event_date(old.due).to_dict()
+        wanted = [
+            (AssignmentRole.LEAD.value, unit_ids.get(m.unit_code or ""), m.name[:500])
+            for m in result.lead
+        ] + [
+            (AssignmentRole.COOPERATING.value, unit_ids.get(m.unit_code or ""), m.name[:500])
+            for m in result.cooperating
+        ]
+        after = _signature(probe, wanted)
+        changed = [k for k in after if after[k] != before[k] and k != "position"]
+        result.changed_fields = changed
+        result.change = "updated" if changed else "unchanged"
+
+
+async def _unit_ids(session: AsyncSession) -> dict[str, int]:
+    return {u.code: u.id for u in (await session.exec(select(Unit))).all() if u.id is not None}
+
+
+# ---------------------------------------------------------------------- single tasks
+
+
+async def _plan(session: AsyncSession, code: str) -> Plan:
+    plan = (await session.exec(select(Plan).where(Plan.code == code))).first()
+    if plan is None:
+        raise UserError("plan.unknown", code=code)
+    return plan
+
+
+def _next_ordinal(tasks: list[Task]) -> str:
+    numbers = [int(t.ordinal) for t in tasks if re.fullmatch(r"\d+", t.ordinal or "")]
+    keys = {t.key for t in tasks}
+    candidate = max(numbers, default=0) + 1
+    while str(candidate) in keys:
+        candidate += 1
+    return str(candidate)
+
+
+async def add_task(
+    engine: AsyncEngine,
+    *,
+    plan_code: str,
+    title: str,
+    deadline: str,
+    lead: str,
+    cooperating: str = "",
+    output: str = "",
+    now: datetime,
+    rules: DueRules,
+    calendar: WorkingCalendar,
+    actor: str = "cli",
+) -> TaskResult:
+    """Add one task written in prose to an existing plan (same phrase and unit reading)."""
+    title = re.sub(r"\s+", " ", title or "").strip()
+    if not title:
+        raise UserError("task.title_empty")
+    if not lead.strip():
+        raise UserError("task.lead_empty")
+    today = calendar.local_date(now)
+    async with transaction(engine) as session:
+        plan = await _plan(session, plan_code)
+        tasks = list((await session.exec(select(Task).where(Task.plan_id == plan.id))).all())
+        ordinal = _next_ordinal(tasks)
+        row = PlanRow(
+            position=len(tasks) + 1,
+            section="",
+            section_mark="",
+            ordinal=ordinal,
+            title=title,
+            deadline=deadline.strip(),
+            lead=lead,
+            cooperating=cooperating,
+            output=output.strip(),
+            source="cli",
+            key=ordinal,
+        )
+        directory = await _directory(session)
+        result = _interpret(row, directory, plan.year or today.year, None)
+        result.next_due = next_due(result.schedule, plan.year, today, rules, calendar)
+        task = await _write_task(
+            session, plan, result, len(tasks) + 1, None, await _unit_ids(session), now
+        )
+        await sync_task_occurrences(
+            session, task, plan.year, _until(today, plan.year), rules, calendar
+        )
+        audit.record(
+            session,
+            now,
+            "task.add",
+            actor=actor,
+            target=f"{plan.code}/{task.key}",
+            details={"deadline": deadline, "kind": result.schedule.kind.value},
+        )
+        return result
+
+
+async def _find_task(session: AsyncSession, plan: Plan, ref: str) -> Task:
+    tasks = list((await session.exec(select(Task).where(Task.plan_id == plan.id))).all())
+    ref = ref.strip()
+    by_key = [t for t in tasks if t.key == ref]
+    if by_key:
+        return by_key[0]
+    normal = re.sub(r"[.):]+$", "", ref)
+    by_ordinal = [t for t in tasks if re.sub(r"[.):]+$", "", t.ordinal or "") == normal]
+    if len(by_ordinal) == 1:
+        return by_ordinal[0]
+    if len(by_ordinal) > 1:
+        raise UserError(
+            "task.ambiguous", task=ref, plan=plan.code, keys=", ".join(t.key for t in by_ordinal)
+        )
+    raise UserError("task.unknown", task=ref, plan=plan.code)
+
+
+@dataclass(frozen=True)
+class DatedTask:
+    plan_code: str
+    key: str
+    title: str
+    due: date
+    previous: date | None
+
+
+async def set_event_date(
+    engine: AsyncEngine,
+    *,
+    plan_code: str,
+    task_ref: str,
+    when: date,
+    now: datetime,
+    rules: DueRules,
+    calendar: WorkingCalendar,
+    actor: str = "cli",
+) -> DatedTask:
+    """Give an ``event`` task ("Sau khi ban hành …") its date; its one occurrence follows."""
+    today = calendar.local_date(now)
+    async with transaction(engine) as session:
+        plan = await _plan(session, plan_code)
+        task = await _find_task(session, plan, task_ref)
+        schedule = Schedule.from_dict(task.schedule or {})
+        if schedule.kind is not ScheduleKind.EVENT:
+            raise UserError(
+                "task.not_event", task=task.key, plan=plan.code, kind=schedule.kind.value
+            )
+        previous = schedule.due
+        task.schedule = schedule.with_event_date(when).to_dict()
+        task.updated_at = now
+        session.add(task)
+        await session.flush()
+        await sync_task_occurrences(
+            session, task, plan.year, max(_until(today, plan.year), when), rules, calendar
+        )
+        audit.record(
+            session,
+            now,
+            "task.set_date",
+            actor=actor,
+            target=f"{plan.code}/{task.key}",
+            details={
+                "due": when.isoformat(),
+                "previous": previous.isoformat() if previous else None,
+            },
+        )
+        return DatedTask(plan.code, task.key, task.title, when, previous)
+
+
+# -------------------------------------------------------------------------- listings
+
+
+async def list_plans(engine: AsyncEngine, today: date) -> list[dict[str, Any]]:
+    async with transaction(engine) as session:
+        plans = (await session.exec(select(Plan).order_by(Plan.code))).all()
+        counts = dict(
+            (
+                await session.exec(
+                    select(Task.plan_id, func.count())
+                    .where(Task.active == True)  # noqa: E712
+                    .group_by(Task.plan_id)
+                )
+            ).all()
+        )
+        next_dues = dict(
+            (
+                await session.exec(
+                    select(Task.plan_id, func.min(Occurrence.due))
+                    .join(Occurrence, Occurrence.task_id == Task.id)  # type: ignore[arg-type]
+                    .where(Task.active == True, Occurrence.due >= today)  # type: ignore[operator]  # noqa: E712
+                    .group_by(Task.plan_id)
+                )
+            ).all()
+        )
+        return [
+            {
+                "code": p.code,
+                "title": p.title,
+                "year": p.year,
+                "tasks": int(counts.get(p.id, 0)),
+                "next_due": next_dues[p.id].isoformat() if next_dues.get(p.id) else None,
+            }
+            for p in plans
+        ]
+
+
+async def list_tasks(
+    engine: AsyncEngine, today: date, *, plan_code: str | None = None, unit_code: str | None = None
+) -> list[dict[str, Any]]:
+    """Active tasks (of one plan, or naming one unit), each with its next occurrence."""
+    async with transaction(engine) as session:
+        query = select(Task, Plan).join(Plan, Plan.id == Task.plan_id).where(Task.active == True)  # type: ignore[arg-type]  # noqa: E712
+        if plan_code:
+            plan = await _plan(session, plan_code)
+            query = query.where(Task.plan_id == plan.id)
+        if unit_code:
+            unit = (await session.exec(select(Unit).where(Unit.code == unit_code))).first()
+            if unit is None:
+                raise UserError("units.unknown_code", code=unit_code)
+            named = select(Assignment.task_id).where(Assignment.unit_id == unit.id)
+            query = query.where(Task.id.in_(named))  # type: ignore[union-attr]
+        rows = (await session.exec(query.order_by(Plan.code, Task.position))).all()
+        task_ids = [t.id for t, _ in rows]
+        units = {u.id: u.code for u in (await session.exec(select(Unit))).all()}
+        assignments: dict[int, list[Assignment]] = {}
+        occurrences: dict[int, list[Occurrence]] = {}
+        if task_ids:
+            for a in (
+                await session.exec(select(Assignment).where(Assignment.task_id.in_(task_ids)))  # type: ignore[attr-defined]
+            ).all():
+                assignments.setdefault(a.task_id, []).append(a)
+            for o in (
+                await session.exec(select(Occurrence).where(Occurrence.task_id.in_(task_ids)))  # type: ignore[attr-defined]
+            ).all():
+                occurrences.setdefault(o.task_id, []).append(o)
+        result = []
+        for task, plan in rows:
+            occs = occurrences.get(task.id or 0, [])
+            upcoming = sorted((o for o in occs if o.due and o.due >= today), key=lambda o: o.due)  # type: ignore[arg-type,return-value]
+            current = [o for o in occs if o.due is None and o.start <= today]
+            nxt = (
+                upcoming[0]
+                if upcoming
+                else (max(current, key=lambda o: o.start) if current else None)
+            )
+
+            def mention(a: Assignment) -> dict[str, Any]:
+                return {"name": a.name_as_written, "unit_code": units.get(a.unit_id)}
+
+            mine = assignments.get(task.id or 0, [])
+            result.append(
+                {
+                    "plan": plan.code,
+                    "key": task.key,
+                    "ordinal": task.ordinal,
+                    "section": task.section,
+                    "title": task.title,
+                    "deadline_text": task.deadline_text,
+                    "kind": task.schedule_kind,
+                    "next_period": nxt.period if nxt else None,
+                    "next_due": nxt.due.isoformat() if nxt and nxt.due else None,
+                    "lead": [mention(a) for a in mine if a.role == AssignmentRole.LEAD.value],
+                    "cooperating": [
+                        mention(a) for a in mine if a.role == AssignmentRole.COOPERATING.value
+                    ],
+                }
+            )
+        return result
