@@ -37,6 +37,7 @@ COMMAND_MODULES = (
     "bot.cli.plans",
     "bot.cli.run",
     "bot.cli.conversation",
+    "bot.cli.reminders",
 )
 
 

@@ -1,0 +1,243 @@
+"""The reminder ticks (*nhịp đôn đốc*): APScheduler 3.x drives the planner, dispatcher, digest.
+
+APScheduler only *ticks*; what to send is derived from the data at each tick (DESIGN.md
+principle 1). Jobs (all ``coalesce=True``, ``misfire_grace_time=None``, ``max_instances=1``):
+
+- ``reminders.tick`` every minute: materialise occurrences when the local day changed (a
+  daily step, not every tick), plan the reminders due since the previous tick (the first
+  tick after a start looks at the whole window: that is the catch-up after downtime), queue
+  the digest if its time has come and it is not queued yet, then deliver the outbox;
+- ``reminders.digest`` daily at the digest time: the coordinator digest (idempotent per day).
+
+Only the holder of the dispatcher lease plans and sends; other processes tick idly.
+``start_ticks`` is what ``dondoc run`` calls; it returns the coroutine function that stops them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from scheduler.calendar import WorkingCalendar
+from scheduler.clock import Clock
+from scheduler.digest import queue_digest
+from scheduler.dispatcher import Dispatcher, DispatchStats
+from scheduler.limits import RateLimits
+from scheduler.occurrences import sync_all_occurrences
+from scheduler.outgoing import Channel
+from scheduler.planner import plan_tick
+from scheduler.policy import ReminderPolicy
+from scheduler.schedules import DueRules
+from storage.db import transaction
+
+log = logging.getLogger(__name__)
+
+MATERIALISE_DAYS = 120  # occurrences are materialised this far ahead of today
+
+
+class TickSettings(Protocol):
+    """What the ticks read from the deployment settings (``bot.settings.Settings``)."""
+
+    delivery_max_attempts: int
+    dispatcher_lease_seconds: float
+
+    def calendar(self) -> WorkingCalendar: ...
+    def reminder_policy(self) -> ReminderPolicy: ...
+    def due_rules(self) -> DueRules: ...
+    def delivery_limits(self) -> dict[str, RateLimits]: ...
+
+
+@dataclass
+class TickResult:
+    held: bool
+    materialised: bool = False
+    queued: int = 0
+    digests: int = 0
+    skipped_steps: int = 0
+    delivery: DispatchStats | None = None
+
+
+class ReminderEngine:
+    """Planner + digest + dispatcher for one database, with the clock injected."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        dispatcher: Dispatcher,
+        clock: Clock,
+        *,
+        calendar: WorkingCalendar,
+        policy: ReminderPolicy,
+        due_rules: DueRules,
+    ) -> None:
+        self.engine = engine
+        self.dispatcher = dispatcher
+        self.clock = clock
+        self.calendar = calendar
+        self.policy = policy
+        self.due_rules = due_rules
+        self.planned_until: datetime | None = None  # None: the next tick catches up
+        self.materialised_on: date | None = None
+        self._lock = asyncio.Lock()  # one tick at a time in this process
+
+    async def materialise(self, today: date) -> None:
+        async with transaction(self.engine) as session:
+            await sync_all_occurrences(
+                session, today + timedelta(days=MATERIALISE_DAYS), self.due_rules, self.calendar
+            )
+        self.materialised_on = today
+
+    async def plan(self, now: datetime) -> TickResult:
+        """Materialise (once a day), plan and queue; no delivery."""
+        result = TickResult(held=True)
+        today = self.calendar.local_date(now)
+        since = self.planned_until
+        if self.materialised_on != today:
+            await self.materialise(today)
+            result.materialised = True
+            since = None  # once a day, reconcile the whole window (new tasks, members)
+        if since is not None and since >= now:
+            return result
+        async with transaction(self.engine) as session:
+            tick = await plan_tick(
+                session, now=now, calendar=self.calendar, policy=self.policy, since=since
+            )
+            result.queued = len(tick.messages)
+            result.skipped_steps = tick.skipped_steps
+        async with transaction(self.engine) as session:
+            result.digests = await queue_digest(
+                session, now=now, calendar=self.calendar, policy=self.policy
+            )
+        self.planned_until = now
+        return result
+
+    async def tick(self) -> TickResult:
+        """One tick: take/renew the lease, plan, queue the digest when due, deliver."""
+        async with self._lock:
+            return await self._tick()
+
+    async def _tick(self) -> TickResult:
+        held_stats = DispatchStats()
+        if not await self.dispatcher.ensure_lease(held_stats):
+            self.planned_until = None  # whoever holds it plans; catch up if we take over
+            return TickResult(held=False)
+        now = self.clock.now()
+        result = await self.plan(now)
+        result.delivery = await self.dispatcher.run_once()
+        result.delivery.recovered += held_stats.recovered
+        return result
+
+    async def digest(self) -> int:
+        held = DispatchStats()
+        if not await self.dispatcher.ensure_lease(held):
+            return 0
+        async with transaction(self.engine) as session:
+            return await queue_digest(
+                session, now=self.clock.now(), calendar=self.calendar, policy=self.policy
+            )
+
+
+def build_engine(
+    *,
+    engine: AsyncEngine,
+    channels: Mapping[str, Channel],
+    clock: Clock,
+    settings: TickSettings | None = None,
+    calendar: WorkingCalendar | None = None,
+    policy: ReminderPolicy | None = None,
+    due_rules: DueRules | None = None,
+    limits: Mapping[str, RateLimits] | None = None,
+    **dispatcher_options: Any,
+) -> ReminderEngine:
+    """A ``ReminderEngine`` from settings (or explicit parts, which win)."""
+    if settings is not None:
+        calendar = calendar or settings.calendar()
+        policy = policy or settings.reminder_policy()
+        due_rules = due_rules or settings.due_rules()
+        limits = limits or settings.delivery_limits()
+        dispatcher_options.setdefault("max_attempts", settings.delivery_max_attempts)
+        dispatcher_options.setdefault("lease_ttl", settings.dispatcher_lease_seconds)
+    calendar = calendar or WorkingCalendar()
+    dispatcher = Dispatcher(
+        engine, channels, clock, calendar=calendar, limits=limits, **dispatcher_options
+    )
+    return ReminderEngine(
+        engine,
+        dispatcher,
+        clock,
+        calendar=calendar,
+        policy=policy or ReminderPolicy(),
+        due_rules=due_rules or DueRules(),
+    )
+
+
+JOB_OPTIONS: dict[str, Any] = {"coalesce": True, "misfire_grace_time": None, "max_instances": 1}
+
+
+def schedule_jobs(
+    scheduler: AsyncIOScheduler, reminders: ReminderEngine, *, tick_seconds: float = 60.0
+) -> None:
+    async def tick() -> None:
+        try:
+            result = await reminders.tick()
+            if result.queued or (result.delivery and result.delivery.claimed):
+                log.info("reminder tick: %s", result)
+        except Exception:  # noqa: BLE001 - the next tick tries again
+            log.exception("reminder tick failed")
+
+    async def digest() -> None:
+        try:
+            await reminders.digest()
+        except Exception:  # noqa: BLE001
+            log.exception("digest failed")
+
+    scheduler.add_job(
+        tick,
+        IntervalTrigger(seconds=tick_seconds),
+        id="reminders.tick",
+        **JOB_OPTIONS,
+    )
+    scheduler.add_job(tick, id="reminders.catch_up", **JOB_OPTIONS)  # at once, after a start
+    when = reminders.policy.digest_time
+    scheduler.add_job(
+        digest,
+        CronTrigger(hour=when.hour, minute=when.minute, timezone=reminders.calendar.tz),
+        id="reminders.digest",
+        **JOB_OPTIONS,
+    )
+
+
+async def start_ticks(
+    *,
+    engine: AsyncEngine,
+    channels: Mapping[str, Channel],
+    clock: Clock,
+    settings: TickSettings | None = None,
+    tick_seconds: float = 60.0,
+    **options: Any,
+) -> Callable[[], Awaitable[None]]:
+    """Start the ticks on the running event loop; returns ``stop`` (await it on shutdown)."""
+    reminders = build_engine(
+        engine=engine, channels=channels, clock=clock, settings=settings, **options
+    )
+    scheduler = AsyncIOScheduler(timezone=reminders.calendar.tz)
+    schedule_jobs(scheduler, reminders, tick_seconds=tick_seconds)
+    scheduler.start()
+
+    async def stop() -> None:
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+        await reminders.dispatcher.close()
+
+    stop.scheduler = scheduler  # type: ignore[attr-defined]
+    stop.reminders = reminders  # type: ignore[attr-defined]
+    return stop
