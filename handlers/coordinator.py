@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from handlers.menus import help_options
@@ -299,20 +300,30 @@ async def remind_command(turn: Turn, args: str) -> list[OutgoingMessage]:
         return [turn.say("conv.remind.nothing", options=help_options(turn), target=described)]
     pairs = sorted({(i.occurrence_id, i.unit_id) for i in chosen})
     assert turn.member is not None
-    queued = await nudge(
-        turn.session,
-        pairs=pairs,
-        actor=turn.actor,
-        now=turn.now,
-        calendar=turn.ctx.calendar,
-        policy=turn.ctx.policy or ReminderPolicy(),
-        actor_member_id=turn.member.id,
-    )
+    try:
+        queued = await nudge(
+            turn.session,
+            pairs=pairs,
+            actor=turn.actor,
+            now=turn.now,
+            calendar=turn.ctx.calendar,
+            policy=turn.ctx.policy or ReminderPolicy(),
+            actor_member_id=turn.member.id,
+        )
+    except IntegrityError:
+        # The same nudge in the same second (a double press): the first one stands.
+        raise UserError("conv.remind.just_done", target=described) from None
     units = {i.unit_id for i in chosen}
     unreachable = sorted({i.unit_name for i in chosen if i.unreachable})
+    if queued:
+        key = "conv.remind.queued"
+    elif any(not i.unreachable for i in chosen):
+        key = "conv.remind.already_queued"  # nudge() does not queue the same message twice
+    else:
+        key = "conv.remind.none_queued"
     lines = [
         turn.t(
-            "conv.remind.queued" if queued else "conv.remind.none_queued",
+            key,
             target=described,
             messages=queued,
             units=len(units),
