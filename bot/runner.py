@@ -43,21 +43,10 @@ Say = Callable[[str], None]
 
 def conversation_handle(settings: Settings, engine: AsyncEngine, clock: Clock) -> Handle:
     """The conversation core as the inbox calls it, built from the settings."""
-    from handlers.context import BotContext
+    from bot.wiring import bot_context
     from handlers.core import Conversation
 
-    context = BotContext(
-        engine=engine,
-        clock=clock,
-        calendar=settings.calendar(),
-        due_rules=settings.due_rules(),
-        language=settings.locale,
-        telegram_bot_username=settings.telegram_bot_username,
-        data_dir=settings.data_dir,
-        policy=settings.reminder_policy(),
-    )
-    conversation = Conversation(context)
-    return conversation.handle
+    return Conversation(bot_context(settings, engine, clock)).handle
 
 
 def _secret(settings: Settings, name: str, channel: str) -> str:
@@ -303,6 +292,14 @@ class Runner:
 
     async def _shutdown(self) -> None:
         """Stop taking updates, finish what is in flight, close everything (in that order)."""
+        if self._stop_ticks is not None:
+            reminders = getattr(self._stop_ticks, "reminders", None)
+            await self._stop_ticks()  # no new tick starts …
+            lock = getattr(reminders, "_lock", None)
+            if isinstance(lock, asyncio.Lock):
+                async with lock:  # … and the tick being delivered completes
+                    pass
+            self._stop_ticks = None
         if self.server is not None:
             await self.server.stop()
         if self.zalo is not None:
@@ -313,8 +310,6 @@ class Runner:
             await self.telegram.stop()
         if self.inbox is not None:
             await self.inbox.drain()
-        if self._stop_ticks is not None:
-            await self._stop_ticks()
         if self.zalo is not None:
             await self.zalo.client.aclose()
         log.info("stopped cleanly")

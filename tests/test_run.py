@@ -102,9 +102,8 @@ def test_without_token_says_how_to_get_one(dondoc):
 
 async def test_polling_both_channels_then_sigterm_loses_nothing(tmp_path):
     async with FakeZalo(poll_cap=0.3) as zalo, FakeTelegram() as telegram:
-        bot = await start_bot(
+        bot = await start_bot(  # with the reminder ticks (APScheduler) running too
             tmp_path,
-            "--no-ticks",
             DONDOC_ZALO_BOT_TOKEN=zalo.token,
             DONDOC_ZALO_BASE_URL=zalo.base_url,
             DONDOC_TELEGRAM_BOT_TOKEN=telegram.token,
