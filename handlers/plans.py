@@ -473,7 +473,7 @@ async def _plan(session: AsyncSession, code: str) -> Plan:
 def _next_ordinal(tasks: list[Task]) -> str:
     numbers = [int(t.ordinal) for t in tasks if re.fullmatch(r"\d+", t.ordinal or "")]
     keys = {t.key for t in tasks}
-    candidate = max(numbers, default=0) + 1
+    candidate = max(max(numbers, default=0), len(tasks)) + 1
     while str(candidate) in keys:
         candidate += 1
     return str(candidate)

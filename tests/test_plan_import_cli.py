@@ -4,11 +4,13 @@ run in-process with its own data directory, as a coordinator would use it."""
 from __future__ import annotations
 
 import json
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import Cli, postgres_available
 from tests.plan_fixtures import WARDS, tanphu_table, write_docx, write_units_csv, write_xlsx
 
 
@@ -234,3 +236,50 @@ def test_schedule_preview_reads_the_full_phrase_table(registry: Cli) -> None:
     assert [(o["period"], o["nominal_due"]) for o in found] == [("2025-Q4", "2025-12-31")]  # type: ignore[index,union-attr]
     event = registry("schedule", "preview", "Sau khi ban hành")
     assert event.exit_code == 0 and "task set-date" in event.output
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for one test (skipped when no server answers)."""
+    if not postgres_available():
+        pytest.skip("no PostgreSQL server answers on 127.0.0.1:5432")
+    import asyncio
+
+    import asyncpg
+
+    name = f"dondoc_plans_{uuid.uuid4().hex[:8]}"
+
+    async def admin(sql: str) -> None:
+        connection = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/postgres")
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.mark.postgres
+def test_plan_commands_on_postgresql(pg_url: str, tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "d", {"DONDOC_DATABASE_URL": pg_url})
+    assert cli("init").exit_code == 0
+    assert cli("units", "import", str(write_units_csv(tmp_path / "u.csv"))).exit_code == 0
+    header, rows = tanphu_table()
+    path = write_docx(tmp_path / "tanphu.docx", header, rows, repeat_header_after=10)
+    tasks = _json(cli("plan", "import", str(path), "--code", "TP", "--json"))
+    assert len(tasks) == 31  # type: ignore[arg-type]
+    again = cli("plan", "import", str(path), "--code", "TP")
+    assert "31 không đổi" in again.output, again.output
+    assert _json(cli("plan", "list", "--json"))[0]["tasks"] == 31  # type: ignore[index]
+    assert _json(cli("tasks", "list", "--unit", "YT", "--json"))
+    added = cli(
+        "task", "add", "--plan", "TP", "--title", "Đối thoại", "--deadline", "Khi có văn bản",
+        "--lead", "Phòng Nội vụ",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    dated = cli("task", "set-date", "--plan", "TP", "--task", "32", "10/09/2030")
+    assert dated.exit_code == 0, dated.output
