@@ -83,6 +83,18 @@ class Settings(BaseSettings):
     zalo_webhook_secret: SecretStr | None = None
     telegram_webhook_secret: SecretStr | None = None
 
+    # Coordinator outputs (issue 7): the Word report's heading and where chat exports go.
+    report_authority: str = Field(
+        default="", description='governing body, e.g. "UBND phường Thanh Xuân"'
+    )
+    report_office: str = Field(default="", description='e.g. "Phòng Văn hóa - Xã hội"')
+    report_place: str = Field(default="", description='place of the date line, e.g. "Hà Nội"')
+    report_signer_title: str = Field(default="", description='e.g. "Trưởng phòng"')
+    report_signer_name: str = ""
+    exports_dir: Path | None = Field(
+        default=None, description="where exports are saved; default <data_dir>/exports"
+    )
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -132,6 +144,11 @@ class Settings(BaseSettings):
 
     def calendar(self) -> WorkingCalendar:
         return WorkingCalendar(self.timezone, QuietHours(self.quiet_start, self.quiet_end))
+
+    @property
+    def exports_path(self) -> Path:
+        """Where ``dondoc summary`` and ``/xuat`` save files by default."""
+        return self.exports_dir or self.data_dir / "exports"
 
     def public_view(self) -> dict[str, str]:
         """The settings as shown to an operator: secrets only as set / not set."""
