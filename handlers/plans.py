@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -230,8 +230,42 @@ def next_due(
 
 # -------------------------------------------------------------------------- writing
 
+Link = tuple[str, int | None, str]  # (role, unit id or None, name as written)
 
-def _signature(task: Task, assignments: list[tuple[str, int | None, str]]) -> dict[str, Any]:
+
+def _links(result: TaskResult, unit_ids: dict[str, int]) -> list[Link]:
+    return [
+        (AssignmentRole.LEAD.value, unit_ids.get(m.unit_code or ""), m.name[:500])
+        for m in result.lead
+    ] + [
+        (AssignmentRole.COOPERATING.value, unit_ids.get(m.unit_code or ""), m.name[:500])
+        for m in result.cooperating
+    ]
+
+
+def _fields(result: TaskResult, position: int) -> dict[str, Any]:
+    return {
+        "section": result.section[:500],
+        "ordinal": result.ordinal[:32],
+        "position": position,
+        "title": result.title,
+        "expected_output": result.output,
+        "deadline_text": result.deadline_text,
+        "schedule_kind": result.schedule.kind.value,
+        "schedule": result.schedule.to_dict(),
+        "active": True,
+    }
+
+
+def _signature(fields: dict[str, Any], links: list[Link]) -> dict[str, Any]:
+    """What a re-import compares (``schedule_kind`` follows ``schedule``)."""
+    shown = {k: v for k, v in fields.items() if k != "schedule_kind"}
+    shown["schedule"] = dict(shown["schedule"] or {})
+    shown["units"] = sorted(links, key=lambda a: (a[0], a[1] or 0, a[2]))
+    return shown
+
+
+def _task_fields(task: Task) -> dict[str, Any]:
     return {
         "section": task.section,
         "ordinal": task.ordinal,
@@ -239,79 +273,110 @@ def _signature(task: Task, assignments: list[tuple[str, int | None, str]]) -> di
         "title": task.title,
         "expected_output": task.expected_output,
         "deadline_text": task.deadline_text,
-        "schedule": dict(task.schedule or {}),
+        "schedule_kind": task.schedule_kind,
+        "schedule": task.schedule,
         "active": task.active,
-        "units": sorted(assignments, key=lambda a: (a[0], a[1] or 0, a[2])),
     }
 
 
-async def _assignments_of(session: AsyncSession, task_id: int) -> list[Assignment]:
-    return list((await session.exec(select(Assignment).where(Assignment.task_id == task_id))).all())
-
-
-async def _write_task(
-    session: AsyncSession,
-    plan: Plan,
-    result: TaskResult,
-    position: int,
-    existing: Task | None,
-    unit_ids: dict[str, int],
-    now: datetime,
-) -> Task:
-    wanted_units = [
-        (AssignmentRole.LEAD.value, unit_ids.get(m.unit_code or ""), m.name) for m in result.lead
-    ] + [
-        (AssignmentRole.COOPERATING.value, unit_ids.get(m.unit_code or ""), m.name)
-        for m in result.cooperating
-    ]
-    task = existing
-    before: dict[str, Any] | None = None
-    if task is None:
-        task = Task(
-            plan_id=plan.id,  # type: ignore[arg-type]
-            key=result.key,
-            title=result.title,
-            schedule_kind=result.schedule.kind.value,
-            created_at=now,
-            updated_at=now,
+async def _links_of(session: AsyncSession, task_ids: list[int]) -> dict[int, list[Link]]:
+    found: dict[int, list[Link]] = {}
+    for start in range(0, len(task_ids), 500):
+        chunk = task_ids[start : start + 500]
+        rows = await session.exec(
+            select(
+                Assignment.task_id, Assignment.role, Assignment.unit_id, Assignment.name_as_written
+            ).where(Assignment.task_id.in_(chunk))  # type: ignore[attr-defined]
         )
-    else:
-        current = await _assignments_of(session, task.id)  # type: ignore[arg-type]
-        before = _signature(task, [(a.role, a.unit_id, a.name_as_written) for a in current])
-        schedule = Schedule.from_dict(task.schedule or {})
+        for task_id, role, unit_id, name in rows.all():
+            found.setdefault(task_id, []).append((role, unit_id, name))
+    return found
+
+
+async def _write_tasks(
+    session: AsyncSession,
+    plan: Plan | None,
+    results: list[TaskResult],
+    existing: dict[str, Task],
+    *,
+    first_position: int,
+    write: bool,
+    now: datetime,
+    plan_year: int | None,
+    until: date,
+    rules: DueRules,
+    calendar: WorkingCalendar,
+) -> None:
+    """Create or update the tasks of ``results`` (set ``change``/``changed_fields``); with
+    ``write`` False only compare. Assignments and new occurrences are inserted in bulk."""
+    unit_ids = await _unit_ids(session)
+    current = await _links_of(session, [t.id for t in existing.values() if t.id is not None])
+    created: list[tuple[Task, list[Link]]] = []
+    relinked: list[tuple[Task, list[Link]]] = []
+    resync: list[Task] = []
+    for position, result in enumerate(results, start=first_position):
+        links = _links(result, unit_ids)
+        task = existing.get(result.key)
+        if task is None:
+            result.change = "created"
+            if write:
+                task = Task(
+                    plan_id=plan.id,  # type: ignore[union-attr,arg-type]
+                    key=result.key,
+                    created_at=now,
+                    updated_at=now,
+                    **_fields(result, position),
+                )
+                session.add(task)
+                created.append((task, links))
+            continue
+        old = Schedule.from_dict(task.schedule or {})
         # A date the coordinator set for an event survives a re-import of the same phrase.
-        if (
-            schedule.kind is ScheduleKind.EVENT
-            and result.schedule.kind is ScheduleKind.EVENT
-            and schedule.due is not None
-        ):
-            result.schedule = result.schedule.with_event_date(schedule.due)
-    task.section = result.section[:500]
-    task.ordinal = result.ordinal[:32]
-    task.position = position
-    task.title = result.title
-    task.expected_output = result.output
-    task.deadline_text = result.deadline_text
-    task.schedule_kind = result.schedule.kind.value
-    task.schedule = result.schedule.to_dict()
-    task.active = True
-    after = _signature(task, wanted_units)
-    if before is not None:
+        if old.kind is ScheduleKind.EVENT and result.schedule.kind is ScheduleKind.EVENT:
+            if old.due is not None and result.schedule.due is None:
+                result.schedule = result.schedule.with_event_date(old.due)
+        fields = _fields(result, position)
+        before = _signature(_task_fields(task), current.get(task.id or 0, []))
+        after = _signature(fields, links)
         changed = [k for k in after if after[k] != before[k] and k != "position"]
-        result.changed_fields = ["units" if k == "units" else k for k in changed]
+        result.changed_fields = changed
         result.change = "updated" if changed else "unchanged"
-        if not changed and before["position"] == after["position"]:
-            return task
-    task.updated_at = now
-    session.add(task)
+        if not write or before == after:
+            continue
+        for name, value in fields.items():
+            setattr(task, name, value)
+        task.updated_at = now
+        session.add(task)
+        if "units" in changed:
+            relinked.append((task, links))
+        if "schedule" in changed or "active" in changed:
+            resync.append(task)
+    if not write:
+        return
     await session.flush()
-    if before is None or before["units"] != after["units"]:
-        await session.exec(delete(Assignment).where(Assignment.task_id == task.id))  # type: ignore[call-overload]
-        for role, unit_id, name in wanted_units:
-            session.add(
-                Assignment(task_id=task.id, unit_id=unit_id, role=role, name_as_written=name[:500])  # type: ignore[arg-type]
-            )
-    return task
+    connection = await session.connection()
+    assignments = Assignment.__table__  # type: ignore[attr-defined]
+    stale_ids = [t.id for t, _ in relinked]
+    for start in range(0, len(stale_ids), 500):
+        await connection.execute(
+            delete(assignments).where(assignments.c.task_id.in_(stale_ids[start : start + 500]))
+        )
+    link_rows = [
+        {"task_id": t.id, "unit_id": unit_id, "role": role, "name_as_written": name}
+        for t, links in created + relinked
+        for role, unit_id, name in links
+    ]
+    if link_rows:
+        await connection.execute(insert(assignments), link_rows)
+    occurrence_rows = [
+        {"task_id": t.id, "period": spec.period, "start": spec.start, "due": spec.due}
+        for t, _ in created
+        for spec in specs_for(t, plan_year, until, rules, calendar)
+    ]
+    if occurrence_rows:
+        await connection.execute(insert(Occurrence.__table__), occurrence_rows)  # type: ignore[attr-defined]
+    for task in resync:
+        await sync_task_occurrences(session, task, plan_year, until, rules, calendar)
 
 
 async def import_plan(
@@ -359,16 +424,22 @@ async def import_plan(
         if plan is not None:
             tasks = (await session.exec(select(Task).where(Task.plan_id == plan.id))).all()
             existing = {t.key: t for t in tasks}
-            for result in results:
-                if result.key in existing:
-                    result.change = "updated"  # refined when written (or compared below)
         report.removed = sorted(
             (k for k, t in existing.items() if t.active and k not in {r.key for r in results}),
             key=lambda k: existing[k].position,
         )
+        until = _until(today, plan_year)
+        common = {
+            "now": now,
+            "plan_year": plan_year,
+            "until": until,
+            "rules": rules,
+            "calendar": calendar,
+        }
         if dry_run:
-            if plan is not None:
-                await _compare_only(session, report, existing, directory)
+            await _write_tasks(
+                session, plan, results, existing, first_position=1, write=False, **common
+            )
             return report
         if plan is None:
             plan = Plan(code=code, title=plan_title, year=plan_year, created_at=now, updated_at=now)
@@ -377,13 +448,7 @@ async def import_plan(
         else:
             plan.title, plan.year, plan.updated_at = plan_title, plan_year, now
             session.add(plan)
-        unit_ids = await _unit_ids(session)
-        until = _until(today, plan_year)
-        for position, result in enumerate(results, start=1):
-            task = await _write_task(
-                session, plan, result, position, existing.get(result.key), unit_ids, now
-            )
-            await sync_task_occurrences(session, task, plan_year, until, rules, calendar)
+        await _write_tasks(session, plan, results, existing, first_position=1, write=True, **common)
         for key in report.removed:
             task = existing[key]
             task.active, task.updated_at = False, now
@@ -405,55 +470,6 @@ async def import_plan(
             },
         )
         return report
-
-
-async def _compare_only(
-    session: AsyncSession,
-    report: ImportReport,
-    existing: dict[str, Task],
-    directory: UnitDirectory,
-) -> None:
-    """For a dry run of a re-import: which tasks would change (nothing is written)."""
-    unit_ids = await _unit_ids(session)
-    for position, result in enumerate(report.tasks, start=1):
-        task = existing.get(result.key)
-        if task is None:
-            continue
-        current = await _assignments_of(session, task.id)  # type: ignore[arg-type]
-        before = _signature(task, [(a.role, a.unit_id, a.name_as_written) for a in current])
-        probe = Task(
-            plan_id=task.plan_id,
-            key=task.key,
-            title=result.title,
-            section=result.section[:500],
-            ordinal=result.ordinal[:32],
-            position=position,
-            expected_output=result.output,
-            deadline_text=result.deadline_text,
-            schedule_kind=result.schedule.kind.value,
-            created_at=task.created_at,
-            updated_at=task.updated_at,
-        )
-        probe.schedule = result.schedule.to_dict()
-        probe.active = True
-        old = Schedule.from_dict(task.schedule or {})
-        if (
-            old.kind is ScheduleKind.EVENT
-            and result.schedule.kind is ScheduleKind.EVENT
-            and old.due
-        ):
-            probe.schedule = result.schedule.with_event_date(old.due).to_dict()
-        wanted = [
-            (AssignmentRole.LEAD.value, unit_ids.get(m.unit_code or ""), m.name[:500])
-            for m in result.lead
-        ] + [
-            (AssignmentRole.COOPERATING.value, unit_ids.get(m.unit_code or ""), m.name[:500])
-            for m in result.cooperating
-        ]
-        after = _signature(probe, wanted)
-        changed = [k for k in after if after[k] != before[k] and k != "position"]
-        result.changed_fields = changed
-        result.change = "updated" if changed else "unchanged"
 
 
 async def _unit_ids(session: AsyncSession) -> dict[str, int]:
@@ -520,18 +536,25 @@ async def add_task(
         directory = await _directory(session)
         result = _interpret(row, directory, plan.year or today.year, None)
         result.next_due = next_due(result.schedule, plan.year, today, rules, calendar)
-        task = await _write_task(
-            session, plan, result, len(tasks) + 1, None, await _unit_ids(session), now
-        )
-        await sync_task_occurrences(
-            session, task, plan.year, _until(today, plan.year), rules, calendar
+        await _write_tasks(
+            session,
+            plan,
+            [result],
+            {},
+            first_position=len(tasks) + 1,
+            write=True,
+            now=now,
+            plan_year=plan.year,
+            until=_until(today, plan.year),
+            rules=rules,
+            calendar=calendar,
         )
         audit.record(
             session,
             now,
             "task.add",
             actor=actor,
-            target=f"{plan.code}/{task.key}",
+            target=f"{plan.code}/{result.key}",
             details={"deadline": deadline, "kind": result.schedule.kind.value},
         )
         return result

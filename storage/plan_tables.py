@@ -24,11 +24,19 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from storage.errors import UserError
 from storage.tabular import Rows, read_tables
-from storage.text import fold
+from storage.text import fold as _fold_text
+
+
+@lru_cache(maxsize=8192)
+def fold(text: str) -> str:
+    """``storage.text.fold``, cached: the same cell texts and names come back often."""
+    return _fold_text(text)
+
 
 ROLES = ("ordinal", "title", "deadline", "lead", "cooperating", "output")
 HEADER_SEARCH_ROWS = 15

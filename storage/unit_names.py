@@ -19,9 +19,16 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from storage.models import UnitKind
-from storage.text import fold
+from storage.text import fold as _fold_text
+
+
+@lru_cache(maxsize=8192)
+def fold(text: str) -> str:
+    """``storage.text.fold``, cached: the same cell texts and names come back often."""
+    return _fold_text(text)
 
 
 @dataclass(frozen=True)
