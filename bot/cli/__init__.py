@@ -34,10 +34,12 @@ COMMAND_MODULES = (
     "bot.cli.units",
     "bot.cli.invites",
     "bot.cli.schedule",
+    "bot.cli.demo",
     "bot.cli.plans",
     "bot.cli.run",
     "bot.cli.conversation",
     "bot.cli.reminders",
+    "bot.cli.summary",
 )
 
 
