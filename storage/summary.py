@@ -165,6 +165,7 @@ class PlanRef:
     id: int
     code: str
     title: str
+    issuer: str = ""
 
 
 @dataclass
@@ -184,6 +185,11 @@ class Summary:
     per_unit: list[UnitTotals]
     per_task: list[TaskTotals]
     plans: list[PlanRef]
+    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
+
+    def local_date(self, moment: datetime | None) -> date | None:
+        """A stored UTC moment as a date in the deployment's timezone."""
+        return moment.astimezone(self.tz).date() if moment is not None else None
 
     @property
     def total(self) -> int:
@@ -327,6 +333,7 @@ async def _compute(
             Task.title,
             Task.section,
             Task.position,
+            Plan.issuer,
         )
         .join(Task, Task.id == Occurrence.task_id)
         .join(Plan, Plan.id == Task.plan_id)
@@ -335,8 +342,9 @@ async def _compute(
     if plan is not None:
         occ_query = occ_query.where(Task.plan_id == plan.id)
     occurrences = {row[0]: row for row in (await session.exec(occ_query)).all()}
+    known_plans = [PlanRef(plan.id, plan.code, plan.title, plan.issuer)] if plan else []  # type: ignore[arg-type]
     if not occurrences:
-        return _assemble([], [], today, lo, hi, label, plan_code, unit_code)
+        return _assemble([], known_plans, today, lo, hi, label, plan_code, unit_code, zone)
     order = sorted(
         occurrences.values(),
         key=lambda o: (o[6], o[11] or 0, o[1], o[4] or o[3], o[3], o[2]),
@@ -356,7 +364,7 @@ async def _compute(
     rows_by_occ = await _item_rows(session, window, plan, unit)
 
     items: list[SummaryItem] = []
-    plans: dict[int, PlanRef] = {}
+    plans: dict[int, PlanRef] = {p.id: p for p in known_plans}
     done_value = ReportStatus.DONE.value
     blocked_value = ReportStatus.BLOCKED.value
     lead_value = AssignmentRole.LEAD.value
@@ -365,9 +373,9 @@ async def _compute(
         if not rows:
             continue
         (occ_id, task_id, period_label, start, due, plan_id, p_code, plan_title,
-         ordinal, title, section, position) = occ  # fmt: skip
+         ordinal, title, section, position, issuer) = occ  # fmt: skip
         if plan_id not in plans:
-            plans[plan_id] = PlanRef(plan_id, p_code, plan_title or "")
+            plans[plan_id] = PlanRef(plan_id, p_code, plan_title or "", issuer or "")
         cutoff = (
             datetime.combine(due + timedelta(days=1), time(), zone).astimezone(UTC)
             if due is not None
@@ -421,7 +429,7 @@ async def _compute(
                     position or 0,
                 )
             )
-    return _assemble(items, plans.values(), today, lo, hi, label, plan_code, unit_code)
+    return _assemble(items, plans.values(), today, lo, hi, label, plan_code, unit_code, zone)
 
 
 async def _item_rows(
@@ -515,6 +523,7 @@ def _assemble(
     label: str | None,
     plan_code: str | None,
     unit_code: str | None,
+    zone: ZoneInfo,
 ) -> Summary:
     counts = empty_counts()
     per_unit: dict[int, UnitTotals] = {}
@@ -557,4 +566,5 @@ def _assemble(
         per_unit=units,
         per_task=list(per_task.values()),
         plans=sorted(plans, key=lambda p: p.code),
+        tz=zone,
     )

@@ -1,0 +1,143 @@
+"""``dondoc summary``: the coordinator's summary (*tổng hợp*) as text, JSON, Excel, Word or a
+chart, from ``storage.summary.compute_summary`` — the same numbers as ``/tonghop`` in chat.
+
+    dondoc summary [--plan CODE] [--period P | --from D --to D] [--unit CODE]
+                   [--format text|json|xlsx|docx|png] [-o FILE]
+
+Files go to ``-o FILE`` or, without it, to the exports folder (``DONDOC_EXPORTS_DIR``, default
+``<data dir>/exports``) under a name made of plan and period. An unknown plan, a period that
+does not parse or a path that cannot be written: one line in Vietnamese, exit status 2, no
+file left behind.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from bot.cli import App, help_text, pass_app
+from bot.cli.schedule import parse_cli_date
+from bot.settings import Settings
+from storage.db import transaction
+from storage.errors import UserError
+from storage.exports import FORMATS, ReportHeading, default_filename, write_export
+from storage.exports.text import summary_dict, summary_text
+from storage.periods import Period, parse_period
+from storage.summary import Summary, compute_summary
+
+OUTPUT_FORMATS = ("text", "json", *FORMATS)
+
+
+def report_heading(settings: Settings) -> ReportHeading:
+    """The Word report's heading from the deployment settings (``DONDOC_REPORT_*``)."""
+    return ReportHeading(
+        authority=settings.report_authority,
+        office=settings.report_office,
+        place=settings.report_place,
+        signer_title=settings.report_signer_title,
+        signer_name=settings.report_signer_name,
+    )
+
+
+def _window(
+    period: str | None, date_from: str | None, date_to: str | None, today: date
+) -> tuple[Period | None, date | None, date | None]:
+    if period and (date_from or date_to):
+        raise UserError("summary.period_and_range")
+    if period:
+        return parse_period(period, today=today), None, None
+    first = parse_cli_date(date_from) if date_from else None
+    last = parse_cli_date(date_to) if date_to else None
+    return None, first, last
+
+
+@click.command("summary", help=help_text("cli.help.summary"))
+@click.option("--plan", "plan_code", default=None, help=help_text("cli.help.summary_plan"))
+@click.option("--period", default=None, help=help_text("cli.help.summary_period"))
+@click.option("--from", "date_from", default=None, help=help_text("cli.help.summary_from"))
+@click.option("--to", "date_to", default=None, help=help_text("cli.help.summary_to"))
+@click.option("--unit", "unit_code", default=None, help=help_text("cli.help.summary_unit"))
+@click.option(
+    "--format", "fmt", default="text", metavar="|".join(OUTPUT_FORMATS),
+    help=help_text("cli.help.summary_format"),
+)  # fmt: skip
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=True),
+    default=None,
+    help=help_text("cli.help.summary_output"),
+)
+@pass_app
+def summary_command(
+    app: App,
+    plan_code: str | None,
+    period: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    unit_code: str | None,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    fmt = fmt.strip().lower()
+    calendar = app.settings.calendar()
+
+    async def body() -> Summary:
+        if fmt not in OUTPUT_FORMATS:
+            raise UserError("export.unknown_format", value=fmt, formats=", ".join(OUTPUT_FORMATS))
+        today = calendar.local_date(app.clock.now())
+        chosen, first, last = _window(period, date_from, date_to, today)
+        async with transaction(app.engine) as session:
+            return await compute_summary(
+                session,
+                today=today,
+                plan_code=plan_code,
+                period=chosen,
+                first=first,
+                last=last,
+                unit_code=unit_code,
+                tz=calendar.tz,
+            )
+
+    summary = app.run(body)
+    if fmt == "text":
+        click.echo(summary_text(summary, app.language))
+        return
+    if fmt == "json":
+        app.echo_json(summary_dict(summary))
+        return
+    if output is None:
+        folder = app.settings.exports_path
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            app.fail("export.unwritable.no_permission", path=str(folder))
+        output = folder / default_filename(summary, fmt)
+    elif output.is_dir():
+        output = output / default_filename(summary, fmt)
+    try:
+        path = write_export(
+            summary,
+            fmt,
+            output,
+            language=app.language,
+            issued=summary.today,
+            heading=report_heading(app.settings),
+        )
+    except UserError as exc:
+        app.fail(exc.key, **exc.values)
+        return
+    click.echo(
+        app.t(
+            "cli.summary.saved",
+            path=str(path),
+            total=summary.total,
+            units=len(summary.per_unit),
+        )
+    )
+
+
+def register(group: click.Group) -> None:
+    group.add_command(summary_command)

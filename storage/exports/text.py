@@ -1,0 +1,186 @@
+"""The summary as plain text (for ``dondoc summary`` and chat channels that only show text) and
+as a JSON-ready dict (``dondoc summary --format json``: counts, per unit, per task, blocked,
+unreachable units, items)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from locales import _, format_short_day
+from storage.exports.common import category_word, plan_words, rate_text, scope_words
+from storage.summary import CATEGORIES, Summary, SummaryItem, UnitTotals
+
+
+def headline(summary: Summary, language: str) -> str:
+    return _(
+        "exports.text.scope",
+        language,
+        scope=scope_words(summary, language),
+        plan=plan_words(summary, language),
+        today=format_short_day(summary.today, language),
+    )
+
+
+def count_lines(summary: Summary, language: str) -> list[str]:
+    lines = [
+        _(
+            "exports.text.total",
+            language,
+            total=summary.total,
+            units=len(summary.per_unit),
+        )
+    ]
+    for category in CATEGORIES:
+        lines.append(
+            _(
+                "exports.text.count",
+                language,
+                label=category_word(category, language),
+                count=summary.counts[category],
+            )
+        )
+    lines.append(
+        _(
+            "exports.text.count",
+            language,
+            label=_("status.blocked", language),
+            count=len(summary.blocked),
+        )  # fmt: skip
+    )
+    lines.append(
+        _(
+            "exports.text.unreachable_count",
+            language,
+            label=_("status.unreachable", language),
+            count=len(summary.unreachable_units),
+        )
+    )
+    lines.append(_("exports.text.rate", language, rate=rate_text(summary.on_time_rate, language)))
+    return lines
+
+
+def unit_line(unit: UnitTotals, language: str) -> str:
+    parts = [
+        f"{category_word(c, language).lower()} {unit.counts[c]}"
+        for c in CATEGORIES
+        if unit.counts[c]
+    ]
+    text = _(
+        "exports.text.unit",
+        language,
+        code=unit.unit_code,
+        name=unit.unit_name,
+        total=unit.total,
+        parts="; ".join(parts),
+        rate=rate_text(unit.on_time_rate, language),
+    )
+    if unit.blocked:
+        text += "; " + _("exports.text.unit_blocked", language, count=unit.blocked)
+    if unit.unreachable:
+        text += "; " + _("status.unreachable", language).lower()
+    return text
+
+
+def _task(item: SummaryItem) -> str:
+    title = " ".join(item.title.split())
+    return f"{item.ordinal}. {title}" if item.ordinal else title
+
+
+def blocked_line(item: SummaryItem, language: str) -> str:
+    due = format_short_day(item.due, language) if item.due else "—"
+    return _(
+        "exports.text.blocked_item",
+        language,
+        unit=item.unit_name,
+        task=_task(item),
+        due=due,
+        note=" ".join(item.note.split()) or "—",
+    )
+
+
+def summary_text(summary: Summary, language: str = "vi") -> str:
+    """The whole summary as text: head, counts, one line per unit, blocked, unreachable."""
+    lines = [_("exports.xlsx.title", language), headline(summary, language), ""]
+    lines += count_lines(summary, language)
+    if summary.per_unit:
+        lines += ["", _("exports.text.units_title", language)]
+        lines += ["- " + unit_line(unit, language) for unit in summary.per_unit]
+    if summary.blocked:
+        lines += ["", _("exports.text.blocked_title", language, count=len(summary.blocked))]
+        lines += [blocked_line(item, language) for item in summary.blocked]
+    if summary.unreachable_units:
+        names = ", ".join(f"{u.code} ({u.name})" for u in summary.unreachable_units)
+        lines += ["", _("exports.text.unreachable", language, units=names)]
+    if not summary.items:
+        lines += ["", _("exports.text.nothing", language)]
+    return "\n".join(lines)
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _counts(counts: dict[Any, int]) -> dict[str, int]:
+    return {c.value: counts[c] for c in CATEGORIES}
+
+
+def summary_dict(summary: Summary) -> dict[str, Any]:
+    """Everything in plain JSON types (dates ISO, rates 0–1 or null, moments UTC ISO)."""
+    return {
+        "today": _iso(summary.today),
+        "period": summary.label,
+        "first": _iso(summary.first),
+        "last": _iso(summary.last),
+        "plan": summary.plan_code,
+        "unit": summary.unit_code,
+        "plans": [{"code": p.code, "title": p.title} for p in summary.plans],
+        "total": summary.total,
+        "counts": _counts(summary.counts),
+        "on_time_rate": summary.on_time_rate,
+        "blocked": len(summary.blocked),
+        "unreachable_units": [{"code": u.code, "name": u.name} for u in summary.unreachable_units],
+        "per_unit": [
+            {
+                "code": u.unit_code,
+                "name": u.unit_name,
+                "total": u.total,
+                "counts": _counts(u.counts),
+                "blocked": u.blocked,
+                "on_time_rate": u.on_time_rate,
+                "unreachable": u.unreachable,
+            }
+            for u in summary.per_unit
+        ],
+        "per_task": [
+            {
+                "plan": t.plan_code,
+                "ordinal": t.ordinal,
+                "title": t.title,
+                "total": t.total,
+                "counts": _counts(t.counts),
+                "blocked": t.blocked,
+            }
+            for t in summary.per_task
+        ],
+        "items": [
+            {
+                "plan": i.plan_code,
+                "ordinal": i.ordinal,
+                "title": i.title,
+                "period": i.period,
+                "due": _iso(i.due),
+                "unit": i.unit_code,
+                "unit_name": i.unit_name,
+                "role": i.role,
+                "category": i.category.value,
+                "status": i.status,
+                "percent": i.percent,
+                "note": i.note,
+                "reported_at": _iso(i.reported_at),
+                "reported_on": _iso(summary.local_date(i.reported_at)),
+                "blocked": i.blocked,
+                "unreachable": i.unreachable,
+            }
+            for i in summary.items
+        ],
+    }
