@@ -1,0 +1,132 @@
+"""The ``dondoc`` command line: the root group and what every subcommand shares.
+
+Each room's commands live in their own module of this package and are registered in
+``COMMAND_MODULES``. A ``UserError`` anywhere becomes a one-line message in the operator's
+language on standard error and exit status 2, after the transaction was rolled back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, TypeVar
+
+import click
+from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.settings import Settings
+from locales import _
+from scheduler.clock import Clock, SystemClock
+from storage.db import DatabaseUnavailable, make_engine
+from storage.errors import UserError
+
+T = TypeVar("T")
+
+COMMAND_MODULES = (
+    "bot.cli.setup",
+    "bot.cli.units",
+    "bot.cli.invites",
+    "bot.cli.schedule",
+    "bot.cli.demo",
+    "bot.cli.plans",
+    "bot.cli.run",
+    "bot.cli.conversation",
+    "bot.cli.reminders",
+    "bot.cli.summary",
+)
+
+
+@dataclass
+class App:
+    """What a command needs: settings, the clock, the database engine (made on first use)."""
+
+    settings: Settings
+    clock: Clock = field(default_factory=SystemClock)
+
+    @property
+    def language(self) -> str:
+        return self.settings.locale
+
+    @cached_property
+    def engine(self) -> AsyncEngine:
+        return make_engine(self.settings.db_url)
+
+    def t(self, key: str, /, **values: Any) -> str:
+        return _(key, self.language, **values)
+
+    def run(self, make: Callable[[], Awaitable[T]]) -> T:
+        """Run an async body; turn expected failures into a message and exit status 2."""
+
+        async def _body() -> T:
+            try:
+                return await make()
+            finally:
+                if "engine" in self.__dict__:
+                    await self.engine.dispose()
+
+        try:
+            return asyncio.run(_body())
+        except UserError as exc:
+            self.fail(exc.key, **exc.values)
+        except (DatabaseUnavailable, OperationalError, DBAPIError, OSError) as exc:
+            if isinstance(exc, OperationalError | DBAPIError) and "no such table" in str(exc):
+                self.fail("db.not_initialised")
+            self.fail(
+                "db.unreachable",
+                url=self.settings.public_view()["database_url"],
+                reason=str(getattr(exc, "orig", exc)).splitlines()[0][:200],
+            )
+        raise AssertionError("unreachable")
+
+    def fail(self, key: str, /, **values: Any) -> None:
+        click.echo(self.t("cli.error", message=self.t(key, **values)), err=True)
+        sys.exit(2)
+
+    def echo_json(self, data: Any) -> None:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+def _load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
+        )
+        click.echo(
+            _("cli.error", None, message=_("settings.invalid", None, problems=problems)), err=True
+        )
+        sys.exit(2)
+
+
+def help_text(key: str) -> str:
+    """Help texts are user-facing too: in the configured language (DONDOC_LOCALE)."""
+    import os
+
+    return _(key, os.environ.get("DONDOC_LOCALE"))
+
+
+@click.group(help=help_text("cli.help.root"))
+@click.version_option(package_name="dondoc")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    if ctx.obj is None:
+        ctx.obj = App(settings=_load_settings())
+
+
+for _module in COMMAND_MODULES:
+    importlib.import_module(_module).register(cli)
+
+
+def main() -> None:
+    cli(prog_name="dondoc")
