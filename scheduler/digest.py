@@ -60,10 +60,10 @@ async def gather(
     since = calendar.previous_working_day(today)
     window_start = calendar.add_working_days(today, -(policy.horizon_after + 1))
     content = DigestContent(day=today)
-    unit_rows = await session.execute(select(Unit.id, Unit.code, Unit.name, Unit.active))
+    unit_rows = await session.exec(select(Unit.id, Unit.code, Unit.name, Unit.active))
     units = {uid: (code, name) for uid, code, name, active in unit_rows.all() if active}
 
-    open_rows = await session.execute(
+    open_rows = await session.exec(
         select(
             Occurrence.id,
             Occurrence.due,
@@ -87,7 +87,7 @@ async def gather(
     occ_ids = sorted({row[0] for row in pairs})
     latest: dict[tuple[int, int], tuple[str, str]] = {}
     if occ_ids:
-        reports = await session.execute(
+        reports = await session.exec(
             select(Report.occurrence_id, Report.unit_id, Report.status, Report.note)
             .where(col(Report.occurrence_id).in_(occ_ids))
             .order_by(col(Report.created_at), col(Report.id))
@@ -109,7 +109,7 @@ async def gather(
         if due is None or due >= today - timedelta(days=31):
             assigned_units.add(unit_id)
 
-    members = await session.execute(
+    members = await session.exec(
         select(
             Member.unit_id,
             Member.display_name,
@@ -217,7 +217,7 @@ async def queue_digest(
         return 0
     coordinators = (
         (
-            await session.execute(
+            await session.exec(
                 select(Member).where(
                     Member.role == Role.COORDINATOR.value,
                     col(Member.active).is_(True),
@@ -232,7 +232,7 @@ async def queue_digest(
         return 0
     keys = {m.id: f"digest:{m.id}:{today.isoformat()}" for m in coordinators}
     existing = set(
-        (await session.execute(select(Outbox.key).where(col(Outbox.key).in_(list(keys.values())))))
+        (await session.exec(select(Outbox.key).where(col(Outbox.key).in_(list(keys.values())))))
         .scalars()
         .all()
     )

@@ -24,7 +24,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from aiolimiter import AsyncLimiter
 from sqlalchemy import update
@@ -128,6 +128,7 @@ class Dispatcher:
         self.paused_until: dict[str, datetime] = {}
         self.on_sent = on_sent
         self._batch = 0
+        self._working_days: dict[date, bool] = {}  # the holidays lookup is slow; days repeat
 
     @property
     def holder(self) -> str:
@@ -149,13 +150,26 @@ class Dispatcher:
                 log.warning("recovered %d messages left half-sent", stats.recovered)
         return held
 
+    def allowed(self, now: datetime) -> bool:
+        """Whether quiet-hours kinds may go out at ``now`` (working day, office hours)."""
+        local = self.calendar.local(now)
+        day = local.date()
+        working = self._working_days.get(day)
+        if working is None:
+            working = self._working_days[day] = self.calendar.is_working_day(day)
+        quiet = self.calendar.quiet_hours
+        return working and quiet.start <= local.time().replace(tzinfo=None) < quiet.end
+
     def _open_channels(self, now: datetime) -> list[str]:
         return [c for c in self.channels if self.paused_until.get(c, now) <= now]
 
-    async def run_once(self) -> DispatchStats:
-        """Send every row due now (batch after batch); returns what happened."""
+    async def run_once(self, *, lease_checked: bool = False) -> DispatchStats:
+        """Send every row due now (batch after batch); returns what happened.
+
+        ``lease_checked``: the caller has just taken or renewed the lease.
+        """
         stats = DispatchStats()
-        if not await self.ensure_lease(stats):
+        if not lease_checked and not await self.ensure_lease(stats):
             return stats
         batches = 0
         while self.max_batches is None or batches < self.max_batches:
@@ -163,9 +177,14 @@ class Dispatcher:
             open_channels = self._open_channels(now)
             if not open_channels:
                 break
-            excluded = () if self.calendar.is_allowed(now) else QUIET_KINDS
+            excluded = () if self.allowed(now) else QUIET_KINDS
             self._batch += 1
             token = f"{self.holder}/{self._batch}"
+            async with transaction(self.engine) as session:
+                if not await outbox.any_due(
+                    session, now=now, channels=open_channels, exclude_kinds=excluded
+                ):
+                    break
             async with transaction(self.engine) as session:
                 rows = await outbox.claim(
                     session,

@@ -110,17 +110,9 @@ async def enqueue(
     return row
 
 
-async def claim(
-    session: AsyncSession,
-    *,
-    token: str,
-    now: datetime,
-    limit: int,
-    channels: Iterable[str] | None = None,
-    exclude_kinds: Iterable[str] = (),
-) -> list[Outbox]:
-    """Claim up to ``limit`` due pending rows for ``token`` (one UPDATE: two claimers never get
-    the same row) and return them, oldest first."""
+def _due_query(
+    now: datetime, limit: int, channels: Iterable[str] | None, exclude_kinds: Iterable[str]
+) -> Any:
     due = (
         select(Outbox.id)
         .where(Outbox.status == PENDING, Outbox.next_attempt_at <= now)
@@ -132,6 +124,33 @@ async def claim(
     excluded = list(exclude_kinds)
     if excluded:
         due = due.where(col(Outbox.kind).not_in(excluded))
+    return due
+
+
+async def any_due(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    channels: Iterable[str] | None = None,
+    exclude_kinds: Iterable[str] = (),
+) -> bool:
+    """Whether a row is ready to claim (a read: cheap when there is nothing to send)."""
+    query = _due_query(now, 1, channels, exclude_kinds)
+    return (await session.exec(query)).first() is not None
+
+
+async def claim(
+    session: AsyncSession,
+    *,
+    token: str,
+    now: datetime,
+    limit: int,
+    channels: Iterable[str] | None = None,
+    exclude_kinds: Iterable[str] = (),
+) -> list[Outbox]:
+    """Claim up to ``limit`` due pending rows for ``token`` (one UPDATE: two claimers never get
+    the same row) and return them, oldest first."""
+    due = _due_query(now, limit, channels, exclude_kinds)
     await session.exec(
         update(Outbox)
         .where(col(Outbox.id).in_(due.scalar_subquery()), Outbox.status == PENDING)

@@ -354,7 +354,7 @@ async def load_inputs(
 ) -> PlanInputs:
     """Load what the planner needs for the occurrences matching ``occurrence_filter``."""
     inputs = PlanInputs()
-    occ_rows = await session.execute(
+    occ_rows = await session.exec(
         select(
             Occurrence.id,
             Occurrence.task_id,
@@ -379,14 +379,14 @@ async def load_inputs(
         .where(occurrence_filter, col(Task.active).is_(True))
     )
     task_ids = select(Occurrence.task_id).where(occurrence_filter)
-    assigned = await session.execute(
+    assigned = await session.exec(
         select(Assignment.task_id, Assignment.unit_id, Assignment.role)
         .join(Unit, Unit.id == Assignment.unit_id)
         .where(col(Assignment.task_id).in_(task_ids), col(Unit.active).is_(True))
     )
     inputs.assignments = [AssignmentRow(t, u, r) for t, u, r in assigned.all()]
     unit_ids = select(Assignment.unit_id).where(col(Assignment.task_id).in_(task_ids))
-    reports = await session.execute(
+    reports = await session.exec(
         select(Report.occurrence_id, Report.unit_id, Report.status, Report.percent, Report.note)
         .where(col(Report.occurrence_id).in_(occ_ids))
         .order_by(col(Report.created_at), col(Report.id))
@@ -395,7 +395,7 @@ async def load_inputs(
     for occ_id, unit_id, status, percent, note in reports.all():
         latest[(occ_id, unit_id)] = ReportRow(occ_id, unit_id, status, percent, note or "")
     inputs.reports = list(latest.values())
-    members = await session.execute(
+    members = await session.exec(
         select(
             Member.id,
             Member.unit_id,
@@ -413,11 +413,11 @@ async def load_inputs(
     for mid, unit_id, role, language, reachable, active, name in members.all():
         inputs.members.append(MemberRow(mid, unit_id, role, language, reachable, active))
         inputs.names[mid] = name or ""
-    units = await session.execute(
+    units = await session.exec(
         select(Unit.id, Unit.code, Unit.name).where(col(Unit.id).in_(unit_ids))
     )
     inputs.units = {uid: (code, name) for uid, code, name in units.all()}
-    logged = await session.execute(
+    logged = await session.exec(
         select(ReminderLog.key).where(col(ReminderLog.occurrence_id).in_(occ_ids))
     )
     inputs.logged = set(logged.scalars().all())
@@ -575,7 +575,7 @@ async def _supersede_pending(
     """Skip queued-but-unsent reminder messages whose every item a newer step replaces."""
     if not superseded_keys:
         return
-    pending = await session.execute(
+    pending = await session.exec(
         select(Outbox.id).where(
             Outbox.status == outbox.PENDING,
             Outbox.kind == "reminder",
@@ -585,7 +585,7 @@ async def _supersede_pending(
     pending_ids = list(pending.scalars().all())
     if not pending_ids:
         return
-    logs = await session.execute(
+    logs = await session.exec(
         select(ReminderLog.outbox_id, ReminderLog.key).where(
             col(ReminderLog.outbox_id).in_(pending_ids)
         )
@@ -596,7 +596,7 @@ async def _supersede_pending(
     stale = [row_id for row_id, keys in keys_by_row.items() if keys <= superseded_keys]
     if stale:
         await outbox.skip_pending(session, row_ids=stale, reason="superseded by a later step")
-        await session.execute(
+        await session.exec(
             update(ReminderLog)
             .where(col(ReminderLog.outbox_id).in_(stale))
             .values(status="skipped")
@@ -613,7 +613,7 @@ async def write_tick(
     member_ids = {m.member_id for m in tick.messages}
     members = {
         m.id: m
-        for m in (await session.execute(select(Member).where(col(Member.id).in_(member_ids))))
+        for m in (await session.exec(select(Member).where(col(Member.id).in_(member_ids))))
         .scalars()
         .all()
     }
@@ -643,7 +643,7 @@ async def write_tick(
             superseded.update(k for k, _s in r.superseded)
     await _supersede_pending(session, superseded, member_ids)
     if log_rows:
-        await session.execute(insert(ReminderLog), log_rows)
+        await session.exec(insert(ReminderLog), params=log_rows)  # type: ignore[call-overload]
     tick.skipped_steps = sum(1 for r in log_rows if r["status"] == "skipped")
     return queued
 
@@ -709,7 +709,7 @@ async def nudge(
     known_units = {
         uid
         for uid in (
-            await session.execute(
+            await session.exec(
                 select(Unit.id).where(col(Unit.id).in_(unit_ids), col(Unit.active).is_(True))
             )
         )

@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from scheduler.calendar import WorkingCalendar
 from scheduler.clock import Clock
-from scheduler.digest import queue_digest
+from scheduler.digest import digest_moment, queue_digest
 from scheduler.dispatcher import Dispatcher, DispatchStats
 from scheduler.limits import RateLimits
 from scheduler.occurrences import sync_all_occurrences
@@ -87,6 +87,7 @@ class ReminderEngine:
         self.due_rules = due_rules
         self.planned_until: datetime | None = None  # None: the next tick catches up
         self.materialised_on: date | None = None
+        self.digest_on: date | None = None  # the day this process queued (or saw) the digest
         self._lock = asyncio.Lock()  # one tick at a time in this process
 
     async def materialise(self, today: date) -> None:
@@ -113,10 +114,12 @@ class ReminderEngine:
             )
             result.queued = len(tick.messages)
             result.skipped_steps = tick.skipped_steps
-        async with transaction(self.engine) as session:
-            result.digests = await queue_digest(
-                session, now=now, calendar=self.calendar, policy=self.policy
-            )
+        if self.digest_on != today and now >= digest_moment(today, self.calendar, self.policy):
+            async with transaction(self.engine) as session:
+                result.digests = await queue_digest(
+                    session, now=now, calendar=self.calendar, policy=self.policy
+                )
+            self.digest_on = today
         self.planned_until = now
         return result
 
@@ -132,7 +135,7 @@ class ReminderEngine:
             return TickResult(held=False)
         now = self.clock.now()
         result = await self.plan(now)
-        result.delivery = await self.dispatcher.run_once()
+        result.delivery = await self.dispatcher.run_once(lease_checked=True)
         result.delivery.recovered += held_stats.recovered
         return result
 
