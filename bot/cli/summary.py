@@ -53,22 +53,23 @@ def _window(
     return None, first, last
 
 
-@click.command("summary", help=help_text("cli.help.summary"))
-@click.option("--plan", "plan_code", default=None, help=help_text("cli.help.summary_plan"))
-@click.option("--period", default=None, help=help_text("cli.help.summary_period"))
-@click.option("--from", "date_from", default=None, help=help_text("cli.help.summary_from"))
-@click.option("--to", "date_to", default=None, help=help_text("cli.help.summary_to"))
-@click.option("--unit", "unit_code", default=None, help=help_text("cli.help.summary_unit"))
+@click.command("summary", help=help_text("exports.help.summary"))
+@click.option("--plan", "plan_code", default=None, help=help_text("exports.help.summary_plan"))
+@click.option("--period", default=None, help=help_text("exports.help.summary_period"))
+@click.option("--from", "date_from", default=None, help=help_text("exports.help.summary_from"))
+@click.option("--to", "date_to", default=None, help=help_text("exports.help.summary_to"))
+@click.option("--unit", "unit_code", default=None, help=help_text("exports.help.summary_unit"))
 @click.option(
     "--format", "fmt", default="text", metavar="|".join(OUTPUT_FORMATS),
-    help=help_text("cli.help.summary_format"),
+    help=help_text("exports.help.summary_format"),
 )  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help=help_text("exports.help.summary_json"))
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path, dir_okay=True),
     default=None,
-    help=help_text("cli.help.summary_output"),
+    help=help_text("exports.help.summary_output"),
 )
 @pass_app
 def summary_command(
@@ -79,9 +80,10 @@ def summary_command(
     date_to: str | None,
     unit_code: str | None,
     fmt: str,
+    as_json: bool,
     output: Path | None,
 ) -> None:
-    fmt = fmt.strip().lower()
+    fmt = "json" if as_json else fmt.strip().lower()
     calendar = app.settings.calendar()
 
     async def body() -> Summary:

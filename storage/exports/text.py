@@ -8,14 +8,17 @@ from typing import Any
 
 from locales import _, format_short_day
 from storage.exports.common import category_word, plan_words, rate_text, scope_words
-from storage.summary import CATEGORIES, Summary, SummaryItem, UnitTotals
+from storage.summary import CATEGORIES, Category, Summary, SummaryItem, UnitTotals
 
 
 def headline(summary: Summary, language: str) -> str:
+    scope = scope_words(summary, language)
+    if summary.label:
+        scope = _("exports.text.scope_label", language, label=summary.label, words=scope)
     return _(
         "exports.text.scope",
         language,
-        scope=scope_words(summary, language),
+        scope=scope,
         plan=plan_words(summary, language),
         today=format_short_day(summary.today, language),
     )
@@ -124,6 +127,30 @@ def _counts(counts: dict[Any, int]) -> dict[str, int]:
     return {c.value: counts[c] for c in CATEGORIES}
 
 
+def _late_units(summary: Summary) -> list[dict[str, Any]]:
+    """Units with overdue items and those items, most first (as ``/tonghop`` lists them)."""
+    late: dict[str, dict[str, Any]] = {}
+    for item in summary.items:
+        if item.category is not Category.OVERDUE:
+            continue
+        entry = late.setdefault(
+            item.unit_code,
+            {"unit_code": item.unit_code, "unit_name": item.unit_name, "tasks": []},
+        )
+        entry["tasks"].append(
+            {
+                "plan_code": item.plan_code,
+                "ordinal": item.ordinal,
+                "title": item.title,
+                "period": item.period,
+                "due": _iso(item.due),
+                "status": item.status,
+                "percent": item.percent,
+            }
+        )
+    return sorted(late.values(), key=lambda e: (-len(e["tasks"]), e["unit_name"]))
+
+
 def summary_dict(summary: Summary) -> dict[str, Any]:
     """Everything in plain JSON types (dates ISO, rates 0–1 or null, moments UTC ISO)."""
     return {
@@ -131,14 +158,30 @@ def summary_dict(summary: Summary) -> dict[str, Any]:
         "period": summary.label,
         "first": _iso(summary.first),
         "last": _iso(summary.last),
-        "plan": summary.plan_code,
-        "unit": summary.unit_code,
+        "until": _iso(summary.last),
+        "plan_code": summary.plan_code,
+        "unit_code": summary.unit_code,
         "plans": [{"code": p.code, "title": p.title} for p in summary.plans],
         "total": summary.total,
+        "units": len(summary.per_unit),
         "counts": _counts(summary.counts),
         "on_time_rate": summary.on_time_rate,
-        "blocked": len(summary.blocked),
+        "blocked": [
+            {
+                "unit_code": i.unit_code,
+                "unit_name": i.unit_name,
+                "plan_code": i.plan_code,
+                "ordinal": i.ordinal,
+                "title": i.title,
+                "period": i.period,
+                "due": _iso(i.due),
+                "note": i.note,
+                "reported_on": _iso(summary.local_date(i.reported_at)),
+            }
+            for i in summary.blocked
+        ],
         "unreachable_units": [{"code": u.code, "name": u.name} for u in summary.unreachable_units],
+        "late_units": _late_units(summary),
         "per_unit": [
             {
                 "code": u.unit_code,
