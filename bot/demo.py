@@ -24,6 +24,7 @@ from pathlib import Path
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.cli.summary import report_heading
 from bot.console import CHANNEL, incoming
 from bot.samples import PLAN_FILE, UNITS_FILE
 from bot.settings import Settings
@@ -133,7 +134,15 @@ class Demo:
         self.language = language
         self.verbose = verbose
         self.rng = random.Random(seed)
-        self.settings = Settings(data_dir=directory, database_url=None, locale=language)
+        self.settings = Settings(
+            data_dir=directory,
+            database_url=None,
+            locale=language,
+            report_authority="UBND PHƯỜNG MẪU",
+            report_office="PHÒNG VĂN HÓA - XÃ HỘI",
+            report_place="Phường Mẫu",
+            report_signer_title="TRƯỞNG PHÒNG",
+        )
         self.calendar = self.settings.calendar()
         start = datetime.combine(START, time(7, 0), tzinfo=self.calendar.tz)
         self.clock = FakeClock(start)
@@ -373,7 +382,11 @@ class Demo:
         files: dict[str, Path] = {}
         for fmt in ("xlsx", "docx", "png"):
             files[fmt] = write_export(
-                summary, fmt, exports / default_filename(summary, fmt), language=self.language
+                summary,
+                fmt,
+                exports / default_filename(summary, fmt),
+                language=self.language,
+                heading=report_heading(self.settings),
             )
         self.out(self.t("demo.step.files"))
         for fmt, path in files.items():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -64,3 +66,23 @@ def test_demo_refuses_a_folder_in_use(tmp_path: Path) -> None:
     result = Cli(tmp_path / "unused")("demo", "--dir", str(tmp_path / "busy"))
     assert result.exit_code == 2
     assert "không trống" in result.output
+
+
+def test_demo_files_open_in_libreoffice(demo_run: tuple[str, Path], tmp_path: Path) -> None:
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    if office is None:
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc "
+                    "libreoffice-writer)")
+    _, directory = demo_run
+    documents = [f for f in (directory / "exports").iterdir() if f.suffix in (".xlsx", ".docx")]
+    assert len(documents) == 2
+    for document in documents:
+        out = tmp_path / document.suffix[1:]
+        result = subprocess.run(
+            [office, "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+             "--convert-to", "pdf", "--outdir", str(out), str(document)],
+            capture_output=True, text=True, timeout=180,
+        )
+        assert result.returncode == 0, result.stderr
+        pdf = out / (document.stem + ".pdf")
+        assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF"), result.stdout

@@ -1,7 +1,7 @@
 """Build the sample plan workbook of ``dondoc demo`` (run: ``python -m bot.samples.build``).
 
 The workbook looks like what a ward's coordinator receives: the plan's number and title
-above the table, the header in row 4, section rows merged across the table, deadlines in the
+above the table, the header in row 5, section rows merged across the table, deadlines in the
 words plans use ("trước ngày 14/11/2025", "Hằng tháng", "Thường xuyên", "Quý IV năm 2025",
 "Khi có chỉ đạo …"). The text is written for the demo; it is not copied from a real plan.
 """
@@ -108,15 +108,17 @@ def build() -> None:
     book = Workbook()
     sheet = book.active
     sheet.title = "Phụ lục"
-    sheet["A1"] = "ỦY BAN NHÂN DÂN PHƯỜNG MẪU — Kế hoạch số 125/KH-UBND ngày 28/10/2025"
-    sheet["A2"] = (
-        "PHỤ LỤC: Nhiệm vụ cải cách hành chính năm 2025 (kèm theo Kế hoạch số 125/KH-UBND)"
+    sheet["A1"] = "ỦY BAN NHÂN DÂN PHƯỜNG MẪU"
+    sheet["A2"] = "PHỤ LỤC"
+    sheet["A3"] = (
+        "Nhiệm vụ cải cách hành chính năm 2025 (kèm theo Kế hoạch số 125/KH-UBND "
+        "ngày 28/10/2025 của Ủy ban nhân dân phường)"
     )
-    sheet["A1"].font = Font(bold=True)
-    sheet["A2"].font = Font(bold=True)
+    for ref in ("A1", "A2", "A3"):
+        sheet[ref].font = Font(bold=True)
     sheet.append([])
     sheet.append(HEADER)
-    for cell in sheet[4]:
+    for cell in sheet[5]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in ROWS:
