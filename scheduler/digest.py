@@ -59,6 +59,7 @@ async def gather(
     today = calendar.local_date(now)
     since = calendar.previous_working_day(today)
     window_start = calendar.add_working_days(today, -(policy.horizon_after + 1))
+    horizon = today + timedelta(days=62)  # blocked reports on what is due in the coming weeks
     content = DigestContent(day=today)
     unit_rows = await session.exec(select(Unit.id, Unit.code, Unit.name, Unit.active))
     units = {uid: (code, name) for uid, code, name, active in unit_rows.all() if active}
@@ -78,7 +79,7 @@ async def gather(
             col(Task.active).is_(True),
             col(Assignment.unit_id).is_not(None),
             or_(
-                and_(col(Occurrence.due) >= window_start, col(Occurrence.due) <= today),
+                and_(col(Occurrence.due) >= window_start, col(Occurrence.due) <= horizon),
                 col(Occurrence.due).is_(None),
             ),
         )

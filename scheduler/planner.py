@@ -546,7 +546,13 @@ async def compute_tick(
     policy: ReminderPolicy,
     since: datetime | None = None,
 ) -> TickPlan:
-    """What a tick at ``now`` would queue (nothing is written)."""
+    """What a tick at ``now`` would queue (nothing is written).
+
+    Nothing outside working hours: reminders are composed when they can go out, so that
+    "còn 3 ngày làm việc" is true when read.
+    """
+    if not calendar.is_allowed(now):
+        return TickPlan([], PlanInputs())
     condition = _occurrence_filter(now, policy, calendar, since)
     if condition is None:
         return TickPlan([], PlanInputs())
@@ -761,6 +767,7 @@ async def nudge(
                     escalation=False,
                 )
             )
+    reminders = [r for r in reminders if r.key not in inputs.logged]  # same nudge, same second
     messages = group_messages(
         inputs,
         reminders,
