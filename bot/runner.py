@@ -75,6 +75,8 @@ class Runner:
     server: WebhookServer | None = None
     inbox: Inbox | None = None
     _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+    _background: list[asyncio.Future[Any]] = field(default_factory=list)
+    _gave_up: bool = False
     _stop_ticks: Callable[[], Awaitable[None]] | None = None
 
     def _tokens(self) -> tuple[str | None, str | None]:
@@ -115,7 +117,7 @@ class Runner:
         running: list[str] = []
         if zalo_token and await self._start_zalo(zalo_token):
             running.append("Zalo")
-        if telegram_token and await self._start_telegram(telegram_token):
+        if telegram_token and await self._start_telegram(telegram_token, stop):
             running.append("Telegram")
         if not running:
             log.error("no channel could start: every token was rejected")
@@ -137,7 +139,7 @@ class Runner:
         finally:
             await self._shutdown()
         self.say(self.t("channels.run.stopped", count=self.inbox.processed))
-        return 0
+        return 1 if self._gave_up else 0
 
     async def _wait(self, stop: asyncio.Event) -> None:
         """Until ``stop``; a poll loop that ends on its own (token revoked) is logged."""
@@ -155,6 +157,8 @@ class Runner:
                 break
             if not self._tasks and not (self.telegram or self.server):
                 log.error("every channel stopped; dondoc stops")
+                self.say(self.t("channels.run.no_channel_left"))
+                self._gave_up = True
                 break
         stopper.cancel()
 
@@ -194,7 +198,7 @@ class Runner:
         self.zalo = channel
         return True
 
-    async def _start_telegram(self, token: str) -> bool:
+    async def _start_telegram(self, token: str, stop: asyncio.Event) -> bool:
         channel = TelegramChannel(
             token,
             self.settings.telegram_base_url,
@@ -204,36 +208,54 @@ class Runner:
             webhook=self.settings.webhook,
             poll_timeout=self.settings.poll_timeout,
         )
-        delay = 1.0
-        while True:
-            try:
-                await channel.start()
-                break
-            except InvalidToken:
-                log.error("telegram: the bot token was rejected by getMe; Telegram is not started")
-                self.say(
-                    self.t(
-                        "channels.run.token_rejected",
-                        channel="Telegram",
-                        variable="DONDOC_TELEGRAM_BOT_TOKEN",
-                    )
+        try:
+            await channel.start()
+        except InvalidToken:
+            self._telegram_rejected()
+            return False
+        except TelegramError as exc:
+            log.warning("telegram: start failed (%s); retrying in the background", exc)
+            self.say(
+                self.t(
+                    "channels.run.unreachable",
+                    channel="Telegram",
+                    url=self.settings.telegram_base_url,
+                    reason=str(exc),
                 )
-                return False
-            except TelegramError as exc:
-                log.warning("telegram: start failed (%s); retrying in %.0f s", exc, delay)
-                if delay == 1.0:
-                    self.say(
-                        self.t(
-                            "channels.run.unreachable",
-                            channel="Telegram",
-                            url=self.settings.telegram_base_url,
-                            reason=str(exc),
-                        )
-                    )
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 60.0)
+            )
+            self._background.append(asyncio.ensure_future(self._retry_telegram(channel, stop)))
         self.telegram = channel
         return True
+
+    def _telegram_rejected(self) -> None:
+        log.error("telegram: the bot token was rejected by getMe; Telegram is not started")
+        self.say(
+            self.t(
+                "channels.run.token_rejected",
+                channel="Telegram",
+                variable="DONDOC_TELEGRAM_BOT_TOKEN",
+            )
+        )
+
+    async def _retry_telegram(self, channel: TelegramChannel, stop: asyncio.Event) -> None:
+        """Telegram did not answer at start-up: try again (the other channels serve meanwhile)."""
+        delay = 2.0
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=delay)
+            if stop.is_set():
+                return
+            try:
+                await channel.start()
+            except InvalidToken:
+                self._telegram_rejected()
+                return
+            except TelegramError as exc:
+                delay = min(delay * 2, 60.0)
+                log.warning("telegram: start failed (%s); retrying in %.0f s", exc, delay)
+                continue
+            log.info("telegram: connected")
+            return
 
     def _start_polling(self) -> None:
         if self.zalo is not None:
@@ -292,6 +314,9 @@ class Runner:
 
     async def _shutdown(self) -> None:
         """Stop taking updates, finish what is in flight, close everything (in that order)."""
+        for pending in self._background:
+            pending.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
         if self._stop_ticks is not None:
             reminders = getattr(self._stop_ticks, "reminders", None)
             await self._stop_ticks()  # no new tick starts …

@@ -233,3 +233,27 @@ async def test_public_url_registers_webhooks_with_generated_secrets(tmp_path, pu
         assert len(zalo.webhook["secret_token"]) >= 32
         assert telegram.webhook["secret_token"] != zalo.webhook["secret_token"]
         assert zalo.webhook["secret_token"] not in bot.output
+
+
+@pytest.mark.parametrize("dead", ["zalo", "telegram"])
+async def test_a_platform_that_does_not_answer_does_not_stop_the_other(tmp_path, dead):
+    async with FakeZalo(poll_cap=0.3) as zalo, FakeTelegram() as telegram:
+        nowhere = "http://127.0.0.1:9"  # nothing listens there
+        bot = await start_bot(
+            tmp_path,
+            "--no-ticks",
+            DONDOC_ZALO_BOT_TOKEN=zalo.token,
+            DONDOC_ZALO_BASE_URL=nowhere if dead == "zalo" else zalo.base_url,
+            DONDOC_TELEGRAM_BOT_TOKEN=telegram.token,
+            DONDOC_TELEGRAM_BASE_URL=nowhere if dead == "telegram" else telegram.base_url,
+        )
+        await bot.wait_output("dondoc đang chạy: Zalo, Telegram")
+        assert f"Không kết nối được {dead.capitalize()} tại {nowhere}" in bot.output
+        if dead == "zalo":
+            telegram.push_text("101", "xin chào")
+            await wait_for(lambda: telegram.texts("101"))
+        else:
+            zalo.push_text("z1", "xin chào")
+            await wait_for(lambda: zalo.texts("z1"))
+        assert await bot.terminate() == 0
+        assert zalo.token not in bot.output and telegram.token not in bot.output

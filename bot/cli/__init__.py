@@ -37,6 +37,7 @@ COMMAND_MODULES = (
     "bot.cli.demo",
     "bot.cli.plans",
     "bot.cli.run",
+    "bot.cli.attachments",
     "bot.cli.conversation",
     "bot.cli.reminders",
     "bot.cli.summary",

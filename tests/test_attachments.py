@@ -1,0 +1,112 @@
+"""``dondoc attachment REPORT_ID``: the file an officer attached is downloaded on demand
+(Telegram by file id through the fake Bot API, Zalo by URL), up to 20 MB."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from scheduler.schedules import Schedule, ScheduleKind
+from storage.db import make_engine, migrate, transaction
+from storage.models import Occurrence, Plan, Report
+from tests.fakes.telegram_api import FakeTelegram
+from tests.reminder_world import add_member, add_task, add_unit
+
+DONDOC = str(Path(sys.executable).with_name("dondoc"))
+NOW = datetime(2024, 7, 4, 2, 0, tzinfo=UTC)
+
+
+async def reports(data: Path, refs: list[tuple[str, str | None]]) -> list[int]:
+    """One report per (channel, attachment ref); their ids."""
+    engine = make_engine(f"sqlite:///{data / 'dondoc.db'}")
+    await migrate(engine)
+    ids = []
+    async with transaction(engine) as session:
+        unit = await add_unit(session, "VP", "Văn phòng HĐND-UBND", NOW)
+        plan = Plan(code="84/KH-UBND", created_at=NOW, updated_at=NOW)
+        session.add(plan)
+        await session.flush()
+        task = await add_task(
+            session,
+            plan.id,
+            "1",
+            "Báo cáo rà soát",
+            Schedule(ScheduleKind.ONCE, due=date(2024, 7, 15)),
+            NOW,
+            [(unit.id, "lead")],
+        )
+        occurrence = Occurrence(
+            task_id=task.id, period="2024-07-15", start=date(2024, 7, 1), due=date(2024, 7, 15)
+        )
+        session.add(occurrence)
+        await session.flush()
+        for number, (channel, ref) in enumerate(refs):
+            member = await add_member(session, unit.id, f"{channel}{number}", NOW, channel=channel)
+            report = Report(
+                occurrence_id=occurrence.id,
+                unit_id=unit.id,
+                status="done",
+                attachment_ref=ref,
+                attachment_kind="document" if ref else None,
+                member_id=member.id,
+                created_at=NOW,
+            )
+            session.add(report)
+            await session.flush()
+            ids.append(report.id)
+    await engine.dispose()
+    return ids
+
+
+async def dondoc(tmp_path: Path, fake: FakeTelegram, *args: str) -> tuple[int, str]:
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DONDOC_")},
+        "DONDOC_DATA_DIR": str(tmp_path / "data"),
+        "DONDOC_LOCALE": "vi",
+        "DONDOC_TELEGRAM_BOT_TOKEN": fake.token,
+        "DONDOC_TELEGRAM_BASE_URL": fake.base_url,
+    }
+    process = await asyncio.create_subprocess_exec(
+        DONDOC, *args, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+    )
+    out, _ = await asyncio.wait_for(process.communicate(), 60)
+    return process.returncode or 0, out.decode()
+
+
+async def test_download_on_demand(tmp_path):
+    async with FakeTelegram() as fake:
+        fake.add_file("doc1", "bien-ban.pdf", b"%PDF-1.4 bien ban")
+        fake.add_file("big", "video.mp4", b"0" * (20 * 1024 * 1024 + 10))
+        fake.add_file("zimg", "anh.jpg", b"\xff\xd8 jpeg")
+        zalo_url = f"{fake.base_url}/file/bot{fake.token}/documents/anh.jpg"
+        telegram_doc, no_file, too_big, zalo_photo, dead_url = await reports(
+            tmp_path / "data",
+            [
+                ("telegram", "doc1"),
+                ("telegram", None),
+                ("telegram", "big"),
+                ("zalo", zalo_url),
+                ("zalo", f"{fake.base_url}/file/bot{fake.token}/documents/none.jpg"),
+            ],
+        )
+        code, out = await dondoc(tmp_path, fake, "attachment", str(telegram_doc))
+        assert code == 0, out
+        saved = tmp_path / "data" / "attachments" / f"report-{telegram_doc}" / "bien-ban.pdf"
+        assert saved.read_bytes() == b"%PDF-1.4 bien ban" and str(saved) in out
+
+        code, out = await dondoc(tmp_path, fake, "attachment", str(zalo_photo), "--to", "x")
+        assert code == 0, out
+        assert "anh.jpg" in out
+
+        code, out = await dondoc(tmp_path, fake, "attachment", str(no_file))
+        assert code == 2 and f"Báo cáo số {no_file} không có tệp đính kèm" in out
+        code, out = await dondoc(tmp_path, fake, "attachment", str(too_big))
+        assert code == 2 and "vượt giới hạn 20 MB" in out
+        code, out = await dondoc(tmp_path, fake, "attachment", str(dead_url))
+        assert code == 2 and "HTTP 404" in out
+        code, out = await dondoc(tmp_path, fake, "attachment", "999")
+        assert code == 2 and "Không có báo cáo số 999" in out
+        assert fake.token not in out
