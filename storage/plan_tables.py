@@ -51,8 +51,8 @@ _HEADER_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("title", re.compile(r"nhiem vu|noi dung|cong viec|hoat dong|giai phap|ten (?:de an|viec)")),
 )
 _GROUP_HEADER = re.compile(r"^(?:co quan|don vi) (?:thuc hien|phu trach)$")
-_SECTION_MARK = re.compile(r"^(?:phan |muc )?([IVXLC]{1,6}|[A-Z])(?:[.):]|$)")
-_SECTION_HEADING = re.compile(r"^(?:phan |muc )?([IVXLC]{1,6}|[A-Z])[.):]\s*\S")
+_SECTION_MARK = re.compile(r"^(?i:phần |phan |mục |muc )?([IVXLC]{1,6}|[A-Z])(?:[.):]|$)")
+_SECTION_HEADING = re.compile(r"^(?i:phần |phan |mục |muc )?([IVXLC]{1,6}|[A-Z])[.):]\s*\S")
 _COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$")
 _BULLET = re.compile(r"^\s*(?:[-+•·*–—]+|\u2022)\s*")
 

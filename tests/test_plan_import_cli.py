@@ -117,6 +117,7 @@ BAD_FILES = {
     "empty docx": ("rong.docx", b"", "trống"),
     "corrupt xlsx": ("hong.xlsx", b"PK\x03\x04 not really a zip", "bị hỏng"),
     "encrypted docx": ("matkhau.docx", bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 512, "mật khẩu"),
+    "encrypted xlsx": ("matkhau.xlsx", bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 512, "mật khẩu"),
     "no header": ("la.csv", b"a,b,c\n1,2,3\n", "Không tìm thấy bảng nhiệm vụ"),
     "missing": ("khong-co.xlsx", None, "Không tìm thấy tệp"),
 }
