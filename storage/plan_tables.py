@@ -9,7 +9,8 @@ as "Cơ quan thực hiện" over "Chủ trì | Phối hợp" works too). Below i
 * a header repeated at a page break, and the row of column numbers "(1) (2) (3)", are skipped;
 * a row whose first cell is a Roman numeral or a capital letter (I, II, … / A, B), often
   merged across the row, is a section heading (*mục*), kept as the section of the tasks below;
-* a row with an empty TT continues the task above (text split across pages) and is merged in;
+* a row with an empty TT (or the TT of the row above, from a cell merged down) continues the
+  task above (text split across pages) and is merged in;
 * bullets, dashes and stray HTML are stripped from the text.
 
 A table without a header right after one with a header and the same number of columns (a Word
@@ -283,7 +284,9 @@ def parse_tables(tables: list[Rows], paragraphs: list[str], file: str) -> PlanTa
                 continue
             ordinal = _cell(row, roles, "ordinal")
             values = {role: _cell(row, roles, role) for role in ROLES[1:]}
-            if not ordinal and current is not None:
+            # An empty TT continues the task above; so does the same TT again (a Word cell
+            # merged down over two rows repeats its text in each).
+            if current is not None and (not ordinal or ordinal == current.ordinal):
                 for role, value in values.items():
                     setattr(current, role, _merge(getattr(current, role), value))
                 continue

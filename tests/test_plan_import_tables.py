@@ -68,10 +68,38 @@ def test_repeated_header_column_numbers_sections_and_continuations() -> None:
 
 
 def test_unique_ordinals_are_keys_as_written_and_duplicates_are_told_apart() -> None:
-    rows = [HEADER, ["1", "a", "", "", ""], ["2", "b", "", "", ""], ["2", "c", "", "", ""]]
+    rows = [HEADER, ["1", "a", "", "", ""], ["2", "b", "", "", ""], ["1", "c", "", "", ""]]
     table = parse_tables([rows], [], "x.csv")
-    assert [r.key for r in table.rows] == ["1", "2", "2#2"]
+    assert [r.key for r in table.rows] == ["1", "2", "1#2"]
     assert table.rows[2].notes == ["import.duplicate_ordinal"]
+
+
+def test_word_cells_merged_down_continue_the_task(tmp_path: Path) -> None:
+    from docx import Document
+
+    document = Document()
+    table = document.add_table(rows=4, cols=5)
+    for cell, text in zip(table.rows[0].cells, HEADER, strict=True):
+        cell.text = text
+    values = [
+        ["1", "Việc một, phần đầu", "Năm 2024", "Phòng Nội vụ", ""],
+        ["", "phần sau", "", "", "Phòng Tư pháp"],
+        ["2", "Việc hai", "Hằng quý", "", ""],
+    ]
+    for row, texts in zip(table.rows[1:], values, strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+    # TT, deadline and lead of task 1 merged down over its two rows; lead of 2 merged with 1's.
+    for column in (0, 2):
+        table.cell(1, column).merge(table.cell(2, column))
+    table.cell(1, 0).text, table.cell(1, 2).text = "1", "Năm 2024"
+    path = tmp_path / "gop.docx"
+    document.save(path)
+    rows = read_plan_file(path).rows
+    assert [(r.key, r.title, r.deadline, r.lead, r.cooperating) for r in rows] == [
+        ("1", "Việc một, phần đầu\nphần sau", "Năm 2024", "Phòng Nội vụ", "Phòng Tư pháp"),
+        ("2", "Việc hai", "Hằng quý", "", ""),
+    ]
 
 
 def test_tables_without_header_continue_the_previous_one_others_are_skipped() -> None:
