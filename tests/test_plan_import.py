@@ -334,3 +334,30 @@ async def test_two_row_header_and_csv_without_bom(
     assert (task.schedule.due, task.schedule.label) == (date(2024, 12, 31), "2024-Q4")
     assert [m.unit_code for m in task.lead] == ["TP"]
     assert [m.unit_code for m in task.cooperating] == ["VP", "NV"]
+
+
+async def test_event_date_survives_a_reimport(
+    units: AsyncEngine, tmp_path: Path, clock: FakeClock, calendar: WorkingCalendar
+) -> None:
+    from handlers.plans import set_event_date
+
+    header = ["TT", "Nhiệm vụ", "Thời gian", "Chủ trì", "Phối hợp"]
+    rows = [["1", "Tổ chức đối thoại", "Sau khi ban hành Kế hoạch", "Phòng Nội vụ", ""]]
+    path = write_csv(tmp_path / "sk.csv", header, rows)
+    await _import(units, path, clock, calendar, code="SK", year=2024)
+    dated = await set_event_date(
+        units,
+        plan_code="SK",
+        task_ref="1",
+        when=date(2024, 9, 10),
+        now=clock.now(),
+        rules=DueRules(),
+        calendar=calendar,
+    )
+    assert (dated.key, dated.due, dated.previous) == ("1", date(2024, 9, 10), None)
+    again = await _import(units, path, clock, calendar, code="SK", year=2024)
+    assert again.tasks[0].change == "unchanged"
+    assert again.tasks[0].schedule.due == date(2024, 9, 10)
+    async with transaction(units) as session:
+        occurrences = (await session.exec(select(Occurrence))).all()
+        assert [(o.period, o.due) for o in occurrences] == [("2024-09-10", date(2024, 9, 10))]
