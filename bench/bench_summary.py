@@ -8,7 +8,8 @@ for about 80 % of them, so a month's summary has 1.59 million items.
     .venv/bin/python bench/bench_summary.py --communes 100   # a quick run
 
 Each phase runs in its own process so its peak memory (max RSS) is its own. The database is
-generated once into ``$DONDOC_BENCH_DIR`` (default ``/tmp/dondoc-bench``) with bulk inserts and reused.
+generated once into ``$DONDOC_BENCH_DIR`` (default ``/tmp/dondoc-bench``) with bulk inserts
+and reused.
 """
 
 from __future__ import annotations
@@ -148,8 +149,12 @@ async def generate(db: Path, communes: int, units_per: int, tasks: int) -> dict[
     for t in range(tasks):
         for uid in range(1, n_units + 1):
             assignments.append(
-                dict(task_id=t + 1, unit_id=uid, role="lead" if uid % units_per == 1 else
-                     "cooperating", name_as_written="")
+                dict(
+                    task_id=t + 1,
+                    unit_id=uid,
+                    role="lead" if uid % units_per == 1 else "cooperating",
+                    name_as_written="",
+                )
             )
             if len(assignments) >= 400_000:
                 await _bulk(engine, Assignment, assignments)
@@ -259,9 +264,24 @@ def main() -> None:
         print(json.dumps(asyncio.run(phase_export(db, args.phase, out))))
         return
     if not db.exists():
-        print("generate", run_phase(["--phase", "generate", "--db", str(db), "--communes",
-                                     str(args.communes), "--units-per", str(args.units_per),
-                                     "--tasks", str(args.tasks)]), flush=True)
+        print(
+            "generate",
+            run_phase(
+                [
+                    "--phase",
+                    "generate",
+                    "--db",
+                    str(db),
+                    "--communes",
+                    str(args.communes),
+                    "--units-per",
+                    str(args.units_per),
+                    "--tasks",
+                    str(args.tasks),
+                ]
+            ),
+            flush=True,
+        )
     for _ in range(2):
         print("summary", run_phase(["--phase", "summary", "--db", str(db)]), flush=True)
     for fmt in args.formats.split(","):

@@ -4,7 +4,7 @@ plus the commands that belong to no room: ``/trogiup`` (help) and ``/huy`` (canc
 
 from __future__ import annotations
 
-from handlers import coordinator, language, officer, onboarding
+from handlers import coordinator, exports, language, officer, onboarding
 from handlers.menus import help_options
 from handlers.registry import Access, Command, Registry
 from handlers.turn import IDLE, Turn
@@ -67,6 +67,9 @@ REGISTRY = Registry(
         ),
         Command(
             "moi", "invite", coordinator.invite_command, Access.COORDINATOR, "conv.help.invite"
+        ),
+        Command(
+            "xuat", "export", exports.export_command, Access.COORDINATOR, "exports.help.export"
         ),
         Command("ngonngu", "lang", language.language_command, Access.MEMBER, "conv.help.lang"),
         Command("trogiup", "help", help_command, Access.MEMBER, "conv.help.help"),

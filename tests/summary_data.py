@@ -186,3 +186,11 @@ async def standard_reports(engine: AsyncEngine, ward: Ward) -> None:
     )
     # Task 3 (ongoing, quarterly check-in): VP reported progress.
     await add_report(engine, ward, "3", "2024-Q3", "VP", "in_progress", local(date(2024, 7, 5)), 30)
+
+
+async def summary_for(engine: AsyncEngine, today: date = date(2024, 7, 18), **kwargs: object):  # noqa: ANN201
+    """The summary of the standard ward as compute_summary gives it."""
+    from storage.summary import compute_summary
+
+    async with transaction(engine) as session:
+        return await compute_summary(session, today=today, **kwargs)  # type: ignore[arg-type]

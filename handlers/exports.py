@@ -1,0 +1,153 @@
+"""``/xuat`` (``/export``) ``xlsx|docx|png [kế hoạch] [kỳ]``: a coordinator gets the summary as
+an Excel workbook, a Word report or the on-time chart in the chat.
+
+The numbers are ``storage.summary.compute_summary``'s (the same as ``/tonghop`` and
+``dondoc summary``); the files are written by ``storage.exports`` into ``<data dir>/exports``.
+Telegram and the console receive the file itself. Zalo cannot send documents: there the chart
+goes as a photo and the text gives the counts and says where the Excel/Word file was saved.
+A file larger than Telegram's 50 MB limit is treated the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from sqlmodel import select
+
+from handlers.turn import Turn
+from scheduler.outgoing import Option, OutgoingFile, OutgoingMessage
+from storage import audit
+from storage.errors import UserError
+from storage.exports import ReportHeading, default_filename, write_export
+from storage.exports.text import count_lines, headline
+from storage.models import Plan
+from storage.periods import Period, parse_period
+from storage.summary import Summary, compute_summary
+from storage.text import fold
+
+TELEGRAM_MAX_BYTES = 50 * 1024 * 1024
+DOCUMENT_CHANNELS = ("telegram", "console")
+_FORMAT_WORDS = {
+    "xlsx": "xlsx",
+    "excel": "xlsx",
+    "xls": "xlsx",
+    "docx": "docx",
+    "word": "docx",
+    "doc": "docx",
+    "baocao": "docx",
+    "png": "png",
+    "bieudo": "png",
+    "chart": "png",
+    "anh": "png",
+}
+
+
+def parse_format(word: str) -> str | None:
+    """ "xlsx", "Excel", "word", "biểu đồ" … → xlsx | docx | png; None when not a format."""
+    return _FORMAT_WORDS.get(fold(word).replace(" ", ""))
+
+
+async def _scope(turn: Turn, text: str) -> tuple[str | None, Period | None]:
+    """``[plan] [period]`` after the format word."""
+    text = text.strip()
+    if not text:
+        return None, None
+    codes = list((await turn.session.exec(select(Plan.code))).all())
+
+    def plan(candidate: str) -> str | None:
+        wanted = fold(candidate).replace(" ", "")
+        return next((c for c in codes if fold(c).replace(" ", "") == wanted), None)
+
+    if (code := plan(text)) is not None:
+        return code, None
+    first, _sep, rest = text.partition(" ")
+    if (code := plan(first)) is not None:
+        return code, parse_period(rest, today=turn.ctx.today()) if rest.strip() else None
+    try:
+        return None, parse_period(text, today=turn.ctx.today())
+    except UserError:
+        raise UserError(
+            "exports.chat.bad_scope", value=text[:60], plans=", ".join(codes) or "—"
+        ) from None
+
+
+def _usage(turn: Turn) -> list[OutgoingMessage]:
+    options = (
+        Option(turn.t("exports.chat.opt.xlsx"), "/xuat xlsx"),
+        Option(turn.t("exports.chat.opt.docx"), "/xuat docx"),
+        Option(turn.t("exports.chat.opt.png"), "/xuat png"),
+    )
+    return [OutgoingMessage(turn.t("exports.chat.usage"), options)]
+
+
+def _text(turn: Turn, summary: Summary) -> str:
+    return "\n".join([headline(summary, turn.language), *count_lines(summary, turn.language)])
+
+
+async def export_command(turn: Turn, args: str) -> list[OutgoingMessage]:
+    """``/xuat xlsx|docx|png [kế hoạch] [kỳ]`` (``/export``)."""
+    word, _sep, rest = args.strip().partition(" ")
+    if not word:
+        return _usage(turn)
+    fmt = parse_format(word)
+    if fmt is None:
+        raise UserError("exports.chat.bad_format", value=word[:30])
+    plan_code, period = await _scope(turn, rest)
+    summary = await compute_summary(
+        turn.session,
+        today=turn.ctx.today(),
+        plan_code=plan_code,
+        period=period,
+        tz=turn.ctx.calendar.tz,
+    )
+    folder = Path(turn.ctx.data_dir) / "exports"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError("export.unwritable.no_permission", path=str(folder)) from exc
+    documents = turn.msg.channel in DOCUMENT_CHANNELS
+    wanted = [fmt] if documents or fmt == "png" else [fmt, "png"]
+    paths: dict[str, Path] = {}
+    for kind in wanted:
+        paths[kind] = await asyncio.to_thread(
+            write_export,
+            summary,
+            kind,
+            folder / default_filename(summary, kind),
+            language=turn.language,
+            issued=summary.today,
+            heading=ReportHeading(),
+        )
+    audit.record(
+        turn.session,
+        turn.now,
+        "summary.export",
+        actor=turn.actor,
+        member_id=turn.member.id if turn.member else None,
+        target=str(paths[fmt]),
+        details={"format": fmt, "channel": turn.msg.channel, "items": summary.total},
+    )
+    text = _text(turn, summary)
+    main = paths[fmt]
+    too_big = fmt != "png" and main.stat().st_size > TELEGRAM_MAX_BYTES
+    if fmt == "png":
+        caption = turn.t("exports.chat.caption.png")
+        return [OutgoingMessage(text, file=OutgoingFile(str(main), "photo", caption))]
+    if documents and not too_big:
+        caption = turn.t(f"exports.chat.caption.{fmt}")
+        return [OutgoingMessage(text, file=OutgoingFile(str(main), "document", caption))]
+    where = turn.t(
+        "exports.chat.saved_at" if not too_big else "exports.chat.too_big",
+        file=main.name,
+        path=str(main),
+    )
+    chart = paths.get("png")
+    if chart is None:  # a too-big file on Telegram: the text says where it is
+        return [OutgoingMessage(f"{text}\n\n{where}")]
+    return [
+        OutgoingMessage(
+            f"{text}\n\n{where}",
+            file=OutgoingFile(str(chart), "photo", turn.t("exports.chat.caption.png")),
+        )
+    ]

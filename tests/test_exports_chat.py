@@ -1,0 +1,123 @@
+"""``/xuat`` (``/export``) in chat: Telegram and the console get the file; Zalo gets the chart
+as a photo and the text says where the Excel/Word file was saved; bad arguments are answered;
+only coordinators may use it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import select
+
+from handlers.core import Conversation
+from handlers.incoming import IncomingMessage
+from scheduler.clock import FakeClock
+from scheduler.outgoing import OutgoingMessage
+from storage.db import transaction
+from storage.models import AuditLog, Member, Role
+from tests.conversation_world import NOW, build_world, make_context
+
+
+@pytest.fixture
+async def chat(engine: AsyncEngine, tmp_path: Path):  # noqa: ANN201
+    world = await build_world(engine)
+    conversation = Conversation(make_context(engine, FakeClock(NOW), data_dir=tmp_path / "data"))
+
+    async def send(user: str, text: str, channel: str = "console") -> list[OutgoingMessage]:
+        message = IncomingMessage(
+            channel=channel, chat_id=user, user_id=user, text=text, display_name=user
+        )
+        return await conversation.handle(message)
+
+    await send("hoa", f"/start {world.codes['hoa']}")
+    return send, world
+
+
+async def _link(engine: AsyncEngine, world, channel: str) -> None:  # noqa: ANN001
+    """The coordinator also chats on ``channel`` (as after /start with an invite there)."""
+    async with transaction(engine) as session:
+        session.add(
+            Member(
+                channel=channel,
+                channel_user_id="hoa",
+                chat_id="hoa",
+                display_name="hoa",
+                unit_id=world.units["NOIVU"],
+                role=Role.COORDINATOR.value,
+                created_at=NOW,
+            )
+        )
+
+
+async def test_console_gets_the_excel_file(chat, tmp_path: Path, engine: AsyncEngine) -> None:  # noqa: ANN001
+    send, _world = chat
+    [answer] = await send("hoa", "/xuat xlsx")
+    assert answer.file is not None and answer.file.kind == "document"
+    path = Path(answer.file.path)
+    assert path.parent == tmp_path / "data" / "exports" and path.suffix == ".xlsx"
+    wb = load_workbook(path)
+    assert wb.sheetnames[0] == "Tổng hợp"
+    assert "Đang thực hiện quá hạn" in answer.text and "Phạm vi:" in answer.text
+    async with transaction(engine) as session:
+        entries = (
+            await session.exec(select(AuditLog).where(AuditLog.action == "summary.export"))
+        ).all()
+    assert [e.details["format"] for e in entries] == ["xlsx"]
+
+
+async def test_word_and_chart_by_plan_and_period(chat) -> None:  # noqa: ANN001
+    send, _world = chat
+    [word] = await send("hoa", "/export word 84/KH-UBND quý III/2024")
+    assert word.file.kind == "document" and word.file.path.endswith(
+        "tong-hop_84-kh-ubnd_2024-q3.docx"
+    )
+    paragraphs = [p.text for p in docx.Document(word.file.path).paragraphs]
+    assert any("quý III/2024" in p for p in paragraphs)
+    [chart] = await send("hoa", "/xuat png")
+    assert chart.file.kind == "photo"
+    with Image.open(chart.file.path) as image:
+        assert image.format == "PNG"
+
+
+async def test_zalo_gets_the_chart_and_where_the_file_is(chat, engine: AsyncEngine) -> None:  # noqa: ANN001
+    send, world = chat
+    await _link(engine, world, "zalo")
+    [answer] = await send("hoa", "/xuat xlsx", "zalo")
+    assert answer.file is not None and answer.file.kind == "photo"
+    assert answer.file.path.endswith(".png")
+    assert "Zalo không gửi được tệp Excel/Word" in answer.text
+    saved = answer.text.rsplit("tại: ", 1)[1].strip()
+    assert saved.endswith(".xlsx") and Path(saved).exists()
+    assert load_workbook(saved).sheetnames[0] == "Tổng hợp"
+    assert len(answer.text) < 2000
+
+
+async def test_telegram_gets_the_document(chat, engine: AsyncEngine) -> None:  # noqa: ANN001
+    send, world = chat
+    await _link(engine, world, "telegram")
+    [answer] = await send("hoa", "/xuat docx", "telegram")
+    assert answer.file.kind == "document" and answer.file.path.endswith(".docx")
+    assert "trình ký" in answer.file.caption
+
+
+async def test_bad_arguments_and_usage(chat) -> None:  # noqa: ANN001
+    send, _world = chat
+    [usage] = await send("hoa", "/xuat")
+    assert "/xuat xlsx" in usage.text and [o.value for o in usage.options] == [
+        "/xuat xlsx", "/xuat docx", "/xuat png",
+    ]  # fmt: skip
+    [bad] = await send("hoa", "/xuat pdf")
+    assert 'Không có định dạng "pdf"' in bad.text and bad.file is None
+    [bad] = await send("hoa", "/xuat xlsx quý 5/2024")
+    assert 'Không hiểu "quý 5/2024"' in bad.text and "84/KH-UBND" in bad.text
+
+
+async def test_only_coordinators(chat) -> None:  # noqa: ANN001
+    send, world = chat
+    await send("lan", f"/start {world.codes['lan']}")
+    [answer] = await send("lan", "/xuat xlsx")
+    assert answer.file is None
