@@ -138,7 +138,9 @@ def _explicit_date(ctx: _Context) -> Schedule | None:
 
 # ------------------------------------------------------------------ recurring schedules
 
-_DUE_DAY = re.compile(r"(?:ngay|truoc ngay|cham nhat(?: la)?(?: ngay)?) (\d{1,2})(?! ?(?:/|thang))")
+_DUE_DAY = re.compile(
+    r"(?:ngay|truoc ngay|cham nhat(?: la)?(?: ngay)?) (\d{1,2})(?!\d)(?! ?(?:/|thang))"
+)
 _RECURRING_WORDS = {
     ScheduleKind.MONTHLY: re.compile(
         r"\b(?:hang|moi) thang\b|(?<!\d )\bthang/lan\b|\b1 thang/lan\b"
@@ -207,6 +209,9 @@ def _recurring(ctx: _Context) -> Schedule | None:
     if len(kinds) > 1:
         ctx.warnings.append("deadline.several_kinds")
     kind = kinds[0]
+    december = re.search(r"ngay (\d{1,2}) ?(?:/|thang )12\b", text)
+    if kind is ScheduleKind.ANNUAL and december and 1 <= int(december.group(1)) <= 31:
+        day = int(december.group(1))  # "trước ngày 15/12 hằng năm"
     open_end = kind is ScheduleKind.ANNUAL and bool(re.search(r"nam tiep theo|tro di", text))
     if kind is ScheduleKind.ANNUAL and own_year is None and ctx.year is None:
         return Schedule(kind, day=day)

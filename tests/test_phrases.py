@@ -178,6 +178,9 @@ def test_a_period_without_year_takes_the_plans_year_and_says_so() -> None:
 def test_recurring_with_a_day() -> None:
     schedule = parse_deadline("trước ngày 20 hằng tháng", 2024).schedule
     assert (schedule.kind, schedule.day) == (MONTHLY, 20)
+    annual = parse_deadline("Trước ngày 15/12 hằng năm", 2024).schedule
+    assert (annual.kind, annual.day) == (ANNUAL, 15)
+    assert parse_deadline("Trước ngày 31/12 hằng năm", 2024).schedule.day == 31
 
 
 def test_several_kinds_take_the_shortest_with_a_warning() -> None:
