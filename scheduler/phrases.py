@@ -110,7 +110,9 @@ _FULL_DATES = (
     # 2024-07-15
     (re.compile(r"(?<!\d)" + _YEAR + r"-(\d{2})-(\d{2})(?!\d)"), (3, 2, 1)),
 )
-_DAY_MONTH = re.compile(r"ngay (\d{1,2}) ?(?:/|thang )(\d{1,2})(?![\d/]| ?nam)")
+_DAY_MONTH = re.compile(
+    r"(?:ngay|truoc|den|han|het) (\d{1,2}) ?(?:/|thang )(\d{1,2})(?![\d/]| ?nam)"
+)
 
 
 def _explicit_date(ctx: _Context) -> Schedule | None:

@@ -173,6 +173,8 @@ def test_a_period_without_year_takes_the_plans_year_and_says_so() -> None:
     assert unknown.warnings == ["deadline.needs_year"]
     assert parse_deadline("trước ngày 15/7", None).schedule.kind is UNKNOWN
     assert parse_deadline("trước ngày 15/7", 2024).schedule.due == date(2024, 7, 15)
+    assert parse_deadline("Trước 30/6", 2024).schedule.due == date(2024, 6, 30)
+    assert parse_deadline("Trước 30/6/2025", 2024).schedule.due == date(2025, 6, 30)
 
 
 def test_recurring_with_a_day() -> None:
