@@ -43,6 +43,11 @@ from storage.models import Member, Outbox
 
 log = logging.getLogger(__name__)
 
+
+class LeaseLost(Exception):
+    """The lease could not be renewed: another process may be sending now; stop at once."""
+
+
 QUIET_KINDS = ("reminder", "nudge", "digest")
 DEFAULT_LIMITS = {
     "telegram": RateLimits(30.0, 1.0),
@@ -205,7 +210,12 @@ class Dispatcher:
                 break
             batches += 1
             stats.claimed += len(rows)
-            await self._send_batch(rows, members, token, stats)
+            try:
+                await self._send_batch(rows, members, token, stats)
+            except LeaseLost:
+                stats.held = False
+                log.warning("dispatcher lease lost; leaving the rest to its new holder")
+                break
             if not await self.ensure_lease(stats):
                 break
         return stats
@@ -246,6 +256,8 @@ class Dispatcher:
             async with transaction(self.engine) as session:
                 await outbox.release(session, row.id, token, paused)
             return
+        if not self.lease.fresh(self.clock.now()) and not await self.lease.acquire():
+            raise LeaseLost  # never send without a lease that outlasts this message
         pacer = self.pacers.get(row.channel)
         if pacer is not None:
             async with pacer.chat(row.chat_id):

@@ -2,9 +2,13 @@
 
 A row of table ``lease`` names its holder and an expiry; a holder renews it on every tick, and
 another process may take it only after it expired (a process killed with ``kill -9`` stops
-renewing). On PostgreSQL the lease is also a session advisory lock held on a dedicated
-connection: the server frees it the moment that process's connection dies, so a successor does
-not wait for the expiry, and two processes can never both believe they hold it.
+renewing) — or at once when the holder was a process of this same machine that no longer
+exists (the usual restart after a crash need not wait for the expiry). The dispatcher renews
+the lease before a message whenever less than half of it is left, and stops if it cannot.
+
+On PostgreSQL the lease is also a session advisory lock held on a dedicated connection: the
+server frees it the moment that process's connection dies, so a successor does not wait for
+the expiry, and two processes can never both believe they hold it.
 """
 
 from __future__ import annotations
@@ -27,7 +31,28 @@ from storage.models import Lease
 
 def new_holder_id() -> str:
     """A name unique to this process: host, pid and a random part (≤ 40 characters)."""
-    return f"{socket.gethostname()[:16]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    return f"{_host()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _host() -> str:
+    return socket.gethostname()[:16]
+
+
+def holder_is_dead(holder: str) -> bool:
+    """Whether ``holder`` names a process of this machine that no longer runs."""
+    parts = holder.rsplit(":", 2)
+    if len(parts) != 3 or parts[0] != _host() or not parts[1].isdigit():
+        return False
+    pid = int(parts[1])
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def advisory_key(name: str) -> int:
@@ -54,6 +79,7 @@ class DbLease:
         self.ttl = timedelta(seconds=ttl)
         self.held = False
         self.newly_acquired = False
+        self.valid_until: datetime | None = None
         self._pg_connection: AsyncConnection | None = None
         self._postgres = engine.dialect.name == "postgresql"
 
@@ -106,19 +132,31 @@ class DbLease:
         if not got:
             try:
                 async with transaction(self.engine) as session:
-                    exists = (
-                        await session.exec(select(Lease.name).where(Lease.name == self.name))
-                    ).first()
-                    if exists is None:
+                    row = (await session.exec(select(Lease).where(Lease.name == self.name))).first()
+                    if row is None:
                         session.add(Lease(name=self.name, holder=self.holder, expires_at=expires))
                         got = True
+                    elif holder_is_dead(row.holder):  # compare-and-swap on the dead holder
+                        result = await session.exec(
+                            update(Lease)
+                            .where(Lease.name == self.name, Lease.holder == row.holder)
+                            .values(holder=self.holder, expires_at=expires)
+                            .execution_options(synchronize_session=False)
+                        )
+                        got = bool(result.rowcount)  # type: ignore[attr-defined]
             except IntegrityError:
                 got = False
         self.held = got
+        self.valid_until = expires if got else None
         self.newly_acquired = got and not was_held
         return got
 
+    def fresh(self, now: datetime) -> bool:
+        """Held with at least half of its time left (no need to renew yet)."""
+        return self.held and self.valid_until is not None and now < self.valid_until - self.ttl / 2
+
     async def release(self) -> None:
+        self.valid_until = None
         if self.held:
             async with transaction(self.engine) as session:
                 await session.exec(

@@ -1,0 +1,59 @@
+"""The ticks on a real APScheduler AsyncIOScheduler, delivering to a local fake messenger."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, time
+
+from apscheduler.triggers.cron import CronTrigger
+
+from scheduler.clock import FakeClock
+from scheduler.limits import RateLimits
+from scheduler.ticks import start_ticks
+from tests.fake_channel import FakeServer, HttpChannel
+from tests.reminder_world import build_world
+
+
+async def wait_for(condition, timeout: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not condition():
+        assert loop.time() < end, "timed out"
+        await asyncio.sleep(0.05)
+
+
+async def test_ticks_plan_and_deliver_once(engine, calendar):
+    clock = FakeClock(calendar.at(date(2024, 7, 17), time(8, 5)))
+    await build_world(engine, clock.now(), calendar)
+    server = FakeServer()
+    await server.start()
+    channel = HttpChannel(server.url)
+    stop = await start_ticks(
+        engine=engine,
+        channels={"telegram": channel},
+        clock=clock,
+        calendar=calendar,
+        limits={"telegram": RateLimits(1000, 1000)},
+        tick_seconds=0.2,
+    )
+    try:
+        scheduler = stop.scheduler
+        for job_id in ("reminders.tick", "reminders.digest"):
+            job = scheduler.get_job(job_id)
+            assert job.coalesce is True
+            assert job.misfire_grace_time is None
+            assert job.max_instances == 1
+        digest = scheduler.get_job("reminders.digest").trigger
+        assert isinstance(digest, CronTrigger)
+        assert str(digest.fields[5]) == "8" and str(digest.fields[6]) == "0"  # hour, minute
+
+        # a1, a2, b1, c1 get their reminders; the coordinator its digest.
+        await wait_for(lambda: len(server.delivered) >= 5)
+        await asyncio.sleep(1.0)  # several more ticks: nothing new
+        chats = sorted(chat for chat, _text, _at in server.delivered)
+        assert chats == ["a1", "a2", "b1", "c1", "co"]
+    finally:
+        await stop()
+        await channel.close()
+        await server.stop()
+    assert not stop.scheduler.running
