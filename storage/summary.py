@@ -43,7 +43,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, func, or_
+from sqlalchemy import ColumnElement, DateTime, and_, func, or_, type_coerce
 from sqlalchemy.orm import aliased
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -51,7 +51,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.errors import UserError
 from storage.models import (
     Assignment,
-    AssignmentRole,
     Member,
     Occurrence,
     Plan,
@@ -361,13 +360,13 @@ async def _compute(
     )
     reachable = set((await session.exec(reachable_query)).all())
 
-    rows_by_occ = await _item_rows(session, window, plan, unit)
+    rows_by_occ, seen_twice = await _item_rows(session, window, plan, unit)
+    completions = await _earlier_completions(session, window, plan, unit)
 
     items: list[SummaryItem] = []
     plans: dict[int, PlanRef] = {p.id: p for p in known_plans}
     done_value = ReportStatus.DONE.value
     blocked_value = ReportStatus.BLOCKED.value
-    lead_value = AssignmentRole.LEAD.value
     for occ in order:
         rows = rows_by_occ.get(occ[0])
         if not rows:
@@ -382,14 +381,22 @@ async def _compute(
             else None
         )
         overdue = due is not None and today > due
-        seen: set[int] = set()
-        # Lead rows come first: a unit named twice in one task counts once, as lead.
-        rows.sort(key=lambda r: (r[1] != lead_value, units[r[0]][0]))
-        for unit_id, role, status, percent, note, reported_at, done_at in rows:
-            if unit_id in seen:
-                continue
-            seen.add(unit_id)
+        # Rows come lead first, then by unit code: a unit named twice in one task (lead and
+        # cooperating) is counted once, as lead.
+        twice = seen_twice.get(occ_id)
+        counted: set[int] = set()
+        for unit_id, role, status, percent, note, reported_at in rows:
+            if twice and unit_id in twice:
+                if unit_id in counted:
+                    continue
+                counted.add(unit_id)
+            if reported_at is not None and reported_at.tzinfo is None:
+                reported_at = reported_at.replace(tzinfo=UTC)
+            done_at = None
             if status == done_value:
+                done_at = (
+                    completions.get((occ_id, unit_id), reported_at) if completions else reported_at
+                )
                 category = (
                     Category.DONE_ON_TIME
                     if cutoff is None or done_at is None or done_at < cutoff
@@ -422,7 +429,7 @@ async def _compute(
                     reported_at,
                     status == blocked_value,
                     unit_id not in reachable,
-                    done_at if status == done_value else None,
+                    done_at,
                     start,
                     plan_id,
                     section or "",
@@ -437,8 +444,9 @@ async def _item_rows(
     window: ColumnElement[bool],
     plan: Plan | None,
     unit: Unit | None,
-) -> dict[int, list[Any]]:
-    """(unit, role, latest status, percent, note, reported at, done at) per occurrence.
+) -> tuple[dict[int, list[Any]], dict[int, set[int]]]:
+    """(unit, role, latest status, percent, note, reported at) per occurrence, lead rows
+    first, then by unit code; and, per occurrence, the units assigned more than once.
 
     The latest report of each (occurrence, unit) is found by a correlated ``LIMIT 1``
     subquery on the index ``(occurrence_id, unit_id, created_at)``: one statement, evaluated
@@ -453,33 +461,6 @@ async def _item_rows(
         .correlate(Occurrence, Assignment)
         .scalar_subquery()
     )
-    # Completion moment of a "done" item: the first "done" report with no other report after
-    # it (so a later note correction does not move it, a reopened task does).
-    r2 = aliased(Report)
-    r3 = aliased(Report)
-    reopened_after = (
-        select(r3.id)
-        .where(
-            r3.occurrence_id == r2.occurrence_id,
-            r3.unit_id == r2.unit_id,
-            r3.status != ReportStatus.DONE.value,
-            r3.created_at > r2.created_at,
-        )
-        .correlate(r2)
-        .exists()
-    )
-    first_done = (
-        select(func.min(r2.created_at))
-        .where(
-            r2.occurrence_id == Occurrence.id,
-            r2.unit_id == Assignment.unit_id,
-            r2.status == ReportStatus.DONE.value,
-            ~reopened_after,
-        )
-        .correlate(Occurrence, Assignment)
-        .scalar_subquery()
-    )
-    done_at = case((Report.status == ReportStatus.DONE.value, first_done), else_=None)
     query = (
         select(
             Occurrence.id,
@@ -488,8 +469,9 @@ async def _item_rows(
             Report.status,
             Report.percent,
             Report.note,
-            Report.created_at,
-            done_at,
+            # The plain DateTime result type: the driver's fast conversion; made aware (UTC)
+            # in the caller only where the backend returns it naive (SQLite).
+            type_coerce(Report.created_at, DateTime()),
         )
         .select_from(Occurrence)
         .join(Task, Task.id == Occurrence.task_id)
@@ -497,21 +479,79 @@ async def _item_rows(
         .join(Unit, Unit.id == Assignment.unit_id)
         .outerjoin(Report, Report.id == latest_id)
         .where(Task.active.is_(True), Unit.active.is_(True), window)  # type: ignore[attr-defined]
+        .order_by(Occurrence.id, Assignment.role.desc(), Unit.code)  # type: ignore[attr-defined]
     )
     if plan is not None:
         query = query.where(Task.plan_id == plan.id)
     if unit is not None:
         query = query.where(Assignment.unit_id == unit.id)
-    by_occ: dict[int, list[Any]] = {}
-    # Core execution: plain rows, without the ORM's per-row loading machinery.
+    # Core execution and one fetch: plain rows, without per-row ORM or cursor round trips.
     connection = await session.connection()
-    for row in await connection.execute(query):
+    rows = (await connection.execute(query)).all()
+    by_occ: dict[int, list[Any]] = {}
+    twice: dict[int, set[int]] = {}
+    current: list[Any] = []
+    current_occ = None
+    units_here: set[int] = set()
+    for row in rows:
         occ_id = row[0]
-        bucket = by_occ.get(occ_id)
-        if bucket is None:
-            bucket = by_occ[occ_id] = []
-        bucket.append(row[1:])
-    return by_occ
+        if occ_id != current_occ:
+            current = by_occ[occ_id] = []
+            current_occ = occ_id
+            units_here = set()
+        unit_id = row[1]
+        if unit_id in units_here:
+            twice.setdefault(occ_id, set()).add(unit_id)
+        units_here.add(unit_id)
+        current.append(row[1:])
+    return by_occ, twice
+
+
+async def _earlier_completions(
+    session: AsyncSession,
+    window: ColumnElement[bool],
+    plan: Plan | None,
+    unit: Unit | None,
+) -> dict[tuple[int, int], datetime]:
+    """When a "done" item was completed, where that is not its latest report.
+
+    The completion moment is the first "done" report with no other report after it: a note
+    corrected after the deadline does not move it, a reopened task does. For most items that
+    is the latest report itself; this grouped query returns only the (occurrence, unit)
+    pairs with several such reports, with the earliest of them.
+    """
+    scope = (
+        select(Occurrence.id)
+        .join(Task, Task.id == Occurrence.task_id)
+        .where(Task.active.is_(True), window)  # type: ignore[attr-defined]
+    )
+    if plan is not None:
+        scope = scope.where(Task.plan_id == plan.id)
+    later = aliased(Report)
+    reopened_after = (
+        select(later.id)
+        .where(
+            later.occurrence_id == Report.occurrence_id,
+            later.unit_id == Report.unit_id,
+            later.status != ReportStatus.DONE.value,
+            later.created_at > Report.created_at,
+        )
+        .correlate(Report)
+        .exists()
+    )
+    query = (
+        select(Report.occurrence_id, Report.unit_id, func.min(Report.created_at))
+        .where(
+            Report.occurrence_id.in_(scope.scalar_subquery()),  # type: ignore[attr-defined]
+            Report.status == ReportStatus.DONE.value,
+            ~reopened_after,
+        )
+        .group_by(Report.occurrence_id, Report.unit_id)
+        .having(func.count() > 1)
+    )
+    if unit is not None:
+        query = query.where(Report.unit_id == unit.id)
+    return {(occ, unit_id): at for occ, unit_id, at in (await session.exec(query)).all()}
 
 
 def _assemble(

@@ -277,3 +277,23 @@ def test_categorise_pure() -> None:
     assert categorise(None, date(2024, 7, 18), None, TODAY, VN) is C.NOT_REPORTED
     assert categorise("not_started", date(2024, 7, 30), None, TODAY, VN) is C.IN_PROGRESS
     assert categorise("blocked", None, None, TODAY, VN) is C.IN_PROGRESS
+
+
+async def test_unit_named_twice_counts_once_as_lead(engine: AsyncEngine) -> None:
+    from storage.models import Assignment
+
+    ward = await build_ward(engine)
+    async with transaction(engine) as session:
+        # VP is cooperating on task 1 already; name it lead too, and TTPVHCC twice as cooperating.
+        session.add(Assignment(task_id=ward.tasks["1"], unit_id=ward.units["VP"], role="lead"))
+        for _ in range(2):
+            session.add(
+                Assignment(
+                    task_id=ward.tasks["3"], unit_id=ward.units["TTPVHCC"], role="cooperating"
+                )
+            )
+    result = await summary(engine, period=parse_period("2024-06"))
+    assert [(i.unit_code, i.role) for i in result.items] == [("VHXH", "lead"), ("VP", "lead")]
+    q3 = await summary(engine, period=parse_period("2024-Q3"))
+    task3 = [(i.unit_code, i.role) for i in q3.items if i.ordinal == "3"]
+    assert task3 == [("VP", "lead"), ("TTPVHCC", "cooperating")]
