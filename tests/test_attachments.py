@@ -9,8 +9,13 @@ import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
+
+from bot.attachments import fetch_attachment
+from bot.settings import Settings
 from scheduler.schedules import Schedule, ScheduleKind
 from storage.db import make_engine, migrate, transaction
+from storage.errors import UserError
 from storage.models import Occurrence, Plan, Report
 from tests.fakes.telegram_api import FakeTelegram
 from tests.reminder_world import add_member, add_task, add_unit
@@ -79,34 +84,53 @@ async def dondoc(tmp_path: Path, fake: FakeTelegram, *args: str) -> tuple[int, s
 async def test_download_on_demand(tmp_path):
     async with FakeTelegram() as fake:
         fake.add_file("doc1", "bien-ban.pdf", b"%PDF-1.4 bien ban")
-        fake.add_file("big", "video.mp4", b"0" * (20 * 1024 * 1024 + 10))
-        fake.add_file("zimg", "anh.jpg", b"\xff\xd8 jpeg")
-        zalo_url = f"{fake.base_url}/file/bot{fake.token}/documents/anh.jpg"
-        telegram_doc, no_file, too_big, zalo_photo, dead_url = await reports(
-            tmp_path / "data",
-            [
-                ("telegram", "doc1"),
-                ("telegram", None),
-                ("telegram", "big"),
-                ("zalo", zalo_url),
-                ("zalo", f"{fake.base_url}/file/bot{fake.token}/documents/none.jpg"),
-            ],
-        )
+        [telegram_doc] = await reports(tmp_path / "data", [("telegram", "doc1")])
         code, out = await dondoc(tmp_path, fake, "attachment", str(telegram_doc))
         assert code == 0, out
         saved = tmp_path / "data" / "attachments" / f"report-{telegram_doc}" / "bien-ban.pdf"
         assert saved.read_bytes() == b"%PDF-1.4 bien ban" and str(saved) in out
-
-        code, out = await dondoc(tmp_path, fake, "attachment", str(zalo_photo), "--to", "x")
-        assert code == 0, out
-        assert "anh.jpg" in out
-
-        code, out = await dondoc(tmp_path, fake, "attachment", str(no_file))
-        assert code == 2 and f"Báo cáo số {no_file} không có tệp đính kèm" in out
-        code, out = await dondoc(tmp_path, fake, "attachment", str(too_big))
-        assert code == 2 and "vượt giới hạn 20 MB" in out
-        code, out = await dondoc(tmp_path, fake, "attachment", str(dead_url))
-        assert code == 2 and "HTTP 404" in out
-        code, out = await dondoc(tmp_path, fake, "attachment", "999")
-        assert code == 2 and "Không có báo cáo số 999" in out
         assert fake.token not in out
+
+
+async def test_zalo_url_limits_and_errors(tmp_path):
+    async with FakeTelegram() as fake:
+        fake.add_file("big", "video.mp4", b"0" * (20 * 1024 * 1024 + 10))
+        fake.add_file("zimg", "anh.jpg", b"\xff\xd8 jpeg")
+        files = f"{fake.base_url}/file/bot{fake.token}/documents"
+        no_file, too_big, zalo_photo, dead_url, zalo_big = await reports(
+            tmp_path / "data",
+            [
+                ("telegram", None),
+                ("telegram", "big"),
+                ("zalo", f"{files}/anh.jpg"),
+                ("zalo", f"{files}/none.jpg"),
+                ("zalo", f"{files}/video.mp4"),
+            ],
+        )
+        settings = Settings(
+            data_dir=tmp_path / "data",
+            telegram_bot_token=fake.token,
+            telegram_base_url=fake.base_url,
+        )
+        engine = make_engine(settings.db_url)
+        folder = tmp_path / "out"
+        path = await fetch_attachment(settings, engine, zalo_photo, folder)
+        assert path == folder / f"report-{zalo_photo}" / "anh.jpg"
+        assert path.read_bytes() == b"\xff\xd8 jpeg"
+        expected = {
+            no_file: "channels.attachment.none",
+            too_big: "channels.file_too_large",
+            dead_url: "channels.file_unavailable",
+            zalo_big: "channels.file_too_large",
+            999: "channels.attachment.no_report",
+        }
+        for report_id, key in expected.items():
+            with pytest.raises(UserError) as info:
+                await fetch_attachment(settings, engine, report_id, folder)
+            assert info.value.key == key, report_id
+        assert not (folder / f"report-{zalo_big}" / "video.mp4").exists()  # no half file
+        no_token = Settings(data_dir=tmp_path / "data")
+        with pytest.raises(UserError) as info:
+            await fetch_attachment(no_token, engine, too_big, folder)
+        assert info.value.key == "channels.attachment.no_token"
+        await engine.dispose()

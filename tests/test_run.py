@@ -201,13 +201,19 @@ async def test_webhook_mode_with_secrets(tmp_path):
         assert not telegram.calls_of("getUpdates")
 
 
-async def test_webhook_without_secret_or_public_url_refuses_to_start(tmp_path):
-    bot = await start_bot(
-        tmp_path, "--no-ticks", "--webhook", DONDOC_TELEGRAM_BOT_TOKEN="1:abcdefgh"
+def test_webhook_without_secret_or_public_url_refuses_to_start(tmp_path):
+    from tests.conftest import Cli
+
+    run = Cli(tmp_path / "data", {"DONDOC_TELEGRAM_BOT_TOKEN": "1:abcdefgh"})
+    result = run("run", "--webhook")
+    assert result.exit_code == 2 and "DONDOC_TELEGRAM_WEBHOOK_SECRET" in result.output
+    bad = Cli(
+        tmp_path / "data",
+        {"DONDOC_TELEGRAM_BOT_TOKEN": "1:abcdefgh", "DONDOC_TELEGRAM_WEBHOOK_SECRET": "a b"},
     )
-    assert await asyncio.wait_for(bot.process.wait(), 20) == 2
-    await asyncio.gather(*bot._readers)
-    assert "DONDOC_TELEGRAM_WEBHOOK_SECRET" in bot.output
+    result = bad("run", "--webhook")
+    assert result.exit_code == 2 and "không hợp lệ" in result.output
+    assert "abcdefgh" not in result.output
 
 
 @pytest.mark.parametrize("public", ["https://dondoc.example.vn/"])
