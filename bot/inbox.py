@@ -45,6 +45,7 @@ class Inbox:
         self.dedupe_messages = dedupe_messages
         self.in_flight: set[asyncio.Task[None]] = set()
         self.processed = 0
+        self._locks: dict[str, asyncio.Lock] = {}
 
     def language_for(self, hint: str | None) -> str:
         return normalise_language(hint) if hint else self.language
@@ -62,8 +63,23 @@ class Inbox:
             return False
         return True
 
+    def _chat_lock(self, channel: str, chat_id: str) -> asyncio.Lock:
+        key = f"{channel}:{chat_id}"
+        lock = self._locks.get(key)
+        if lock is None:
+            if len(self._locks) > 1000:
+                self._locks = {k: v for k, v in self._locks.items() if v.locked()}
+            lock = self._locks[key] = asyncio.Lock()
+        return lock
+
     async def receive(self, channel: Channel, message: IncomingMessage) -> list[SendOutcome]:
-        """Process one message and send the replies; the outcomes of the sends."""
+        """Process one message and send the replies; the outcomes of the sends. Messages of
+        one chat are processed one after the other (webhook deliveries run concurrently, but
+        a half-finished conversation must see its previous step)."""
+        async with self._chat_lock(message.channel, message.chat_id):
+            return await self._receive(channel, message)
+
+    async def _receive(self, channel: Channel, message: IncomingMessage) -> list[SendOutcome]:
         if self.dedupe_messages and message.update_id:
             if not await self.first_time(message.channel, message.update_id):
                 log.info("%s update %s already processed: dropped", channel.name, message.update_id)

@@ -146,3 +146,32 @@ async def test_updates_processed_once_on_both_webhooks(setup, engine):
     assert zfake.texts("u1") == ["Đã nhận: xong"]
     assert tfake.texts("5") == ["Đã nhận: vướng: chưa có số liệu"]
     assert await processed_count(engine) == 2
+
+
+async def test_one_chat_is_processed_in_order_even_when_deliveries_overlap(engine, clock):
+    order: list[str] = []
+
+    async def slow(message: IncomingMessage) -> list[OutgoingMessage]:
+        order.append(f"start {message.text}")
+        await asyncio.sleep(0.1 if message.text == "1" else 0)
+        order.append(f"end {message.text}")
+        return []
+
+    inbox = Inbox(engine, clock, slow)
+
+    class Silent:
+        name = "zalo"
+
+        async def send(self, chat_id, message):  # pragma: no cover - nothing is sent
+            raise AssertionError
+
+    first = IncomingMessage("zalo", "c1", "u1", "1", update_id="a")
+    second = IncomingMessage("zalo", "c1", "u1", "2", update_id="b")
+    other = IncomingMessage("zalo", "c2", "u2", "x", update_id="c")
+    await asyncio.gather(
+        inbox.receive(Silent(), first),
+        inbox.receive(Silent(), second),
+        inbox.receive(Silent(), other),
+    )
+    assert order.index("end 1") < order.index("start 2")
+    assert order.index("start x") < order.index("end 1")  # other chats do not wait
