@@ -284,7 +284,15 @@ class Runner:
             zalo=Endpoint(self.zalo, zalo_secret) if self.zalo else None,
             telegram=Endpoint(self.telegram, telegram_secret) if self.telegram else None,
         )
-        port = await self.server.start()
+        try:
+            port = await self.server.start()
+        except OSError as exc:
+            self.server = None
+            raise UserError(
+                "channels.webhook_port_busy",
+                address=f"{self.settings.webhook_host}:{self.settings.webhook_port}",
+                reason=exc.strerror or type(exc).__name__,
+            ) from None
         public = (self.settings.webhook_public_url or "").rstrip("/")
         if public:
             if self.zalo is not None:

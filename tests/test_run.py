@@ -263,3 +263,36 @@ async def test_a_platform_that_does_not_answer_does_not_stop_the_other(tmp_path,
             await wait_for(lambda: zalo.texts("z1"))
         assert await bot.terminate() == 0
         assert zalo.token not in bot.output and telegram.token not in bot.output
+
+
+async def test_webhook_port_in_use_is_a_clear_error(tmp_path, engine, clock):
+    import socket
+
+    from bot.runner import Runner
+    from bot.settings import Settings
+    from storage.errors import UserError
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    async with FakeZalo() as zalo:
+        settings = Settings(
+            data_dir=tmp_path,
+            zalo_bot_token=zalo.token,
+            zalo_base_url=zalo.base_url,
+            webhook=True,
+            webhook_port=taken.getsockname()[1],
+            zalo_webhook_secret="zalo_secret_value",
+        )
+        said: list[str] = []
+
+        async def nothing(message):
+            return []
+
+        runner = Runner(settings, engine, clock, say=said.append, handle=nothing, ticks=False)
+        with pytest.raises(UserError) as info:
+            await runner.run(asyncio.Event())
+        assert info.value.key == "channels.webhook_port_busy"
+        message = _(info.value.key, "vi", **info.value.values)
+        assert f"127.0.0.1:{taken.getsockname()[1]}" in message
+    taken.close()
