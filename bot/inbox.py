@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from handlers.incoming import IncomingMessage
 from locales import _, normalise_language
 from scheduler.clock import Clock
-from scheduler.outgoing import Channel, OutgoingMessage, SendOutcome
+from scheduler.outgoing import Channel, FailureKind, OutgoingMessage, SendOutcome
 from storage.db import transaction
 from storage.models import ProcessedUpdate
 
@@ -96,9 +96,16 @@ class Inbox:
     async def reply(
         self, channel: Channel, chat_id: str, replies: list[OutgoingMessage]
     ) -> list[SendOutcome]:
+        """Send the replies in order. The person is waiting for the answer: a short
+        "retry after" (≤ 30 s) or a network hiccup is retried once on the spot; anything
+        else is logged (the reminder outbox records refusals per member)."""
         outcomes = []
         for reply in replies:
             outcome = await channel.send(chat_id, reply)
+            wait = self._retry_wait(outcome)
+            if wait is not None:
+                await asyncio.sleep(wait)
+                outcome = await channel.send(chat_id, reply)
             if not outcome.ok:
                 log.warning(
                     "%s: reply to chat %s not delivered (%s): %s",
@@ -109,6 +116,14 @@ class Inbox:
                 )
             outcomes.append(outcome)
         return outcomes
+
+    @staticmethod
+    def _retry_wait(outcome: SendOutcome) -> float | None:
+        if outcome.failure is FailureKind.RETRY_AFTER and (outcome.retry_after or 0) <= 30:
+            return max(0.0, outcome.retry_after or 1.0)
+        if outcome.failure is FailureKind.TRANSIENT:
+            return 1.0
+        return None
 
     async def unsupported(
         self, channel: Channel, chat_id: str, update_id: str | None, hint: str | None = None

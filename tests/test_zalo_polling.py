@@ -115,3 +115,22 @@ async def test_server_errors_are_retried(fake, engine, clock):
     await asyncio.wait_for(task, 3)
     await channel.client.aclose()
     assert len(fake.calls_of("getUpdates")) >= 2 and recorder.seen[0].text == "xong"
+
+
+async def test_reply_retried_once_after_short_retry_after(fake, engine, clock):
+    recorder = Recorder()
+    channel = ZaloChannel(
+        ZaloClient(fake.token, fake.base_url), Inbox(engine, clock, recorder), rate_limit=1000
+    )
+    fake.fail_next("sendMessage", status=429, description="quota", retry_after=1)
+    task = asyncio.create_task(channel.poll())
+    fake.push_text("u1", "xong")
+    await wait_for(lambda: fake.texts("u1"), timeout=6)
+    fake.fail_next("sendMessage", status=429, description="quota", retry_after=120)
+    fake.push_text("u1", "lần hai")  # a long wait is not done on the spot: logged, dropped
+    await wait_for(lambda: len(recorder.seen) == 2 and fake.pending_updates == 0)
+    channel.stop()
+    await asyncio.wait_for(task, 3)
+    await channel.client.aclose()
+    assert fake.texts("u1") == ["Đã nhận: xong"]
+    assert len(fake.calls_of("sendMessage")) == 3
