@@ -16,13 +16,15 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import select
 
 from handlers.incoming import IncomingMessage
 from locales import _, normalise_language
 from scheduler.clock import Clock
 from scheduler.outgoing import Channel, FailureKind, OutgoingMessage, SendOutcome
+from storage import audit
 from storage.db import transaction
-from storage.models import ProcessedUpdate
+from storage.models import Member, ProcessedUpdate
 
 log = logging.getLogger("dondoc.inbox")
 
@@ -133,6 +135,39 @@ class Inbox:
             return
         text = _("channels.unsupported", self.language_for(hint))
         await self.reply(channel, chat_id, [OutgoingMessage(text)])
+
+    async def set_reachable(
+        self, channel: str, user_id: str, reachable: bool, reason: str = ""
+    ) -> bool:
+        """The platform told us a person blocked (or unblocked) the bot: record it on the
+        member at once, so the coordinator sees "không liên lạc được" before any reminder
+        bounces. False when the person is not a member."""
+        now = self.clock.now()
+        async with transaction(self.engine) as session:
+            member = (
+                await session.exec(
+                    select(Member).where(
+                        Member.channel == channel, Member.channel_user_id == user_id
+                    )
+                )
+            ).first()
+            if member is None or member.reachable == reachable:
+                return member is not None
+            member.reachable = reachable
+            member.unreachable_reason = None if reachable else reason[:500]
+            member.unreachable_at = None if reachable else now
+            session.add(member)
+            audit.record(
+                session,
+                now,
+                "member.reachable" if reachable else "member.unreachable",
+                target=f"{channel}:{member.chat_id}",
+                details={"member_id": member.id, "reason": reason[:300]},
+            )
+        log.info(
+            "%s: member %s is %s", channel, member.id, "reachable" if reachable else "unreachable"
+        )
+        return True
 
     def spawn(self, work: Awaitable[object]) -> asyncio.Task[None]:
         """Run ``work`` in the background, tracked so that shutdown can wait for it."""

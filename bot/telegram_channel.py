@@ -54,7 +54,7 @@ MAX_CAPTION = 1024
 MAX_CALLBACK_BYTES = 64
 MAX_DOWNLOAD = 20 * 1024 * 1024
 NUMBER_PREFIX = "#n:"  # callback data of an option whose value is too long: its number
-ALLOWED_UPDATES = ["message", "callback_query"]
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 UNREACHABLE_PHRASES = (
     "chat not found",
     "user is deactivated",
@@ -264,6 +264,9 @@ class TelegramChannel:
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert self.inbox is not None, "TelegramChannel needs an inbox to take updates"
+        if update.my_chat_member is not None:
+            await self._membership(update)
+            return
         if update.callback_query is not None:
             try:
                 await update.callback_query.answer()
@@ -283,6 +286,23 @@ class TelegramChannel:
             return
         assert isinstance(incoming, IncomingMessage)
         await self.inbox.receive(self, incoming)
+
+    async def _membership(self, update: Update) -> None:
+        """A private chat's member status of the bot: "kicked" = the person blocked it."""
+        assert self.inbox is not None and update.my_chat_member is not None
+        change = update.my_chat_member
+        if change.chat.type != "private":
+            return
+        status = change.new_chat_member.status
+        if status == "kicked":
+            await self.inbox.set_reachable(
+                "telegram",
+                str(change.from_user.id),
+                False,
+                "Forbidden: bot was blocked by the user",
+            )
+        elif status == "member":
+            await self.inbox.set_reachable("telegram", str(change.from_user.id), True)
 
     async def download(self, file_id: str, folder: Path) -> Path:
         """Fetch an attachment into ``folder`` (up to 20 MB); ``UserError`` otherwise."""

@@ -182,3 +182,42 @@ async def test_core_failure_apology_and_stop_drains_queue(fake, engine, clock):
     await channel.stop()  # graceful: every update taken from Telegram is processed
     assert handled == ["tin 0", "tin 1", "tin 2"]
     assert fake.texts("9") == [_("channels.error", "vi"), "ok", "ok", "ok"]
+
+
+async def test_blocking_the_bot_marks_the_member_unreachable_at_once(fake, engine, clock):
+    from sqlmodel import select
+
+    from storage.db import transaction
+    from storage.models import AuditLog, Member
+
+    async with transaction(engine) as session:
+        session.add(
+            Member(channel="telegram", channel_user_id="77", chat_id="77", created_at=clock.now())
+        )
+    channel = channel_for(fake, Inbox(engine, clock, Recorder()))
+    await channel.start(set_commands=False)
+    fake.push_block("77")
+    fake.push_block("88")  # not a member: nothing to record
+    await wait_for(lambda: fake.pending_updates == 0)
+    await asyncio.sleep(0.2)
+
+    async def member() -> Member:
+        async with transaction(engine) as session:
+            return (await session.exec(select(Member))).one()
+
+    for _attempt in range(50):
+        if not (await member()).reachable:
+            break
+        await asyncio.sleep(0.05)
+    blocked = await member()
+    assert not blocked.reachable and "blocked" in blocked.unreachable_reason
+    fake.push_block("77", blocked=False)
+    for _attempt in range(50):
+        if (await member()).reachable:
+            break
+        await asyncio.sleep(0.05)
+    await channel.stop()
+    assert (await member()).reachable
+    async with transaction(engine) as session:
+        actions = [a.action for a in (await session.exec(select(AuditLog))).all()]
+    assert actions == ["member.unreachable", "member.reachable"]

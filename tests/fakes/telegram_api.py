@@ -165,6 +165,26 @@ class FakeTelegram:
         }
         return self.push({"message": self.message(chat, sticker=sticker)})
 
+    def push_block(self, chat: str, blocked: bool = True) -> dict[str, Any]:
+        """The person blocks (or unblocks) the bot: a ``my_chat_member`` update."""
+        bot = {"id": int(self.token.split(":")[0]), "is_bot": True, "first_name": "Đôn đốc"}
+        old, new = ("member", "kicked") if blocked else ("kicked", "member")
+        if blocked:
+            self.blocked.add(chat)
+        else:
+            self.blocked.discard(chat)
+        return self.push(
+            {
+                "my_chat_member": {
+                    "chat": {"id": int(chat), "type": "private", "first_name": f"User {chat}"},
+                    "from": self._user(chat, f"User {chat}", "vi"),
+                    "date": int(time.time()),
+                    "old_chat_member": {"status": old, "user": bot, "until_date": 0},
+                    "new_chat_member": {"status": new, "user": bot, "until_date": 0},
+                }
+            }
+        )
+
     @property
     def pending_updates(self) -> int:
         return len(self._updates)
