@@ -17,6 +17,7 @@ half-finished conversation → a short status reply ("xong", "đang làm 70%").
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 
@@ -32,7 +33,7 @@ from handlers.registry import split_command
 from handlers.turn import IDLE, Turn, load_state
 from locales import _, normalise_language
 from scheduler.outgoing import OutgoingMessage
-from storage.db import transaction
+from storage.db import is_sqlite, transaction
 from storage.errors import UserError
 from storage.models import Member, ProcessedUpdate, Unit
 from storage.text import fold
@@ -46,29 +47,31 @@ _CANCEL_WORDS = {"huy", "thoat", "cancel", "stop", "dung", "huy bo"}
 class Conversation:
     def __init__(self, ctx: BotContext) -> None:
         self.ctx = ctx
+        # SQLite has one writer: taking turns in-process beats connections that wait on the
+        # file lock (busy timeout, back-off sleeps). PostgreSQL handles messages in parallel.
+        self._serial = asyncio.Lock() if is_sqlite(ctx.engine) else None
 
     async def handle(self, msg: IncomingMessage) -> list[OutgoingMessage]:
+        if self._serial is None:
+            return await self._handle(msg)
+        async with self._serial:
+            return await self._handle(msg)
+
+    async def _handle(self, msg: IncomingMessage) -> list[OutgoingMessage]:
         language = normalise_language(msg.language_hint or self.ctx.language)
         try:
             async with transaction(self.ctx.engine) as session:
                 if msg.update_id is not None:
-                    seen = (
-                        await session.exec(
-                            select(ProcessedUpdate.id).where(
-                                ProcessedUpdate.channel == msg.channel,
-                                ProcessedUpdate.update_id == msg.update_id,
-                            )
-                        )
-                    ).first()
-                    if seen is not None:
-                        return []
+                    # Insert first: a duplicate fails here on the unique key (one statement
+                    # instead of a look-up and an insert), and is answered with nothing.
                     session.add(
                         ProcessedUpdate(
                             channel=msg.channel,
-                            update_id=msg.update_id,
+                            update_id=msg.update_id[:128],
                             received_at=self.ctx.clock.now(),
                         )
                     )
+                    await session.flush()
                 turn = await self._turn(session, msg)
                 language = turn.language
                 sent = await self._dispatch(turn)
@@ -88,15 +91,18 @@ class Conversation:
             return [OutgoingMessage(_("conv.error.unexpected", language))]
 
     async def _turn(self, session, msg: IncomingMessage) -> Turn:  # noqa: ANN001
-        member = (
+        found = (
             await session.exec(
-                select(Member).where(
+                select(Member, Unit)
+                .outerjoin(Unit, Unit.id == Member.unit_id)  # type: ignore[arg-type]
+                .where(
                     Member.channel == msg.channel,
                     Member.channel_user_id == msg.user_id,
                     Member.active.is_(True),  # type: ignore[attr-defined]
                 )
             )
         ).first()
+        member, unit = found if found is not None else (None, None)
         now = self.ctx.clock.now()
         if member is not None and member.chat_id != msg.chat_id:
             member.chat_id = msg.chat_id  # the person wrote from another chat: answer there
@@ -104,7 +110,6 @@ class Conversation:
         language = normalise_language(
             member.language if member else (msg.language_hint or self.ctx.language)
         )
-        unit = await session.get(Unit, member.unit_id) if member and member.unit_id else None
         state = await load_state(session, msg)
         return Turn(self.ctx, session, msg, now, member, language, state, unit)
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, literal, or_
 from sqlmodel import col, select
 
 from handlers.menus import help_options
@@ -50,20 +50,25 @@ TITLE_IN_OPTION = 48
 
 @dataclass
 class UnitItem:
-    """One occurrence owed by the unit, with the unit's latest report on it (if any)."""
+    """One occurrence owed by the unit, with the unit's latest report on it (if any).
 
-    occurrence: Occurrence
-    task: Task
+    Plain values (not ORM objects): lists are read on every message, so they stay cheap.
+    """
+
+    id: int  # the occurrence
+    task_id: int
+    period: str
+    start: date
+    due: date | None
+    ordinal: str
+    title: str
+    position: int
     plan_code: str
     role: str
+    reminded: bool = False
     status: str | None = None
     percent: int | None = None
     note: str = ""
-
-    @property
-    def id(self) -> int:
-        assert self.occurrence.id is not None
-        return self.occurrence.id
 
     @property
     def done(self) -> bool:
@@ -74,14 +79,43 @@ class UnitItem:
 
 
 async def unit_items(
-    turn: Turn, *, occurrence_ids: list[int] | None = None, include_done: bool = False
+    turn: Turn,
+    *,
+    occurrence_ids: list[int] | None = None,
+    include_done: bool = False,
+    reminded_since: datetime | None = None,
 ) -> list[UnitItem]:
     """The unit's occurrences: open ones in the horizon (overdue, due soon, ongoing check-ins),
-    or exactly ``occurrence_ids`` (any, to check that they belong to the unit)."""
+    or exactly ``occurrence_ids`` (any, to check that they belong to the unit).
+
+    With ``reminded_since``, occurrences this member was reminded of since then are included
+    too and flagged ``reminded`` (one query for what a short reply is about)."""
     assert turn.unit is not None
     today = turn.ctx.today()
+    reminded = (
+        col(Occurrence.id).in_(
+            select(ReminderLog.occurrence_id).where(
+                ReminderLog.member_id == (turn.member.id if turn.member else None),
+                ReminderLog.created_at >= reminded_since,
+            )
+        )
+        if reminded_since is not None
+        else literal(False)
+    )
     query = (
-        select(Occurrence, Task, Plan.code, Assignment.role)
+        select(
+            Occurrence.id,
+            Occurrence.task_id,
+            Occurrence.period,
+            Occurrence.start,
+            Occurrence.due,
+            Task.ordinal,
+            Task.title,
+            Task.position,
+            Plan.code,
+            Assignment.role,
+            reminded.label("reminded"),
+        )
         .join(Task, col(Task.id) == Occurrence.task_id)
         .join(Plan, col(Plan.id) == Task.plan_id)
         .join(Assignment, col(Assignment.task_id) == Task.id)
@@ -90,75 +124,68 @@ async def unit_items(
     if occurrence_ids is not None:
         query = query.where(col(Occurrence.id).in_(occurrence_ids))
     else:
-        query = query.where(
-            or_(
-                and_(
-                    col(Occurrence.due).is_not(None),
-                    col(Occurrence.due) <= today + timedelta(days=turn.ctx.horizon_days),
-                ),
-                and_(
-                    col(Occurrence.due).is_(None),
-                    Occurrence.start <= today,
-                    Occurrence.start > today - ONGOING_LOOKBACK,
-                ),
-            )
+        window = or_(
+            and_(
+                col(Occurrence.due).is_not(None),
+                col(Occurrence.due) <= today + timedelta(days=turn.ctx.horizon_days),
+            ),
+            and_(
+                col(Occurrence.due).is_(None),
+                Occurrence.start <= today,
+                Occurrence.start > today - ONGOING_LOOKBACK,
+            ),
         )
+        query = query.where(or_(window, reminded) if reminded_since is not None else window)
     items: dict[int, UnitItem] = {}
-    for occurrence, task, plan_code, role in (await turn.session.exec(query)).all():
-        current = items.get(occurrence.id)
+    for row in (await turn.session.exec(query)).all():
+        occ_id, task_id, period, start, due, ordinal, title, position, plan_code, role, flag = row
+        current = items.get(occ_id)
         if current is None or role == AssignmentRole.LEAD.value:
-            items[occurrence.id] = UnitItem(occurrence, task, plan_code, role)
+            items[occ_id] = UnitItem(
+                occ_id,
+                task_id,
+                period,
+                start,
+                due,
+                ordinal,
+                title,
+                position,
+                plan_code,
+                role,
+                bool(flag),
+            )
     if items:
         reports = (
             await turn.session.exec(
-                select(Report)
+                select(Report.occurrence_id, Report.status, Report.percent, Report.note)
                 .where(col(Report.occurrence_id).in_(list(items)), Report.unit_id == turn.unit.id)
                 .order_by(col(Report.created_at), col(Report.id))
             )
         ).all()
-        for report in reports:
-            item = items[report.occurrence_id]
-            item.status, item.percent, item.note = report.status, report.percent, report.note
+        for occ_id, status, percent, note in reports:
+            item = items[occ_id]
+            item.status, item.percent, item.note = status, percent, note
     if occurrence_ids is None:
         # An ongoing task owes only its current check-in, not the previous periods'.
         latest: dict[int, date] = {}
         for item in items.values():
-            if item.occurrence.due is None:
-                task_id = item.task.id or 0
-                latest[task_id] = max(latest.get(task_id, date.min), item.occurrence.start)
+            if item.due is None:
+                latest[item.task_id] = max(latest.get(item.task_id, date.min), item.start)
         items = {
             key: item
             for key, item in items.items()
-            if item.occurrence.due is not None
-            or item.occurrence.start == latest.get(item.task.id or 0)
+            if item.due is not None or item.reminded or item.start == latest.get(item.task_id)
         }
     result = [i for i in items.values() if include_done or not i.done]
-    result.sort(key=lambda i: (i.occurrence.due or date.max, i.plan_code, i.task.position, i.id))
+    result.sort(key=lambda i: (i.due or date.max, i.plan_code, i.position, i.id))
     return result
 
 
-async def reminded_items(turn: Turn) -> list[UnitItem]:
-    """What this member was reminded of recently and the unit has not finished."""
-    assert turn.member is not None
-    since = turn.now - turn.ctx.reply_window
-    ids = (
-        await turn.session.exec(
-            select(ReminderLog.occurrence_id)
-            .where(
-                ReminderLog.member_id == turn.member.id,
-                ReminderLog.created_at >= since,
-            )
-            .group_by(col(ReminderLog.occurrence_id))
-        )
-    ).all()
-    if not ids:
-        return []
-    return await unit_items(turn, occurrence_ids=list(ids))
-
-
 async def pending_items(turn: Turn) -> list[UnitItem]:
-    """What a short reply is about: the reminded tasks, else the unit's open ones."""
-    return await reminded_items(turn) or await unit_items(turn)
+    """What a short reply is about: the tasks this member was reminded of recently and the
+    unit has not finished, else the unit's open ones."""
+    items = await unit_items(turn, reminded_since=turn.now - turn.ctx.reply_window)
+    return [i for i in items if i.reminded] or items
 
 
 async def owned_item(turn: Turn, occurrence_id: int) -> UnitItem:
@@ -182,9 +209,9 @@ def status_words(turn: Turn, status: str | None, percent: int | None = None) -> 
 
 
 def due_words(turn: Turn, item: UnitItem) -> str:
-    due = item.occurrence.due
+    due = item.due
     if due is None:
-        return turn.t("conv.due.ongoing", period=item.occurrence.period)
+        return turn.t("conv.due.ongoing", period=item.period)
     today = turn.ctx.today()
     if due < today and not item.done:
         return turn.t("conv.due.late", day=turn.day(due), days=(today - due).days)
@@ -195,7 +222,7 @@ def due_words(turn: Turn, item: UnitItem) -> str:
 
 def task_name(item: UnitItem, limit: int | None = None) -> str:
     """The task's title (shortened to ``limit`` characters)."""
-    title = " ".join(item.task.title.split())
+    title = " ".join(item.title.split())
     if limit is not None and len(title) > limit:
         title = title[: limit - 1].rstrip() + "…"
     return title
@@ -203,12 +230,12 @@ def task_name(item: UnitItem, limit: int | None = None) -> str:
 
 def task_ref(item: UnitItem) -> str:
     """Plan and item number as the plan writes them: "84/KH-UBND, mục 3"."""
-    return f"{item.plan_code} #{item.task.ordinal}" if item.task.ordinal else item.plan_code
+    return f"{item.plan_code} #{item.ordinal}" if item.ordinal else item.plan_code
 
 
 def item_option(turn: Turn, item: UnitItem, value: str) -> Option:
-    due = item.occurrence.due
-    when = due.strftime("%d/%m") if due else item.occurrence.period
+    due = item.due
+    when = due.strftime("%d/%m") if due else item.period
     return Option(f"{task_name(item, TITLE_IN_OPTION)} ({when})", value)
 
 
@@ -537,8 +564,8 @@ async def save_report(
         target=f"{turn.unit.code}:{item.id}",
         details={
             "report_id": report.id,
-            "task_id": item.task.id,
-            "period": item.occurrence.period,
+            "task_id": item.task_id,
+            "period": item.period,
             "status": status,
             "percent": percent,
             "source": source,
