@@ -134,3 +134,26 @@ async def test_reply_retried_once_after_short_retry_after(fake, engine, clock):
     await channel.client.aclose()
     assert fake.texts("u1") == ["Đã nhận: xong"]
     assert len(fake.calls_of("sendMessage")) == 3
+
+
+async def test_database_trouble_does_not_end_polling(fake, engine, clock):
+    recorder = Recorder()
+    inbox = Inbox(engine, clock, recorder)
+    channel = ZaloChannel(ZaloClient(fake.token, fake.base_url), inbox, rate_limit=1000)
+    real_first_time = inbox.first_time
+    failures = iter([True])
+
+    async def flaky(channel_name: str, update_id: str) -> bool:
+        if next(failures, False):
+            raise OSError("database is locked")
+        return await real_first_time(channel_name, update_id)
+
+    inbox.first_time = flaky  # type: ignore[method-assign]
+    task = asyncio.create_task(channel.poll())
+    fake.push_text("u1", "một")
+    fake.push_text("u1", "hai")
+    await wait_for(lambda: recorder.seen)
+    channel.stop()
+    await asyncio.wait_for(task, 3)
+    await channel.client.aclose()
+    assert [m.text for m in recorder.seen] == ["hai"]

@@ -173,7 +173,10 @@ class ZaloChannel:
                 continue
             backoff = 1.0
             if update is not None:
-                await self.process(update)
+                try:
+                    await self.process(update)
+                except Exception:  # noqa: BLE001 - e.g. the database is down: log, go on
+                    log.exception("zalo: an update could not be processed")
 
     async def _sleep(self, seconds: float) -> None:
         try:
