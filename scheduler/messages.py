@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from locales import _, format_day
 from scheduler.calendar import WorkingCalendar
@@ -32,6 +33,16 @@ class ItemView:
     status: str | None = None  # latest report status, None: nothing reported
     percent: int | None = None
     note: str = ""
+
+
+@lru_cache(maxsize=4096)
+def _day(day: date, language: str) -> str:
+    return format_day(day, language)  # Babel formatting is slow; a wave repeats few dates
+
+
+@lru_cache(maxsize=4096)
+def _working_days(calendar: WorkingCalendar, first: date, last: date) -> int:
+    return calendar.working_days_between(first, last)
 
 
 def shorten(text: str, limit: int) -> str:
@@ -62,11 +73,11 @@ def timing_text(item: ItemView, today: date, calendar: WorkingCalendar, language
     if item.step == CHECKIN_STEP or item.due is None:
         return _("reminders.timing.checkin" + soft, language, period=item.period)
     if item.due > today:
-        days = calendar.working_days_between(today, item.due)
+        days = _working_days(calendar, today, item.due)
         return _("reminders.timing.before" + soft, language, days=max(days, 1))
     if item.due == today:
         return _("reminders.timing.today" + soft, language)
-    days = calendar.working_days_between(item.due, today)
+    days = _working_days(calendar, item.due, today)
     if days <= 0:
         return _("reminders.timing.today" + soft, language)
     return _("reminders.timing.overdue" + soft, language, days=days)
@@ -80,11 +91,7 @@ def item_text(
     policy: ReminderPolicy,
     language: str,
 ) -> str:
-    due = (
-        format_day(item.due, language)
-        if item.due is not None
-        else _("reminders.item.no_due", language)
-    )
+    due = _day(item.due, language) if item.due is not None else _("reminders.item.no_due", language)
     role = _(f"reminders.role.{item.role}", language)
     return _(
         "reminders.item",

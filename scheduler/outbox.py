@@ -14,10 +14,11 @@ dialect's ``ON CONFLICT DO NOTHING`` and falls back to look-then-insert elsewher
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import func, insert, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -137,6 +138,70 @@ async def any_due(
     """Whether a row is ready to claim (a read: cheap when there is nothing to send)."""
     query = _due_query(now, 1, channels, exclude_kinds)
     return (await session.exec(query)).first() is not None
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """One message to queue with ``enqueue_many``; ``chat`` is (member id, channel, chat id,
+    language) of the recipient."""
+
+    key: str
+    kind: str
+    chat: tuple[int, str, str, str]
+    message: OutgoingMessage
+    extra: dict[str, Any] | None = None
+
+
+def chunked(items: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+async def enqueue_many(
+    session: AsyncSession, envelopes: Sequence[Envelope], *, now: datetime
+) -> dict[str, int]:
+    """Queue many messages at once (a reminder wave); returns key → new row id for those
+    whose key was not queued yet. Keys already present are left alone, as with ``enqueue``.
+    Meant for the lease holder (the planner): a concurrent insert of the same key makes the
+    transaction fail rather than double a message."""
+    wanted: dict[str, Envelope] = {}
+    for envelope in envelopes:
+        wanted.setdefault(envelope.key, envelope)
+    keys = list(wanted)
+    for part in chunked(keys):
+        found = await session.exec(select(Outbox.key).where(col(Outbox.key).in_(part)))
+        for key in found.all():
+            wanted.pop(key, None)
+    rows = []
+    for envelope in wanted.values():
+        member_id, channel, chat_id, language = envelope.chat
+        payload = envelope.message.to_payload()
+        payload["language"] = language
+        if envelope.extra:
+            payload["meta"] = envelope.extra
+        rows.append(
+            {
+                "key": envelope.key,
+                "kind": envelope.kind,
+                "member_id": member_id,
+                "channel": channel,
+                "chat_id": chat_id,
+                "payload": payload,
+                "status": PENDING,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+        )
+    ids: dict[str, int] = {}
+    table = Outbox.__table__  # type: ignore[attr-defined]
+    connection = await session.connection()
+    for part in chunked(rows):  # Core executemany: one round trip per chunk
+        result = await connection.execute(
+            insert(table).returning(table.c.id, table.c.key), list(part)
+        )
+        ids.update({key: row_id for row_id, key in result.all()})
+    return ids
 
 
 async def claim(

@@ -581,14 +581,16 @@ async def _supersede_pending(
     """Skip queued-but-unsent reminder messages whose every item a newer step replaces."""
     if not superseded_keys:
         return
-    pending = await session.exec(
-        select(Outbox.id).where(
-            Outbox.status == outbox.PENDING,
-            Outbox.kind == "reminder",
-            col(Outbox.member_id).in_(member_ids),
+    pending_ids: list[int] = []
+    for part in outbox.chunked(sorted(member_ids)):
+        pending = await session.exec(
+            select(Outbox.id).where(
+                Outbox.status == outbox.PENDING,
+                Outbox.kind == "reminder",
+                col(Outbox.member_id).in_(part),
+            )
         )
-    )
-    pending_ids = list(pending.scalars().all())
+        pending_ids += list(pending.scalars().all())
     if not pending_ids:
         return
     logs = await session.exec(
@@ -616,42 +618,47 @@ async def write_tick(
     """Queue the tick's messages and log every step (skipped ones too); returns messages queued."""
     if not tick.messages:
         return 0
-    member_ids = {m.member_id for m in tick.messages}
-    members = {
-        m.id: m
-        for m in (await session.exec(select(Member).where(col(Member.id).in_(member_ids))))
-        .scalars()
-        .all()
-    }
-    queued = 0
+    member_ids = sorted({m.member_id for m in tick.messages})
+    chats: dict[int, tuple[int, str, str, str]] = {}
+    for part in outbox.chunked(member_ids):
+        found = await session.exec(
+            select(Member.id, Member.channel, Member.chat_id, Member.language).where(
+                col(Member.id).in_(part)
+            )
+        )
+        chats.update({row[0]: tuple(row) for row in found.all()})  # type: ignore[misc]
+    envelopes = [
+        outbox.Envelope(
+            key=planned.outbox_key,
+            kind=kind,
+            chat=chats[planned.member_id],
+            message=OutgoingMessage(planned.message_text),
+            extra={"reminders": [r.key for r in planned.reminders]},
+        )
+        for planned in tick.messages
+        if planned.member_id in chats
+    ]
+    ids = await outbox.enqueue_many(session, envelopes, now=now)
     log_rows: list[dict[str, object]] = []
     superseded: set[str] = set()
     for planned in tick.messages:
-        member = members[planned.member_id]
-        row = await outbox.enqueue(
-            session,
-            key=planned.outbox_key,
-            kind=kind,
-            member=member,
-            message=OutgoingMessage(planned.message_text),
-            now=now,
-            extra={"reminders": [r.key for r in planned.reminders]},
-        )
-        if row is None:
+        row_id = ids.get(planned.outbox_key)
+        if row_id is None:
             continue
-        queued += 1
         for r in planned.reminders:
-            log_rows.append(_log(r.key, r, r.step, "queued", row.id, now))
+            log_rows.append(_log(r.key, r, r.step, "queued", row_id, now))
             for key, step in r.superseded:
                 if key not in tick.inputs.logged and key not in superseded:
                     superseded.add(key)
                     log_rows.append(_log(key, r, step, "skipped", None, now))
             superseded.update(k for k, _s in r.superseded)
-    await _supersede_pending(session, superseded, member_ids)
-    if log_rows:
-        await session.exec(insert(ReminderLog), params=log_rows)  # type: ignore[call-overload]
+    await _supersede_pending(session, superseded, set(member_ids))
+    connection = await session.connection()
+    table = ReminderLog.__table__  # type: ignore[attr-defined]
+    for part in outbox.chunked(log_rows, 2000):  # Core executemany: one round trip per chunk
+        await connection.execute(insert(table), list(part))
     tick.skipped_steps = sum(1 for r in log_rows if r["status"] == "skipped")
-    return queued
+    return len(ids)
 
 
 def _log(
