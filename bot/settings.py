@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     telegram_chat_rate: float = Field(default=1.0, gt=0, description="messages/second, per chat")
     zalo_chat_rate: float = Field(default=1.0, gt=0, description="messages per second, per chat")
     delivery_max_attempts: int = Field(default=8, ge=1, le=100)
+    delivery_concurrency: int = Field(
+        default=1, ge=1, le=32, description="messages in flight; a crash may repeat that many"
+    )
     dispatcher_lease_seconds: float = Field(default=60.0, ge=2)
 
     # Channels (issue 6): API base URLs (point them at a local server to test), rate limits,

@@ -48,6 +48,7 @@ class TickSettings(Protocol):
     """What the ticks read from the deployment settings (``bot.settings.Settings``)."""
 
     delivery_max_attempts: int
+    delivery_concurrency: int
     dispatcher_lease_seconds: float
 
     def calendar(self) -> WorkingCalendar: ...
@@ -168,6 +169,7 @@ def build_engine(
         due_rules = due_rules or settings.due_rules()
         limits = limits or settings.delivery_limits()
         dispatcher_options.setdefault("max_attempts", settings.delivery_max_attempts)
+        dispatcher_options.setdefault("concurrency", settings.delivery_concurrency)
         dispatcher_options.setdefault("lease_ttl", settings.dispatcher_lease_seconds)
     calendar = calendar or WorkingCalendar()
     dispatcher = Dispatcher(

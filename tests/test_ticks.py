@@ -57,3 +57,19 @@ async def test_ticks_plan_and_deliver_once(engine, calendar):
         await channel.close()
         await server.stop()
     assert not stop.scheduler.running
+
+
+def test_engine_from_settings(engine, monkeypatch):
+    from bot.settings import Settings
+    from scheduler.clock import SystemClock
+    from scheduler.ticks import build_engine
+
+    monkeypatch.setenv("DONDOC_DELIVERY_CONCURRENCY", "4")
+    monkeypatch.setenv("DONDOC_TELEGRAM_CHAT_RATE", "0.5")
+    monkeypatch.setenv("DONDOC_REMIND_OVERDUE_MAX", "2")
+    reminders = build_engine(engine=engine, channels={}, clock=SystemClock(), settings=Settings())
+    assert reminders.dispatcher.concurrency == 4
+    assert reminders.policy.step_names()[-1] == "overdue-2"
+    limits = Settings().delivery_limits()
+    assert limits["telegram"].per_chat_per_second == 0.5
+    assert reminders.dispatcher.lease.ttl.total_seconds() == Settings().dispatcher_lease_seconds
