@@ -305,7 +305,25 @@ class Runner:
                     await self.telegram.set_webhook(public + TELEGRAM_PATH, telegram_secret)
                 except TelegramError as exc:
                     log.error("telegram: setWebhook failed: %s", exc)
+        else:
+            await self._log_registered_webhooks()
         return f"http://{self.settings.webhook_host}:{port}"
+
+    async def _log_registered_webhooks(self) -> None:
+        """Without a public URL the webhooks were registered by hand: say where they point,
+        so that an operator sees at once when a platform is not sending here."""
+        if self.zalo is not None:
+            try:
+                info = await self.zalo.client.get_webhook_info() or {}
+                log.info("zalo: webhook registered at %r", info.get("url") or "(none)")
+            except ZaloError as exc:
+                log.warning("zalo: getWebhookInfo failed: %s", exc)
+        if self.telegram is not None and self.telegram.running:
+            try:
+                info = await self.telegram.bot.get_webhook_info()
+                log.info("telegram: webhook registered at %r", info.url or "(none)")
+            except TelegramError as exc:
+                log.warning("telegram: getWebhookInfo failed: %s", exc)
 
     async def _start_ticks(self) -> None:
         """The reminder engine: plan and deliver through the running channels."""

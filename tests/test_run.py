@@ -199,6 +199,8 @@ async def test_webhook_mode_with_secrets(tmp_path):
         assert await bot.terminate() == 0
         assert "zalo_secret_value" not in bot.output and "tg_secret_value" not in bot.output
         assert not telegram.calls_of("getUpdates")
+        assert "zalo: webhook registered at '(none)'" in bot.output
+        assert zalo.calls_of("getWebhookInfo") and telegram.calls_of("getWebhookInfo")
 
 
 def test_webhook_without_secret_or_public_url_refuses_to_start(tmp_path):
