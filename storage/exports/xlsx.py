@@ -22,9 +22,10 @@ from datetime import date
 from typing import Any, BinaryIO
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -64,11 +65,26 @@ class _Sheet:
         self.ws: WriteOnlyWorksheet = workbook.create_sheet(title)
         self.widths: dict[int, float] = {}
         self.rows = 0
+        self._styles: dict[tuple[tuple[str, object], ...], StyleArray] = {}
 
-    def cell(self, value: Any, **style: Any) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.ws, value=value)
-        for name, setting in style.items():
-            setattr(cell, name, setting)
+    def cell(self, value: Any, **style: Any) -> Cell:
+        """A styled cell. Setting a style registers it in the workbook (hashing the style
+        objects): done once per combination, later cells copy the resulting style ids —
+        with millions of cells this is most of the writing time."""
+        cell = Cell(self.ws, row=1, column=1, value=value)
+        if style:
+            # Style objects here are module constants: their identity is a cheap, safe key.
+            key = tuple(
+                (name, setting if isinstance(setting, str) else id(setting))
+                for name, setting in style.items()
+            )
+            cached = self._styles.get(key)
+            if cached is None:
+                for name, setting in style.items():
+                    setattr(cell, name, setting)
+                self._styles[key] = StyleArray(cell._style)
+            else:
+                cell._style = StyleArray(cached)
         return cell
 
     def fit(self, column: int, text: str | None, cap: float = 60) -> None:
@@ -91,7 +107,7 @@ class _Sheet:
         self.rows += 1
 
 
-def _header(sheet: _Sheet, labels: list[str], cap: float = 30) -> list[WriteOnlyCell]:
+def _header(sheet: _Sheet, labels: list[str], cap: float = 30) -> list[Cell]:
     cells = []
     for column, label in enumerate(labels, start=1):
         sheet.fit(column, label, cap)
