@@ -355,8 +355,8 @@ class Runner:
             await self.server.stop()
         if self.zalo is not None:
             self.zalo.stop()
-        if self._tasks:
-            await asyncio.wait(self._tasks, timeout=60)
+        if self._tasks:  # a Zalo long poll in flight ends within poll_timeout
+            await asyncio.wait(self._tasks, timeout=self.settings.poll_timeout + 15)
         if self.telegram is not None:
             await self.telegram.stop()
         if self.inbox is not None:

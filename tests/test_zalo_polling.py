@@ -157,3 +157,23 @@ async def test_database_trouble_does_not_end_polling(fake, engine, clock):
     await asyncio.wait_for(task, 3)
     await channel.client.aclose()
     assert [m.text for m in recorder.seen] == ["hai"]
+
+
+async def test_stop_lets_the_poll_in_flight_finish_so_its_update_is_not_lost(engine, clock):
+    async with FakeZalo(poll_cap=2.0) as slow_fake:
+        recorder = Recorder()
+        channel = ZaloChannel(
+            ZaloClient(slow_fake.token, slow_fake.base_url),
+            Inbox(engine, clock, recorder),
+            rate_limit=1000,
+            poll_timeout=2,
+        )
+        task = asyncio.create_task(channel.poll())
+        await wait_for(lambda: slow_fake.calls_of("getUpdates"))
+        channel.stop()  # SIGTERM arrives while Zalo holds the long poll open …
+        slow_fake.push_text("u1", "xong")  # … and answers it with an update
+        await asyncio.wait_for(task, 5)
+        await channel.client.aclose()
+        assert [m.text for m in recorder.seen] == ["xong"]
+        assert slow_fake.texts("u1") == ["Đã nhận: xong"]
+        assert len(slow_fake.calls_of("getUpdates")) == 1

@@ -144,19 +144,15 @@ class ZaloChannel:
 
     async def poll(self) -> None:
         """Long-poll getUpdates until ``stop()``; each update is processed before the next
-        poll, so an update taken from Zalo is never abandoned half-way."""
+        poll, so an update taken from Zalo is never abandoned half-way.
+
+        Zalo has no offset to acknowledge an update: one it returned is consumed. So ``stop()``
+        does not cut a long poll short (an update could be in its answer); the poll in flight
+        ends within ``poll_timeout`` seconds and its update is processed before returning."""
         backoff = 1.0
         while not self._stopping.is_set():
-            poll = asyncio.ensure_future(self.client.get_updates(self.poll_timeout))
-            stop = asyncio.ensure_future(self._stopping.wait())
-            done, _pending = await asyncio.wait({poll, stop}, return_when=asyncio.FIRST_COMPLETED)
-            if poll not in done:
-                poll.cancel()
-                await asyncio.gather(poll, return_exceptions=True)
-                break
-            stop.cancel()
             try:
-                update = poll.result()
+                update = await self.client.get_updates(self.poll_timeout)
             except ZaloApiError as exc:
                 if exc.code in (401, 403):
                     log.error("zalo: the bot token was rejected (%s); Zalo polling stops", exc.code)
