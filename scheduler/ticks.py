@@ -86,7 +86,8 @@ class ReminderEngine:
         self.calendar = calendar
         self.policy = policy
         self.due_rules = due_rules
-        self.planned_until: datetime | None = None  # None: the next tick catches up
+        self.planned_until: datetime | None = None
+        self.full_pass_due = True  # the next planning pass looks at the whole window
         self.materialised_on: date | None = None
         self.digest_on: date | None = None  # the day this process queued (or saw) the digest
         self._lock = asyncio.Lock()  # one tick at a time in this process
@@ -99,14 +100,22 @@ class ReminderEngine:
         self.materialised_on = today
 
     async def plan(self, now: datetime) -> TickResult:
-        """Materialise (once a day), plan and queue; no delivery."""
+        """Materialise (once a day), plan and queue; no delivery.
+
+        The first planning pass after a start, and the first of each day, looks at the whole
+        due-date window (catch-up after downtime; new tasks, members and assignments); the
+        others only at steps that began since the previous pass. Outside working hours
+        nothing is planned and the window since the last pass stays open.
+        """
         result = TickResult(held=True)
         today = self.calendar.local_date(now)
-        since = self.planned_until
         if self.materialised_on != today:
             await self.materialise(today)
             result.materialised = True
-            since = None  # once a day, reconcile the whole window (new tasks, members)
+            self.full_pass_due = True
+        if not self.calendar.is_allowed(now):
+            return result
+        since = None if self.full_pass_due else self.planned_until
         if since is not None and since >= now:
             return result
         async with transaction(self.engine) as session:
@@ -115,13 +124,14 @@ class ReminderEngine:
             )
             result.queued = len(tick.messages)
             result.skipped_steps = tick.skipped_steps
+        self.full_pass_due = False
+        self.planned_until = now
         if self.digest_on != today and now >= digest_moment(today, self.calendar, self.policy):
             async with transaction(self.engine) as session:
                 result.digests = await queue_digest(
                     session, now=now, calendar=self.calendar, policy=self.policy
                 )
             self.digest_on = today
-        self.planned_until = now
         return result
 
     async def tick(self) -> TickResult:
@@ -132,7 +142,7 @@ class ReminderEngine:
     async def _tick(self) -> TickResult:
         held_stats = DispatchStats()
         if not await self.dispatcher.ensure_lease(held_stats):
-            self.planned_until = None  # whoever holds it plans; catch up if we take over
+            self.full_pass_due = True  # whoever holds it plans; catch up if we take over
             return TickResult(held=False)
         now = self.clock.now()
         result = await self.plan(now)

@@ -84,3 +84,28 @@ async def test_pending_message_superseded_after_delivery_outage(engine, calendar
     assert [r.status for r in rows] == ["skipped", "pending"]
     assert "superseded" in rows[0].last_error
     assert len(rows[1].payload["meta"]["reminders"]) == 2  # T-1 of one task, T-7 of another
+
+
+async def test_new_member_is_caught_up_by_the_daily_pass(engine, calendar):
+    """Ticks between passes only look at steps that just began; the first pass of each day
+    reconciles the whole window, so a member linked mid-day is included the next morning."""
+    from storage.db import transaction as tx
+    from tests.reminder_world import add_member
+
+    clock = FakeClock(calendar.at(date(2024, 7, 10), time(8, 30)))
+    world = await build_world(engine, clock.now(), calendar)
+    channel = Recorder()
+    reminders = make(engine, clock, calendar, channel)
+    await reminders.tick()
+    async with tx(engine) as session:
+        await add_member(session, world.units["VP"], "a3", clock.now(), name="Võ Văn Em")
+    clock.set(calendar.at(date(2024, 7, 10), time(10, 0)))
+    await reminders.tick()
+    assert not [c for c, _t in channel.sent if c == "a3"]
+    clock.set(calendar.at(date(2024, 7, 10), time(20, 0)))  # evening: nothing is planned
+    assert (await reminders.tick()).queued == 0
+    clock.set(calendar.at(date(2024, 7, 11), time(8, 0)))
+    await reminders.tick()
+    to_a3 = [t for c, t in channel.sent if c == "a3"]
+    assert len(to_a3) == 1
+    assert "15/07/2024" in to_a3[0] and "22/07/2024" in to_a3[0]  # T-3 still current, T-7 new
