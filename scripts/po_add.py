@@ -40,6 +40,8 @@ def update(domain: str, messages: dict[str, dict[str, str]]) -> None:
                 header_comment=f"# dondoc messages, {language}: {domain}",
             )
         for key, texts in messages.items():
+            if key in catalog:  # Babel's __setitem__ merges and keeps the old text
+                del catalog[key]
             catalog[key] = Message(key, texts[language])
         with path.open("wb") as handle:
             write_po(
