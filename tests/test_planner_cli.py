@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 from scheduler.calendar import WorkingCalendar
 from storage.db import make_engine
@@ -78,3 +78,30 @@ def test_tick_queues_once_and_outbox_shows_it(dondoc):
     assert {r["kind"] for r in listing["rows"]} == {"reminder", "digest"}
     text = dondoc("outbox").output
     assert "Chờ gửi:" in text and "chờ gửi" in text
+
+
+def test_remind_for_real_queues_once_and_frees_the_lease(dondoc, monkeypatch):
+    from click.testing import CliRunner
+
+    from bot.cli import App, cli
+    from bot.settings import Settings
+    from scheduler.clock import FakeClock
+
+    seed(dondoc)
+    for name, value in dondoc.env.items():
+        monkeypatch.setenv(name, value)
+    clock = FakeClock(WorkingCalendar().at(datetime(2024, 7, 17).date(), time(8, 0)))
+
+    def run(*args: str):
+        app = App(settings=Settings(), clock=clock)
+        return CliRunner().invoke(cli, list(args), obj=app, catch_exceptions=False)
+
+    first = run("remind", "--json")
+    assert first.exit_code == 0, first.output
+    assert len({r["outbox_key"] for r in json.loads(first.output)}) == 4
+    again = run("remind")
+    assert again.exit_code == 0 and "Không có tin nhắc nào đến hạn" in again.output
+    tick = run("tick", "--json")  # the lease was given back
+    assert tick.exit_code == 0, tick.output
+    counts = json.loads(dondoc("outbox", "--json").output)["counts"]
+    assert counts["pending"] == 5  # four reminders and the coordinator's digest

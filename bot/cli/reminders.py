@@ -64,14 +64,23 @@ def remind_command(app: App, at_text: str | None, dry_run: bool, as_json: bool) 
         if at_text is not None and not dry_run:
             raise UserError("reminders.cli.at_needs_dry_run")
         now = parse_moment(at_text, app) if at_text else app.clock.now()
+        if dry_run:
+            return await describe(now, write=False)
+        # Queueing for real: only as the lease holder, so a running dispatcher is not doubled.
+        lease = DbLease(app.engine, app.clock, ttl=app.settings.dispatcher_lease_seconds)
+        if not await lease.acquire():
+            raise UserError("reminders.cli.lease_busy")
+        try:
+            return await describe(now, write=True)
+        finally:
+            await lease.release()
+
+    async def describe(now: datetime, write: bool) -> tuple[datetime, list[dict[str, Any]], int]:
         async with transaction(app.engine) as session:
-            if dry_run:
-                tick = await compute_tick(session, now=now, calendar=calendar, policy=policy)
-            else:
-                lease = DbLease(app.engine, app.clock, ttl=app.settings.dispatcher_lease_seconds)
-                if not await lease.acquire():
-                    raise UserError("reminders.cli.lease_busy")
+            if write:
                 tick = await plan_tick(session, now=now, calendar=calendar, policy=policy)
+            else:
+                tick = await compute_tick(session, now=now, calendar=calendar, policy=policy)
             wanted = [p.member_id for p in tick.messages]
             members = {
                 m.id: m
@@ -79,33 +88,31 @@ def remind_command(app: App, at_text: str | None, dry_run: bool, as_json: bool) 
                     await session.exec(select(Member).where(col(Member.id).in_(wanted)))
                 ).all()
             }
-            occ_due = {o.id: o.due for o in tick.inputs.occurrences}
-            rows: list[dict[str, Any]] = []
-            for planned in tick.messages:
-                member = members[planned.member_id]
-                recipient = member.display_name or f"{member.channel}:{member.chat_id}"
-                for r in planned.reminders:
-                    due = occ_due.get(r.occurrence_id)
-                    rows.append(
-                        {
-                            "key": r.key,
-                            "outbox_key": planned.outbox_key,
-                            "unit_code": tick.inputs.units.get(r.unit_id, ("", ""))[0],
-                            "recipient": recipient,
-                            "member_id": member.id,
-                            "channel": member.channel,
-                            "language": planned.language,
-                            "role": r.role,
-                            "escalation": r.escalation,
-                            "step": r.step,
-                            "occurrence_id": r.occurrence_id,
-                            "occurrence_due": due.isoformat() if due else None,
-                            "text": planned.message_text,
-                        }
-                    )
-            if not dry_run:
-                await lease.release()
-            return now, rows, len(tick.messages)
+        occ_due = {o.id: o.due for o in tick.inputs.occurrences}
+        rows: list[dict[str, Any]] = []
+        for planned in tick.messages:
+            member = members[planned.member_id]
+            recipient = member.display_name or f"{member.channel}:{member.chat_id}"
+            for r in planned.reminders:
+                due = occ_due.get(r.occurrence_id)
+                rows.append(
+                    {
+                        "key": r.key,
+                        "outbox_key": planned.outbox_key,
+                        "unit_code": tick.inputs.units.get(r.unit_id, ("", ""))[0],
+                        "recipient": recipient,
+                        "member_id": member.id,
+                        "channel": member.channel,
+                        "language": planned.language,
+                        "role": r.role,
+                        "escalation": r.escalation,
+                        "step": r.step,
+                        "occurrence_id": r.occurrence_id,
+                        "occurrence_due": due.isoformat() if due else None,
+                        "text": planned.message_text,
+                    }
+                )
+        return now, rows, len(tick.messages)
 
     now, rows, messages = app.run(body)
     if as_json:
