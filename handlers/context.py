@@ -39,7 +39,7 @@ class BotContext:
     policy: Any = None
     horizon_days: int = 45
     reply_window: timedelta = timedelta(days=30)
-    page_size: int = 8
+    page_size: int = 6
     invite_lifetime: timedelta = timedelta(days=7)
 
     def today(self) -> date:

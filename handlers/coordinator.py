@@ -28,7 +28,7 @@ from storage.periods import Period, parse_period
 from storage.summary import Category, Summary, SummaryItem, compute_summary
 from storage.text import fold
 
-PAGE_CHARS = 1500
+PAGE_CHARS = 1300  # + the head and the options: under Zalo's 2000 characters
 MAX_OPTION_VALUE = 64
 _PAGE = re.compile(r"(?:^|\s)(?:p|trang|page)\s*(\d{1,4})\s*$")
 _ALL_LATE = {"quahan", "qua han", "tat ca", "tatca", "all", "all late", "late", "overdue"}

@@ -243,7 +243,7 @@ def item_block(turn: Turn, number: int, item: UnitItem) -> str:
     return turn.t(
         "conv.tasks.item",
         number=number,
-        title=task_name(item, 160),
+        title=task_name(item, 110),
         plan=task_ref(item),
         role=turn.t(f"conv.assignment.{item.role}"),
         due=due_words(turn, item),
@@ -409,7 +409,7 @@ def _with_attachment(turn: Turn, data: dict[str, Any]) -> dict[str, Any]:
 
 async def _step_task(turn: Turn, chosen: str | None, text: str) -> list[OutgoingMessage]:
     file = turn.data.get("file")
-    if chosen and chosen.startswith("t:") and chosen[2:].isdigit():
+    if chosen and chosen.startswith("t:") and re.fullmatch(r"[0-9]{1,12}", chosen[2:]):
         item = await owned_item(turn, int(chosen[2:]))
         return ask_status(turn, item, file=file)
     items = await unit_items(turn)
@@ -521,7 +521,7 @@ async def _step_confirm(turn: Turn, chosen: str | None, text: str) -> list[Outgo
         source="command",
     )
     turn.clear_state()
-    return [recorded(turn, [(item, report)])]
+    return [recorded(turn, [(item, report)], file["name"] if file else None)]
 
 
 STEP = Callable[[Turn, str | None, str], Awaitable[list[OutgoingMessage]]]
@@ -574,26 +574,28 @@ async def save_report(
     return report
 
 
-def recorded(turn: Turn, saved: list[tuple[UnitItem, Report]]) -> OutgoingMessage:
-    """The confirmation: repeats exactly what was recorded, with a way to correct it."""
+def recorded(
+    turn: Turn, saved: list[tuple[UnitItem, Report]], file_name: str | None = None
+) -> OutgoingMessage:
+    """The confirmation: repeats exactly what was recorded, with a way to correct it.
+
+    Several tasks reported at once share one status, percent, note and file: listed once."""
     assert turn.unit is not None
-    blocks = []
-    for item, report in saved:
-        data = {
-            "title": task_name(item, 200),
-            "status": report.status,
-            "percent": report.percent,
-            "note": report.note,
-            "file": {"ref": report.attachment_ref, "name": report.attachment_ref}
-            if report.attachment_ref
-            else None,
-        }
-        blocks.append(_details(turn, data))
+    report = saved[0][1]
+    limit = 200 if len(saved) == 1 else 80
+    lines = [turn.t("conv.report.line_task", title=task_name(item, limit)) for item, _r in saved]
+    lines.append(turn.t("conv.report.line_status", status=turn.t(f"conv.status.{report.status}")))
+    if report.percent is not None:
+        lines.append(turn.t("conv.report.line_percent", percent=report.percent))
+    if report.note:
+        lines.append(turn.t("conv.report.line_note", note=report.note))
+    if report.attachment_ref:
+        lines.append(turn.t("conv.report.line_file", name=file_name or report.attachment_ref))
     local: datetime = turn.ctx.calendar.local(turn.now)
     text = turn.t(
         "conv.report.saved",
         unit=turn.unit.name,
-        details="\n\n".join(blocks),
+        details="\n".join(lines),
         time=f"{local:%H:%M}",
         day=turn.day(local),
     )
@@ -634,7 +636,7 @@ async def short_reply(turn: Turn, text: str) -> list[OutgoingMessage]:
             turn, items[0], parsed.status, parsed.percent, parsed.note, file, source="chat"
         )
         turn.clear_state()
-        return [recorded(turn, [(items[0], report)])]
+        return [recorded(turn, [(items[0], report)], file["name"] if file else None)]
     shown = items[: turn.ctx.page_size]
     options = [item_option(turn, item, f"c:{item.id}") for item in shown]
     options.append(turn.option("conv.opt.all_listed", "c:all"))
@@ -657,7 +659,7 @@ async def short_reply(turn: Turn, text: str) -> list[OutgoingMessage]:
 async def _step_which(turn: Turn, chosen: str | None, text: str) -> list[OutgoingMessage]:
     data = turn.data
     if chosen is None or not chosen.startswith("c:"):
-        if fold(text).strip(".) ").isdigit():
+        if re.fullmatch(r"[0-9]{1,6}", fold(text).strip(".) ")):
             options = [Option(label, value) for label, value in data.get("options", [])]
             return [turn.say("conv.reply.which_again", options=options, count=len(options))]
         return await short_reply(turn, text)
@@ -676,7 +678,8 @@ async def _step_which(turn: Turn, chosen: str | None, text: str) -> list[Outgoin
         )
         saved.append((item, report))
     turn.clear_state()
-    return [recorded(turn, saved)]
+    file = data.get("file")
+    return [recorded(turn, saved, file["name"] if file else None)]
 
 
 async def attachment_outside_report(turn: Turn) -> list[OutgoingMessage]:

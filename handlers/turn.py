@@ -10,6 +10,7 @@ option mean the same as pressing its button.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -129,7 +130,7 @@ class Turn:
         if not text or not options:
             return None
         stripped = text.rstrip(".)").strip()
-        if stripped.isdigit():
+        if re.fullmatch(r"[0-9]{1,6}", stripped):
             index = int(stripped)
             return options[index - 1][1] if 1 <= index <= len(options) else None
         for label, value in options:

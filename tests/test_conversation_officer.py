@@ -150,7 +150,9 @@ def test_all_pending_tasks_at_once(cw: ConsoleWorld) -> None:
     remind(cw, "lan", "1")
     remind(cw, "lan", "2")
     out = cw.console("lan", "chưa làm", "Tất cả các nhiệm vụ trên")
-    assert out.count("• Tình trạng: Chưa thực hiện") == 2
+    saved = out[out.index("Đã ghi nhận") :]
+    assert saved.count("• Nhiệm vụ:") == 2 and saved.count("• Tình trạng: Chưa thực hiện") == 1
+    assert "1. Sửa: Xây dựng" in saved and "2. Sửa: Báo cáo kết quả" in saved
     assert sorted(r.occurrence_id for r in all_reports(cw)) == sorted(
         [cw.world.occurrences["1"], cw.world.occurrences["2"]]
     )
