@@ -104,8 +104,10 @@ class Conversation:
         ).first()
         member, unit = found if found is not None else (None, None)
         now = self.ctx.clock.now()
-        if member is not None and member.chat_id != msg.chat_id:
+        if member is not None and (member.chat_id != msg.chat_id or not member.reachable):
             member.chat_id = msg.chat_id  # the person wrote from another chat: answer there
+            # Whoever writes to the bot can be written to again (unblocked, no longer silent).
+            member.reachable, member.unreachable_reason, member.unreachable_at = True, None, None
             session.add(member)
         language = normalise_language(
             member.language if member else (msg.language_hint or self.ctx.language)

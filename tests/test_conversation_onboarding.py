@@ -95,3 +95,24 @@ def test_real_dondoc_console_in_a_pipe(tmp_path: Path) -> None:
     assert "Đã liên kết thành công" in result.stdout
     assert "Nhiệm vụ chưa hoàn thành của UBND phường Khương Đình" in result.stdout
     assert "1. Xem nhiệm vụ" in result.stdout  # options are numbered
+
+
+def test_console_on_an_empty_data_dir_says_to_run_init(dondoc) -> None:
+    result = dondoc("console", "--user", "lan", input="/viec\n")
+    assert result.exit_code == 2
+    assert "dondoc init" in result.output
+
+
+def test_writing_again_makes_a_member_reachable(tmp_path: Path) -> None:
+    world = ConsoleWorld(tmp_path)
+    world.console("lan", f"/start {world.world.codes['lan']}")
+
+    async def block(session) -> None:  # noqa: ANN001
+        member = await _member(session, "lan")
+        member.reachable, member.unreachable_reason = False, "bot blocked"
+        session.add(member)
+
+    world.query(block)
+    world.console("lan", "/viec")
+    member = world.query(lambda s: _member(s, "lan"))
+    assert member.reachable and member.unreachable_reason is None

@@ -14,7 +14,8 @@ from bot.console import ConsoleChannel, ConsoleSession
 from bot.wiring import bot_context
 from handlers.core import Conversation
 from handlers.replies import parse_reply
-from storage.db import transaction
+from storage.db import current_revision, transaction
+from storage.errors import UserError
 from storage.periods import parse_period
 from storage.summary import Category, compute_summary
 
@@ -31,6 +32,8 @@ def console_command(app: App, user: str, display_name: str) -> None:
         click.echo("")
 
     async def body() -> None:
+        if await current_revision(app.engine) is None:
+            raise UserError("db.not_initialised")
         ctx = bot_context(app.settings, app.engine, app.clock)
         session = ConsoleSession(Conversation(ctx), ConsoleChannel(write), user, display_name)
         if interactive:

@@ -1,0 +1,44 @@
+"""The conversation core on PostgreSQL, by changing the URL only: onboarding, a report step by
+step, a short reply, the summary, duplicates dropped."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from handlers.core import Conversation
+from scheduler.clock import FakeClock
+from storage.db import make_engine, migrate
+from tests.conversation_world import NOW, build_world, make_context, msg, reports, say
+from tests.test_postgres_cli import pg_url  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.postgres
+
+
+def test_conversations_on_postgresql(pg_url: str) -> None:  # noqa: F811
+    async def body() -> None:
+        engine = make_engine(pg_url)
+        try:
+            await migrate(engine)
+            world = await build_world(engine)
+            conv = Conversation(make_context(engine, FakeClock(NOW)))
+            assert "Đã liên kết" in await say(conv, "lan", f"/start {world.codes['lan']}")
+            await say(conv, "hoa", f"/start {world.codes['hoa']}")
+            for line in ("/baocao", "1", "2", "60", "chờ số liệu", "bỏ qua", "xác nhận"):
+                await say(conv, "lan", line)
+            answer = await conv.handle(msg("lan", "xong", update_id="pg-1"))
+            assert "cho nhiệm vụ nào" in answer[0].text
+            assert await conv.handle(msg("lan", "xong", update_id="pg-1")) == []
+            await say(conv, "lan", "1")
+            saved = await reports(engine)
+            assert [(r.status, r.percent) for r in saved] == [("in_progress", 60), ("done", None)]
+            summary = await say(conv, "hoa", "/tonghop")
+            assert "TỔNG HỢP TÌNH HÌNH THỰC HIỆN" in summary
+            assert "không thuộc đơn vị" in await say(
+                conv, "lan", f"/baocao {world.occurrences['3']}"
+            )
+        finally:
+            await engine.dispose()
+
+    asyncio.run(body())
