@@ -246,7 +246,7 @@ class ReminderLog(SQLModel, table=True):
     key: str = Field(max_length=255, unique=True)
     occurrence_id: int = Field(foreign_key="occurrence.id", index=True)
     unit_id: int = Field(foreign_key="unit.id")
-    member_id: int = Field(foreign_key="member.id")
+    member_id: int = Field(foreign_key="member.id", index=True)  # what was I reminded of?
     step: str = Field(max_length=16)
     status: str = Field(default="queued", max_length=16)
     outbox_id: int | None = Field(default=None, foreign_key="outbox.id")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 10:56:11.903482
+Create Date: 2026-11-22 11:57:04.317225
 """
 from alembic import op
 import sqlalchemy as sa
@@ -215,6 +215,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('key')
     )
     with op.batch_alter_table('reminder_log', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reminder_log_member_id'), ['member_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_reminder_log_occurrence_id'), ['occurrence_id'], unique=False)
 
     op.create_table('report',
@@ -250,6 +251,7 @@ def downgrade() -> None:
     op.drop_table('report')
     with op.batch_alter_table('reminder_log', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reminder_log_occurrence_id'))
+        batch_op.drop_index(batch_op.f('ix_reminder_log_member_id'))
 
     op.drop_table('reminder_log')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
