@@ -118,6 +118,20 @@ COLLECTIVES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     # Vague groups ("các cơ quan, đơn vị liên quan"): kept as written, named to nobody.
     (re.compile(r"(?:cac )?(?:co quan,? )?don vi(?:,? ca nhan)? (?:co )?lien quan"), ()),
     (re.compile(r"(?:cac )?co quan(?:,? to chuc)? (?:co )?lien quan"), ()),
+    # "Các cơ quan, đơn vị (thuộc phường)": every unit that is not a ward.
+    (
+        re.compile(
+            r"(?:cac |tat ca cac )co quan,? don vi(?: (?:thuoc|truc thuoc|cua) "
+            r"(?:uy ban nhan dan |ubnd )?(?:quan|huyen|phuong|xa))?"
+        ),
+        (
+            UnitKind.DEPARTMENT.value,
+            UnitKind.OFFICE.value,
+            UnitKind.CENTER.value,
+            UnitKind.ORGANISATION.value,
+            UnitKind.OTHER.value,
+        ),
+    ),
     (re.compile(r"(?:cac )?doan the(?: chinh tri - xa hoi)?"), (UnitKind.ORGANISATION.value,)),
 )
 

@@ -93,6 +93,14 @@ def test_collective_phrases_expand_by_kind(
     assert sorted(named[0].codes) == sorted(expected)
 
 
+def test_every_unit_but_the_wards(directory: UnitDirectory) -> None:
+    for cell in ("Các cơ quan, đơn vị", "Các cơ quan, đơn vị thuộc quận"):
+        (named,) = directory.resolve_cell(cell)
+        assert named.collective and set(named.codes) == set(DEPARTMENTS + CENTERS), cell
+    (vague,) = directory.resolve_cell("Các cơ quan, đơn vị liên quan")
+    assert vague.codes == () and not vague.collective
+
+
 def test_collectives_inside_a_list(directory: UnitDirectory) -> None:
     cell = "Các cơ quan chuyên môn, đơn vị sự nghiệp công lập, UBND 11 phường"
     named = directory.resolve_cell(cell)
