@@ -4,7 +4,7 @@ blocked notes and unreachable units. ``/summary``, ``dondoc summary`` and every 
 
 Rules, precisely:
 
-* **Which occurrences.** Active tasks of active plans' assignments to a known, active unit
+* **Which occurrences.** The assignments of active tasks to a known, active unit
   (an assignment whose unit name resolved to no unit is not counted). An occurrence belongs
   to a window [first, last] when its due date lies in it; an occurrence with no due date
   (an *ongoing* task's progress check-in) belongs when its start lies in it. With a
@@ -316,6 +316,9 @@ async def _compute(
     lo, hi, label = _window(period, first, last, today)
     plan = await _plan_by_code(session, plan_code) if plan_code else None
     unit = await _unit_by_code(session, unit_code) if unit_code else None
+    # The codes as stored, whatever spacing or case was typed.
+    plan_code = plan.code if plan else None
+    unit_code = unit.code if unit else None
 
     window = _in_window(lo, hi)
     occ_query = (

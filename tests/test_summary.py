@@ -297,3 +297,10 @@ async def test_unit_named_twice_counts_once_as_lead(engine: AsyncEngine) -> None
     q3 = await summary(engine, period=parse_period("2024-Q3"))
     task3 = [(i.unit_code, i.role) for i in q3.items if i.ordinal == "3"]
     assert task3 == [("VP", "lead"), ("TTPVHCC", "cooperating")]
+
+
+async def test_codes_are_given_back_as_stored(engine: AsyncEngine) -> None:
+    await build_ward(engine)
+    result = await summary(engine, plan_code="84/kh-ubnd", unit_code="vp")
+    assert (result.plan_code, result.unit_code) == ("84/KH-UBND", "VP")
+    assert [p.code for p in result.plans] == ["84/KH-UBND"]
