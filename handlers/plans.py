@@ -15,7 +15,7 @@ reader's language.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from storage.errors import UserError
 from storage.models import Assignment, AssignmentRole, Occurrence, Plan, Task, Unit
 from storage.plan_tables import (
     PlanRow,
+    document_date,
     document_number,
     document_title,
     document_years,
@@ -203,6 +204,29 @@ def _interpret(
         output=row.output,
         warnings=notices,
     )
+
+
+RECURRING = (
+    ScheduleKind.MONTHLY,
+    ScheduleKind.QUARTERLY,
+    ScheduleKind.PERIODIC,
+    ScheduleKind.ANNUAL,
+    ScheduleKind.ONGOING,
+)
+
+
+def from_issue(schedule: Schedule, issued: date | None, plan_year: int) -> Schedule:
+    """A recurring task of a plan issued mid-year starts when the plan does: a plan signed on
+    28/10 does not owe the reports of January to September. Only the default start (1 January
+    of the plan's year) moves; a start the plan writes itself is kept."""
+    if (
+        issued is None
+        or schedule.kind not in RECURRING
+        or schedule.start != date(plan_year, 1, 1)
+        or not schedule.start < issued <= (schedule.end or issued)
+    ):
+        return schedule
+    return replace(schedule, start=issued)
 
 
 def _until(today: date, year: int | None) -> date:
@@ -407,8 +431,10 @@ async def import_plan(
         last_year = doc_last if doc_last and doc_last > plan_year else None
         plan_title = (title or document_title(table.preamble) or path.stem)[:1000]
         directory = await _directory(session)
+        issued = document_date(table.preamble)
         results = [_interpret(row, directory, plan_year, last_year) for row in table.rows]
         for result in results:
+            result.schedule = from_issue(result.schedule, issued, plan_year)
             result.next_due = next_due(result.schedule, plan_year, today, rules, calendar)
         report = ImportReport(
             file=str(path),
@@ -442,11 +468,19 @@ async def import_plan(
             )
             return report
         if plan is None:
-            plan = Plan(code=code, title=plan_title, year=plan_year, created_at=now, updated_at=now)
+            plan = Plan(
+                code=code,
+                title=plan_title,
+                year=plan_year,
+                issued_date=issued,
+                created_at=now,
+                updated_at=now,
+            )
             session.add(plan)
             await session.flush()
         else:
             plan.title, plan.year, plan.updated_at = plan_title, plan_year, now
+            plan.issued_date = issued or plan.issued_date
             session.add(plan)
         await _write_tasks(session, plan, results, existing, first_position=1, write=True, **common)
         for key in report.removed:

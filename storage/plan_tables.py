@@ -25,6 +25,7 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -358,6 +359,29 @@ def document_years(preamble: list[str]) -> tuple[int | None, int | None]:
     if period:
         return int(period.group(1)), int(period.group(2))
     return None, None
+
+
+_ISSUED = re.compile(
+    r"ngay (\d{1,2})(?: thang |/)(\d{1,2})(?: nam |/)(\d{4})"
+)
+
+
+def document_date(preamble: list[str]) -> date | None:
+    """The date the plan was issued: the "…, ngày 08 tháng 10 năm 2025" line, or the date
+    after the plan's own number ("kèm theo Kế hoạch số 125/KH-UBND ngày 28/10/2025")."""
+    for line in preamble[:15]:
+        folded = fold(line)
+        if not (re.match(r"^[^,]{2,40}, ngay ", folded) or _PLAN_NUMBER.search(line)):
+            continue
+        if _PLAN_NUMBER.search(line) and "ke hoach" not in folded and "quyet dinh" not in folded:
+            continue
+        match = _ISSUED.search(folded)
+        if match:
+            try:
+                return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+            except ValueError:
+                continue
+    return None
 
 
 def document_number(preamble: list[str]) -> str | None:
