@@ -140,9 +140,11 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def run(messages: int, units: int, tasks: int, concurrency: int) -> None:
+async def run(
+    messages: int, units: int, tasks: int, concurrency: int, url: str | None = None
+) -> None:
     folder = Path(tempfile.mkdtemp(prefix="dondoc-bench-replies-"))
-    engine = make_engine(f"sqlite:///{folder / 'bench.db'}")
+    engine = make_engine(url or f"sqlite:///{folder / 'bench.db'}")
     await migrate(engine)
     users = await build(engine, units, tasks)
     ctx = BotContext(engine=engine, clock=FakeClock(NOW))
@@ -217,8 +219,34 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=200)
     parser.add_argument("--tasks", type=int, default=20)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="run on a fresh database of the local PostgreSQL (127.0.0.1:5432) instead",
+    )
     args = parser.parse_args()
-    asyncio.run(run(args.messages, args.units, args.tasks, args.concurrency))
+    if not args.postgres:
+        asyncio.run(run(args.messages, args.units, args.tasks, args.concurrency))
+        return
+    import uuid
+
+    import asyncpg
+
+    name = f"dondoc_bench_{uuid.uuid4().hex[:8]}"
+
+    async def admin(sql: str) -> None:
+        connection = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/postgres")
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        url = f"postgresql://postgres@127.0.0.1:5432/{name}"
+        asyncio.run(run(args.messages, args.units, args.tasks, args.concurrency, url))
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 if __name__ == "__main__":
