@@ -155,3 +155,12 @@ def test_overlapping_nudges_in_the_same_second_get_a_polite_answer(cw: ConsoleWo
     assert "sự cố" not in out
     assert "vừa được nhắc" in out or "Đã gửi nhắc" in out or "đã được xếp hàng" in out
     assert len(cw.query(_outbox)) >= before
+
+
+def test_export_command_is_in_the_registry(cw: ConsoleWorld) -> None:
+    out = cw.console("hoa", "/xuat xlsx")
+    match = re.search(r"\[document: (.+\.xlsx)\]", out)
+    assert match, out
+    assert Path(match.group(1)).is_file()
+    refused = cw.console("lan", "/export xlsx")
+    assert "chỉ dành cho bộ phận tổng hợp" in refused
