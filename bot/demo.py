@@ -81,6 +81,7 @@ PEOPLE = (
     Person("lan.tthcc", "Võ Thị Lan", "TTHCC", Role.OFFICER),
     Person("son.tthcc", "Bùi Thanh Sơn", "TTHCC", Role.HEAD),
     Person("bao.cap", "Đặng Quốc Bảo", "CAP", Role.OFFICER),
+    Person("quan.qs", "Lý Văn Quân", "QS", Role.OFFICER),  # after the five: never answers
 )
 
 
@@ -333,6 +334,8 @@ class Demo:
     async def _officers_act(self, conversation: Conversation) -> None:
         """Each simulated officer answers the reminders they have read, in their own way."""
         today = self.calendar.local_date(self.clock.now())
+        if not self.calendar.is_working_day(today):  # officers answer at the office
+            return
         for person in self.people.values():
             if person.role is not Role.OFFICER or not person.unread:
                 continue
