@@ -20,7 +20,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from functools import cache
+from typing import Any
 
+from sqlalchemy import bindparam, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
@@ -44,6 +47,20 @@ MAX_TEXT = 4000  # longer messages are read up to here (Telegram's own limit is 
 _CANCEL_WORDS = {"huy", "thoat", "cancel", "stop", "dung", "huy bo"}
 
 
+@cache
+def _member_query() -> Any:
+    """The active member of a chat user, with their unit (built once, bound parameters)."""
+    return (
+        select(Member, Unit)
+        .outerjoin(Unit, Unit.id == Member.unit_id)  # type: ignore[arg-type]
+        .where(
+            Member.channel == bindparam("channel"),
+            Member.channel_user_id == bindparam("user_id"),
+            Member.active.is_(True),  # type: ignore[attr-defined]
+        )
+    )
+
+
 class Conversation:
     def __init__(self, ctx: BotContext) -> None:
         self.ctx = ctx
@@ -64,14 +81,13 @@ class Conversation:
                 if msg.update_id is not None:
                     # Insert first: a duplicate fails here on the unique key (one statement
                     # instead of a look-up and an insert), and is answered with nothing.
-                    session.add(
-                        ProcessedUpdate(
+                    await session.exec(
+                        insert(ProcessedUpdate).values(
                             channel=msg.channel,
                             update_id=msg.update_id[:128],
                             received_at=self.ctx.clock.now(),
                         )
                     )
-                    await session.flush()
                 turn = await self._turn(session, msg)
                 language = turn.language
                 sent = await self._dispatch(turn)
@@ -93,13 +109,7 @@ class Conversation:
     async def _turn(self, session, msg: IncomingMessage) -> Turn:  # noqa: ANN001
         found = (
             await session.exec(
-                select(Member, Unit)
-                .outerjoin(Unit, Unit.id == Member.unit_id)  # type: ignore[arg-type]
-                .where(
-                    Member.channel == msg.channel,
-                    Member.channel_user_id == msg.user_id,
-                    Member.active.is_(True),  # type: ignore[attr-defined]
-                )
+                _member_query(), params={"channel": msg.channel, "user_id": msg.user_id}
             )
         ).first()
         member, unit = found if found is not None else (None, None)

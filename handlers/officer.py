@@ -20,9 +20,10 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, literal, or_
+from sqlalchemy import and_, bindparam, literal, or_
 from sqlmodel import col, select
 
 from handlers.menus import help_options
@@ -92,52 +93,22 @@ async def unit_items(
     too and flagged ``reminded`` (one query for what a short reply is about)."""
     assert turn.unit is not None
     today = turn.ctx.today()
-    reminded = (
-        col(Occurrence.id).in_(
-            select(ReminderLog.occurrence_id).where(
-                ReminderLog.member_id == (turn.member.id if turn.member else None),
-                ReminderLog.created_at >= reminded_since,
-            )
-        )
-        if reminded_since is not None
-        else literal(False)
-    )
-    query = (
-        select(
-            Occurrence.id,
-            Occurrence.task_id,
-            Occurrence.period,
-            Occurrence.start,
-            Occurrence.due,
-            Task.ordinal,
-            Task.title,
-            Task.position,
-            Plan.code,
-            Assignment.role,
-            reminded.label("reminded"),
-        )
-        .join(Task, col(Task.id) == Occurrence.task_id)
-        .join(Plan, col(Plan.id) == Task.plan_id)
-        .join(Assignment, col(Assignment.task_id) == Task.id)
-        .where(Assignment.unit_id == turn.unit.id, col(Task.active).is_(True))
-    )
+    kind = "ids" if occurrence_ids is not None else "window"
+    if occurrence_ids is None and reminded_since is not None:
+        kind = "reminded"
+    params: dict[str, Any] = {
+        "unit_id": turn.unit.id,
+        "member_id": turn.member.id if turn.member else None,
+        "since": reminded_since,
+        "until": today + timedelta(days=turn.ctx.horizon_days),
+        "today": today,
+        "lookback": today - ONGOING_LOOKBACK,
+    }
     if occurrence_ids is not None:
-        query = query.where(col(Occurrence.id).in_(occurrence_ids))
-    else:
-        window = or_(
-            and_(
-                col(Occurrence.due).is_not(None),
-                col(Occurrence.due) <= today + timedelta(days=turn.ctx.horizon_days),
-            ),
-            and_(
-                col(Occurrence.due).is_(None),
-                Occurrence.start <= today,
-                Occurrence.start > today - ONGOING_LOOKBACK,
-            ),
-        )
-        query = query.where(or_(window, reminded) if reminded_since is not None else window)
+        params["ids"] = list(occurrence_ids)
+    query = _items_query(kind)
     items: dict[int, UnitItem] = {}
-    for row in (await turn.session.exec(query)).all():
+    for row in (await turn.session.exec(query, params=params)).all():
         occ_id, task_id, period, start, due, ordinal, title, position, plan_code, role, flag = row
         current = items.get(occ_id)
         if current is None or role == AssignmentRole.LEAD.value:
@@ -157,9 +128,7 @@ async def unit_items(
     if items:
         reports = (
             await turn.session.exec(
-                select(Report.occurrence_id, Report.status, Report.percent, Report.note)
-                .where(col(Report.occurrence_id).in_(list(items)), Report.unit_id == turn.unit.id)
-                .order_by(col(Report.created_at), col(Report.id))
+                _reports_query(), params={"ids": list(items), "unit_id": turn.unit.id}
             )
         ).all()
         for occ_id, status, percent, note in reports:
@@ -179,6 +148,62 @@ async def unit_items(
     result = [i for i in items.values() if include_done or not i.done]
     result.sort(key=lambda i: (i.due or date.max, i.plan_code, i.position, i.id))
     return result
+
+
+@cache
+def _items_query(kind: str) -> Any:
+    """The unit's items, built once with bound parameters (the statement and its compiled
+    form are reused by every message): ``ids``, ``window`` or ``reminded`` (window + the
+    occurrences this member was reminded of)."""
+    reminded = col(Occurrence.id).in_(
+        select(ReminderLog.occurrence_id).where(
+            ReminderLog.member_id == bindparam("member_id"),
+            ReminderLog.created_at >= bindparam("since"),
+        )
+    )
+    flag = reminded if kind == "reminded" else literal(False)
+    query = (
+        select(
+            Occurrence.id,
+            Occurrence.task_id,
+            Occurrence.period,
+            Occurrence.start,
+            Occurrence.due,
+            Task.ordinal,
+            Task.title,
+            Task.position,
+            Plan.code,
+            Assignment.role,
+            flag.label("reminded"),
+        )
+        .join(Task, col(Task.id) == Occurrence.task_id)
+        .join(Plan, col(Plan.id) == Task.plan_id)
+        .join(Assignment, col(Assignment.task_id) == Task.id)
+        .where(Assignment.unit_id == bindparam("unit_id"), col(Task.active).is_(True))
+    )
+    if kind == "ids":
+        return query.where(col(Occurrence.id).in_(bindparam("ids", expanding=True)))
+    window = or_(
+        and_(col(Occurrence.due).is_not(None), col(Occurrence.due) <= bindparam("until")),
+        and_(
+            col(Occurrence.due).is_(None),
+            Occurrence.start <= bindparam("today"),
+            Occurrence.start > bindparam("lookback"),
+        ),
+    )
+    return query.where(or_(window, reminded) if kind == "reminded" else window)
+
+
+@cache
+def _reports_query() -> Any:
+    return (
+        select(Report.occurrence_id, Report.status, Report.percent, Report.note)
+        .where(
+            col(Report.occurrence_id).in_(bindparam("ids", expanding=True)),
+            Report.unit_id == bindparam("unit_id"),
+        )
+        .order_by(col(Report.created_at), col(Report.id))
+    )
 
 
 async def pending_items(turn: Turn) -> list[UnitItem]:

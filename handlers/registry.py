@@ -8,7 +8,7 @@ everything the command wrote.
 
 **Adding a command** takes one entry in ``handlers/commands.py``::
 
-    Command("xuat", "export", exports.export_command, Access.COORDINATOR, "conv.help.export")
+    Command("xuat", "export", exports.export_command, Access.COORDINATOR, "exports.help.export")
 
 (name without slash and without diacritics; the help key is a message of any catalog domain
 that describes the command in one line). The name is matched after folding, so "/xuất",

@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -139,13 +141,15 @@ class Turn:
         return None
 
 
+@cache
+def _state_query() -> Any:
+    return select(ConversationState).where(
+        ConversationState.channel == bindparam("channel"),
+        ConversationState.chat_id == bindparam("chat_id"),
+        ConversationState.user_id == bindparam("user_id"),
+    )
+
+
 async def load_state(session: AsyncSession, msg: IncomingMessage) -> ConversationState | None:
-    return (
-        await session.exec(
-            select(ConversationState).where(
-                ConversationState.channel == msg.channel,
-                ConversationState.chat_id == msg.chat_id,
-                ConversationState.user_id == msg.user_id,
-            )
-        )
-    ).first()
+    params = {"channel": msg.channel, "chat_id": msg.chat_id, "user_id": msg.user_id}
+    return (await session.exec(_state_query(), params=params)).first()
