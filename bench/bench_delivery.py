@@ -34,6 +34,7 @@ async def main() -> None:
     parser.add_argument("--recipients", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=30.0)
     parser.add_argument("--concurrency", type=int, default=1)
+    parser.add_argument("--batch", type=int, default=50)
     args = parser.parse_args()
     clock = FakeClock(datetime(2024, 7, 17, 2, 0, tzinfo=UTC))  # Wednesday 09:00 in Hà Nội
     engine = make_engine(f"sqlite:///{tempfile.mkdtemp()}/delivery.db")
@@ -74,7 +75,7 @@ async def main() -> None:
         clock,
         calendar=WorkingCalendar(),
         limits={"telegram": RateLimits(args.rate, 1.0)},
-        batch_size=50,
+        batch_size=args.batch,
         concurrency=args.concurrency,
     )
     started = time.perf_counter()

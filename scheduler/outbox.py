@@ -246,10 +246,19 @@ async def _finish(session: AsyncSession, row_id: int, token: str, **values: Any)
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def mark_sent(session: AsyncSession, row_id: int, token: str, now: datetime) -> bool:
-    return await _finish(
-        session, row_id, token, status=SENT, sent_at=now, last_error=None, claimed_by=None
+def sent_statement(row_id: int, token: str, now: datetime) -> Any:
+    """The UPDATE that marks a claimed row sent (for a plain connection)."""
+    return (
+        update(Outbox)
+        .where(col(Outbox.id) == row_id, Outbox.status == SENDING, Outbox.claimed_by == token)
+        .values(status=SENT, sent_at=now, last_error=None, claimed_by=None)
+        .execution_options(synchronize_session=False)
     )
+
+
+async def mark_sent(session: AsyncSession, row_id: int, token: str, now: datetime) -> bool:
+    result = await session.exec(sent_statement(row_id, token, now))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def mark_retry(
