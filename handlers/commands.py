@@ -68,9 +68,7 @@ REGISTRY = Registry(
         Command(
             "moi", "invite", coordinator.invite_command, Access.COORDINATOR, "conv.help.invite"
         ),
-        Command(
-            "xuat", "export", exports.export_command, Access.COORDINATOR, "exports.help.export"
-        ),
+        Command("xuat", "export", exports.export_command, Access.COORDINATOR, "conv.help.export"),
         Command("ngonngu", "lang", language.language_command, Access.MEMBER, "conv.help.lang"),
         Command("trogiup", "help", help_command, Access.MEMBER, "conv.help.help"),
         Command("huy", "cancel", cancel_command, Access.MEMBER, "conv.help.cancel"),

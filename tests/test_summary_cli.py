@@ -101,6 +101,10 @@ def test_files(run: SummaryCli, tmp_path: Path) -> None:
     folder.mkdir()
     result = run("--format", "png", "-o", str(folder))
     [png] = list(folder.iterdir())
+    # "-o exports/": a folder, created when missing, the file named after plan and period.
+    result = run("--period", "2024-07", "--format", "xlsx", "-o", f"{tmp_path / 'new'}/")
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in (tmp_path / "new").iterdir()] == ["tong-hop_2024-07.xlsx"]
     with Image.open(png) as image:
         assert image.format == "PNG" and image.size[0] == 1200
 

@@ -12,6 +12,7 @@ file left behind.
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -67,7 +68,7 @@ def _window(
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path, dir_okay=True),
+    type=str,
     default=None,
     help=help_text("exports.help.summary_output"),
 )
@@ -81,7 +82,7 @@ def summary_command(
     unit_code: str | None,
     fmt: str,
     as_json: bool,
-    output: Path | None,
+    output: str | None,
 ) -> None:
     fmt = "json" if as_json else fmt.strip().lower()
     calendar = app.settings.calendar()
@@ -110,20 +111,27 @@ def summary_command(
     if fmt == "json":
         app.echo_json(summary_dict(summary))
         return
+    # No -o: the exports folder. "-o DIR/" (trailing slash) or an existing folder: a file
+    # named after plan and period in it, the folder created if needed. Otherwise a file path,
+    # whose folder must exist.
+    folder: Path | None = None
     if output is None:
         folder = app.settings.exports_path
+    elif output.endswith(("/", os.sep)) or Path(output).is_dir():
+        folder = Path(output)
+    if folder is not None:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError:
             app.fail("export.unwritable.no_permission", path=str(folder))
-        output = folder / default_filename(summary, fmt)
-    elif output.is_dir():
-        output = output / default_filename(summary, fmt)
+        target = folder / default_filename(summary, fmt)
+    else:
+        target = Path(output)  # type: ignore[arg-type]
     try:
         path = write_export(
             summary,
             fmt,
-            output,
+            target,
             language=app.language,
             issued=summary.today,
             heading=report_heading(app.settings),
