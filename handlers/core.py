@@ -114,9 +114,9 @@ class Conversation:
         ).first()
         member, unit = found if found is not None else (None, None)
         now = self.ctx.clock.now()
-        if member is not None and (member.chat_id != msg.chat_id or not member.reachable):
-            member.chat_id = msg.chat_id  # the person wrote from another chat: answer there
+        if member is not None and not member.reachable:
             # Whoever writes to the bot can be written to again (unblocked, no longer silent).
+            # The chat reminders go to stays the one linked by /start (not a group written in).
             member.reachable, member.unreachable_reason, member.unreachable_at = True, None, None
             session.add(member)
         language = normalise_language(
@@ -128,6 +128,9 @@ class Conversation:
     async def _dispatch(self, turn: Turn) -> list[OutgoingMessage]:
         msg = turn.msg
         text = (msg.text or "")[:MAX_TEXT]
+        if turn.member is None:  # only /start works; everything else gets the explanation
+            parts = split_command(text)
+            return await self._command(turn, *parts) if parts else not_linked(turn)
         chosen = turn.chosen()
         if msg.option is not None and chosen is None:
             return [turn.say("conv.stale_option", options=help_options(turn))]
@@ -139,8 +142,6 @@ class Conversation:
             parts = ("huy", "")
         if parts is not None:
             return await self._command(turn, *parts)
-        if turn.member is None:
-            return not_linked(turn)
         flow = officer.FLOW_STEPS.get(turn.state_name)
         if flow is not None:
             return await flow(turn, chosen, text)

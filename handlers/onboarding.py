@@ -52,6 +52,7 @@ async def start_command(turn: Turn, args: str) -> list[OutgoingMessage]:
         turn.session.add(member)
         await turn.session.flush()
     invite = await redeem_invite(turn.session, code, member, turn.now)
+    member.chat_id = turn.msg.chat_id  # reminders go to the chat the code was redeemed in
     member.reachable = True
     member.unreachable_reason = None
     member.unreachable_at = None

@@ -164,3 +164,11 @@ def test_every_conversation_message_named_in_code_has_both_languages() -> None:
     for key in sorted(keys):
         for language in ("vi", "en"):
             assert _(key, language), key
+
+
+async def test_unlinked_people_pressing_buttons_get_the_explanation(engine) -> None:
+    await build_world(engine)
+    conversation = Conversation(make_context(engine, FakeClock(NOW)))
+    for message in (msg("ghost", option="s:done"), msg("ghost", option="/viec"), msg("ghost")):
+        answer = await conversation.handle(message)
+        assert answer[0].text == _("conv.onboarding.not_linked", "vi")
