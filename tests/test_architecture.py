@@ -58,3 +58,19 @@ def test_ruff_is_clean() -> None:
     result = subprocess.run([ruff, "check", "--quiet", str(ROOT)], capture_output=True, text=True,
                             cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_cli_command_table_matches_the_modules() -> None:
+    import importlib
+
+    import click
+
+    from bot.cli import COMMAND_MODULES, COMMANDS
+
+    registered: dict[str, str] = {}
+    for module in COMMAND_MODULES:
+        holder = click.Group()
+        importlib.import_module(module).register(holder)
+        for name in holder.commands:
+            registered.setdefault(name, module)
+    assert registered == COMMANDS

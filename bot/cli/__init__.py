@@ -29,19 +29,45 @@ from storage.errors import UserError
 
 T = TypeVar("T")
 
-COMMAND_MODULES = (
-    "bot.cli.setup",
-    "bot.cli.units",
-    "bot.cli.invites",
-    "bot.cli.schedule",
-    "bot.cli.demo",
-    "bot.cli.plans",
-    "bot.cli.run",
-    "bot.cli.attachments",
-    "bot.cli.conversation",
-    "bot.cli.reminders",
-    "bot.cli.summary",
-)
+# Each command's module, imported only when that command runs (or for ``--help``), so that
+# ``dondoc units list`` does not pay for Telegram, aiohttp and matplotlib. A module's
+# ``register(group)`` adds its commands; a test checks this table against what they add.
+COMMANDS: dict[str, str] = {
+    "init": "bot.cli.setup",
+    "settings": "bot.cli.setup",
+    "backup": "bot.cli.setup",
+    "units": "bot.cli.units",
+    "invite": "bot.cli.invites",
+    "schedule": "bot.cli.schedule",
+    "demo": "bot.cli.demo",
+    "plan": "bot.cli.plans",
+    "task": "bot.cli.plans",
+    "tasks": "bot.cli.plans",
+    "run": "bot.cli.run",
+    "attachment": "bot.cli.attachments",
+    "console": "bot.cli.conversation",
+    "parse-reply": "bot.cli.conversation",
+    "remind": "bot.cli.reminders",
+    "outbox": "bot.cli.reminders",
+    "tick": "bot.cli.reminders",
+    "summary": "bot.cli.summary",
+}
+COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
+
+
+class LazyGroup(click.Group):
+    """The root group: commands come from ``COMMANDS`` and are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMANDS.get(cmd_name)
+        if module is None:
+            return None
+        holder = click.Group()
+        importlib.import_module(module).register(holder)
+        return holder.commands.get(cmd_name)
 
 
 @dataclass
@@ -117,16 +143,12 @@ def help_text(key: str) -> str:
     return _(key, os.environ.get("DONDOC_LOCALE"))
 
 
-@click.group(help=help_text("cli.help.root"))
+@click.group(cls=LazyGroup, help=help_text("cli.help.root"))
 @click.version_option(package_name="dondoc")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     if ctx.obj is None:
         ctx.obj = App(settings=_load_settings())
-
-
-for _module in COMMAND_MODULES:
-    importlib.import_module(_module).register(cli)
 
 
 def main() -> None:
