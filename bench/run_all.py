@@ -1,0 +1,149 @@
+"""Run every benchmark of dondoc with one command and write the figures to ``bench/RESULTS.md``.
+
+    .venv/bin/python bench/run_all.py            # the full sizes the issues ask for
+    .venv/bin/python bench/run_all.py --quick    # small sizes, to check the benchmarks run
+    .venv/bin/python bench/run_all.py --only import,replies
+
+Each benchmark runs in its own process, one after the other (they would skew each other on a
+2-core machine). Their output — the figures and the side-by-side baselines each one prints —
+goes into the block between the ``run_all`` markers at the top of ``bench/RESULTS.md``, under
+the machine and the date; the notes the developers wrote below the block stay as they are.
+Run by hand, never in the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+RESULTS = BENCH / "RESULTS.md"
+BEGIN = "<!-- run_all:begin -->"
+END = "<!-- run_all:end -->"
+
+# name → (script, what it measures, full arguments, quick arguments)
+BENCHMARKS: dict[str, tuple[str, str, list[str], list[str]]] = {
+    "import": ("bench_import.py", "plan import, 300-row table (issue 3)", [], ["--repeat", "1"]),
+    "planner": (
+        "bench_planner.py",
+        "planner tick, 3,321 communes × 8 units × 60 tasks (issue 4)",
+        [],
+        ["--communes", "50"],
+    ),
+    "delivery": (
+        "bench_delivery.py",
+        "delivery of 2,000 reminders at 30 msg/s (issue 4)",
+        [],
+        ["--recipients", "200"],
+    ),
+    "replies": (
+        "bench_replies.py",
+        "replies per second through the console channel (issue 5)",
+        [],
+        ["--messages", "300"],
+    ),
+    "telegram": (
+        "bench_telegram_wave.py",
+        "2,000-recipient wave through the fake Telegram: ours vs PTB's AIORateLimiter (issue 6)",
+        [],
+        ["--recipients", "150"],
+    ),
+    "summary": (
+        "bench_summary.py",
+        "/summary and exports at national scale (issue 7)",
+        [],
+        ["--communes", "50"],
+    ),
+}
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = f", {int(line.split()[1]) / 1024 / 1024:.0f} GiB RAM"
+                break
+    except OSError:
+        pass
+    load = ""
+    if hasattr(os, "getloadavg"):
+        load = f", load average {os.getloadavg()[0]:.1f} at the start"
+    return (
+        f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores{memory}, "
+        f"Python {platform.python_version()}{load}"
+    )
+
+
+def run(name: str, quick: bool) -> str:
+    script, what, full, small = BENCHMARKS[name]
+    args = [sys.executable, str(BENCH / script), *(small if quick else full)]
+    shown = " ".join(["python", f"bench/{script}", *(small if quick else full)])
+    print(f"▶ {shown}", flush=True)
+    started = time.perf_counter()
+    result = subprocess.run(args, capture_output=True, text=True, cwd=BENCH.parent)
+    seconds = time.perf_counter() - started
+    output = (result.stdout.strip() or "(no output)") + (
+        f"\n\nexit status {result.returncode}:\n{result.stderr.strip()[-2000:]}"
+        if result.returncode
+        else ""
+    )
+    print(output, flush=True)
+    return (
+        f"### {name}: {what}\n\n`{shown}` — {seconds:.0f} s wall time\n\n```text\n{output}\n```\n"
+    )
+
+
+def write(block: str) -> None:
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    generated = f"{BEGIN}\n{block}\n{END}"
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        text = head + generated + rest.split(END, 1)[1]
+    else:
+        title, _, body = text.partition("\n")
+        text = f"{title}\n\n{generated}\n{body}"
+    RESULTS.write_text(text, encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes (checks they run)")
+    parser.add_argument("--only", default="", help="comma-separated: " + ", ".join(BENCHMARKS))
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args()
+    names = [n.strip() for n in args.only.split(",") if n.strip()] or list(BENCHMARKS)
+    unknown = [n for n in names if n not in BENCHMARKS]
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    sections = [run(name, args.quick) for name in names]
+    size = (
+        "quick sizes (--quick): not the figures the issues ask for" if args.quick else "full sizes"
+    )
+    block = (
+        f"## Latest run of `bench/run_all.py` — {stamp}\n\n"
+        f"Machine: {machine()}. {size}.\n\n" + "\n".join(sections)
+    )
+    if not args.no_write:
+        write(block)
+        print(f"written to {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
