@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from locales import _
 from storage.errors import UserError
@@ -80,3 +82,36 @@ def test_invalid(text: str) -> None:
 def test_contains() -> None:
     period = parse_period("2024-Q3")
     assert date(2024, 8, 15) in period and date(2024, 10, 1) not in period
+
+
+@given(year=st.integers(1990, 2100), month=st.integers(1, 12))
+def test_month_forms_agree(year: int, month: int) -> None:
+    forms = [f"{year}-{month:02d}", f"tháng {month}/{year}", f"T{month}/{year}",
+             f"{month:02d}/{year}", f"Tháng {month} năm {year}"]  # fmt: skip
+    periods = {parse_period(form) for form in forms}
+    assert len(periods) == 1
+    [period] = periods
+    assert period.label == f"{year}-{month:02d}"
+    assert period.first == date(year, month, 1)
+    assert (period.last + timedelta(days=1)).day == 1 and period.last.month == month
+
+
+@given(year=st.integers(1990, 2100), quarter=st.integers(1, 4))
+def test_quarter_forms_agree(year: int, quarter: int) -> None:
+    roman = ["I", "II", "III", "IV"][quarter - 1]
+    forms = [f"{year}-Q{quarter}", f"quý {quarter}/{year}", f"Quý {roman} năm {year}",
+             f"Q{quarter}/{year}"]  # fmt: skip
+    labels = {parse_period(form).label for form in forms}
+    assert labels == {f"{year}-Q{quarter}"}
+    period = parse_period(forms[0])
+    assert period.first.month == 3 * quarter - 2 and period.last.month == 3 * quarter
+
+
+@given(text=st.text(max_size=30))
+def test_anything_else_is_refused_or_a_real_period(text: str) -> None:
+    try:
+        period = parse_period(text)
+    except UserError as exc:
+        assert exc.key == "period.invalid"
+    else:
+        assert period.first <= period.last
