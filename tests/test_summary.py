@@ -89,6 +89,12 @@ async def test_standard_postgresql() -> None:
         try:
             await migrate(engine)
             await check_standard(engine)
+            # The completion-moment and latest-report rules on the same server, fresh tables.
+            async with engine.begin() as connection:
+                for table in ("report", "assignment", "occurrence", "task", "plan", "member"):
+                    await connection.exec_driver_sql(f'DELETE FROM "{table}"')
+                await connection.exec_driver_sql("DELETE FROM unit")
+            await test_latest_report_counts_and_completion_moment(engine)
         finally:
             await engine.dispose()
     finally:
