@@ -74,7 +74,7 @@ class Conversation:
         async with self._serial:
             return await self._handle(msg)
 
-    async def _handle(self, msg: IncomingMessage) -> list[OutgoingMessage]:
+    async def _handle(self, msg: IncomingMessage, attempt: int = 1) -> list[OutgoingMessage]:
         language = normalise_language(msg.language_hint or self.ctx.language)
         try:
             async with transaction(self.ctx.engine) as session:
@@ -97,6 +97,10 @@ class Conversation:
         except IntegrityError:
             if msg.update_id is not None and await self._already_processed(msg):
                 return []  # the same update, handled concurrently by another worker
+            if attempt == 1:
+                # Two messages of one new chat at once both created its state: the other one
+                # is committed now, so handling this one again finds (and locks) its row.
+                return await self._handle(msg, attempt=2)
             log.exception("conversation: integrity error for %s/%s", msg.channel, msg.chat_id)
             return [OutgoingMessage(_("conv.error.unexpected", language))]
         except UserError as exc:
@@ -144,7 +148,14 @@ class Conversation:
             return await self._command(turn, *parts)
         flow = officer.FLOW_STEPS.get(turn.state_name)
         if flow is not None:
-            return await flow(turn, chosen, text)
+            try:
+                return await flow(turn, chosen, text)
+            except (KeyError, TypeError, ValueError):
+                # A stored state this version cannot read (an older release, a manual edit):
+                # start afresh rather than fail on every message of this chat.
+                log.warning("conversation: unreadable state %r reset", turn.state_name)
+                turn.clear_state()
+                return [turn.say("conv.state_lost", options=help_options(turn))]
         if chosen is not None and turn.state_name == IDLE:
             return [turn.say("conv.stale_option", options=help_options(turn))]
         if turn.unit is None:

@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam
+from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -117,6 +118,11 @@ class Turn:
             return
         self.state.data = data
         self.state.updated_at = self.now
+        if self.state.id is not None:
+            # Name and data are written together, never one without the other: two messages
+            # of one chat handled at once must not leave one's name with the other's data.
+            flag_modified(self.state, "state")
+            flag_modified(self.state, "data")
         self.session.add(self.state)
 
     def chosen(self) -> str | None:
@@ -143,10 +149,17 @@ class Turn:
 
 @cache
 def _state_query() -> Any:
-    return select(ConversationState).where(
-        ConversationState.channel == bindparam("channel"),
-        ConversationState.chat_id == bindparam("chat_id"),
-        ConversationState.user_id == bindparam("user_id"),
+    """The chat's state, locked until the end of the transaction where the database can
+    (PostgreSQL: ``FOR UPDATE``, so one chat's messages are handled one after the other;
+    SQLite writes one at a time anyway)."""
+    return (
+        select(ConversationState)
+        .where(
+            ConversationState.channel == bindparam("channel"),
+            ConversationState.chat_id == bindparam("chat_id"),
+            ConversationState.user_id == bindparam("user_id"),
+        )
+        .with_for_update()
     )
 
 

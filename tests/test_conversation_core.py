@@ -14,7 +14,7 @@ from handlers.registry import Access, Command, Registry
 from locales import _
 from scheduler.clock import FakeClock
 from storage.db import transaction
-from storage.models import AuditLog, Member, ProcessedUpdate, Report
+from storage.models import AuditLog, ConversationState, Member, ProcessedUpdate, Report
 from tests.conversation_world import NOW, build_world, make_context, msg, reports, say
 
 
@@ -172,3 +172,17 @@ async def test_unlinked_people_pressing_buttons_get_the_explanation(engine) -> N
     for message in (msg("ghost", option="s:done"), msg("ghost", option="/viec"), msg("ghost")):
         answer = await conversation.handle(message)
         assert answer[0].text == _("conv.onboarding.not_linked", "vi")
+
+
+async def test_an_unreadable_state_is_reset_politely(conv, engine) -> None:
+    await conv.handle(msg("lan", "/baocao"))
+    async with transaction(engine) as session:
+        state = (
+            await session.exec(select(ConversationState).where(ConversationState.user_id == "lan"))
+        ).one()
+        state.state, state.data = "report.status", {"page": 1}  # no "occ": an older layout
+        session.add(state)
+    answer = await conv.handle(msg("lan", "xong"))
+    assert answer[0].text == _("conv.state_lost", "vi")
+    again = await conv.handle(msg("lan", "/baocao"))
+    assert "nhiệm vụ nào" in again[0].text

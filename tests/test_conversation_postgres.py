@@ -8,6 +8,7 @@ import asyncio
 import pytest
 
 from handlers.core import Conversation
+from locales import _
 from scheduler.clock import FakeClock
 from storage.db import make_engine, migrate
 from tests.conversation_world import NOW, build_world, make_context, msg, reports, say
@@ -37,6 +38,18 @@ def test_conversations_on_postgresql(pg_url: str) -> None:  # noqa: F811
             assert "TỔNG HỢP TÌNH HÌNH THỰC HIỆN" in summary
             assert "không thuộc đơn vị" in await say(
                 conv, "lan", f"/baocao {world.occurrences['3']}"
+            )
+            # One chat's messages at the same moment (several workers): every one answered,
+            # none with the error text, the state left readable.
+            await say(conv, "minh", f"/start {world.codes['minh']}")
+            burst = ["/baocao", "1", "2", "xong", "ok", "/viec", "1", "bỏ qua"] * 3
+            answers = await asyncio.gather(
+                *(conv.handle(msg("minh", text, update_id=f"b{i}")) for i, text in enumerate(burst))
+            )
+            unexpected = _("conv.error.unexpected", "vi")
+            assert all(len(a) == 1 and a[0].text != unexpected for a in answers)
+            assert (await say(conv, "minh", "/huy")) and "nhiệm vụ nào" in await say(
+                conv, "minh", "/baocao"
             )
         finally:
             await engine.dispose()
