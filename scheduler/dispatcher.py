@@ -238,7 +238,14 @@ class Dispatcher:
             async with gate:
                 await self._send_row(row, members.get(row.member_id), token, stats)
 
-        await asyncio.gather(*(one(row) for row in rows))
+        results = await asyncio.gather(*(one(row) for row in rows), return_exceptions=True)
+        # Rows of this batch not finished (lease lost, a database error): back to pending now,
+        # not after the next crash recovery.
+        async with transaction(self.engine) as session:
+            await outbox.release_unfinished(session, token, self.clock.now())
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
 
     async def _send_row(
         self, row: Outbox, member: Member | None, token: str, stats: DispatchStats

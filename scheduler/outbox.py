@@ -298,6 +298,17 @@ async def release(
     )
 
 
+async def release_unfinished(session: AsyncSession, token: str, now: datetime) -> int:
+    """Rows of claim ``token`` still ``sending`` once its batch is over: back to pending."""
+    result = await session.exec(
+        update(Outbox)
+        .where(Outbox.status == SENDING, Outbox.claimed_by == token)
+        .values(status=PENDING, next_attempt_at=now, claimed_by=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 async def skip_pending(
     session: AsyncSession,
     *,

@@ -178,3 +178,19 @@ async def test_only_the_lease_holder_sends(engine, clock, server, channel):
     assert not (await first.run_once()).held
     await second.close()
     assert (await first.run_once()).held
+
+
+async def test_sliding_window_never_admits_more_than_its_limit():
+    import asyncio
+
+    from scheduler.limits import SlidingWindow
+
+    window = SlidingWindow(5, 0.1)
+    loop = asyncio.get_running_loop()
+    times = []
+    for _ in range(12):
+        async with window:
+            times.append(loop.time())
+    for i, start in enumerate(times):
+        assert sum(1 for t in times[i:] if t < start + 0.1) <= 5
+    assert times[5] - times[0] >= 0.1  # the sixth waited for the first to leave the window
