@@ -170,7 +170,7 @@ async def summary_command(turn: Turn, args: str) -> list[OutgoingMessage]:
         turn.t("conv.summary.total", total=len(summary.items), units=len(summary.per_unit)),
     ]
     head += [
-        turn.t("conv.summary.count", label=turn.t(f"conv.category.{c.value}"), count=counts[c])
+        turn.t("conv.summary.count", label=turn.t(f"status.category.{c.value}"), count=counts[c])
         for c in Category
     ]
     head.append(

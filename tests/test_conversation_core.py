@@ -153,7 +153,7 @@ def test_every_conversation_message_named_in_code_has_both_languages() -> None:
         )
     families = {
         "conv.status": ("done", "in_progress", "blocked", "not_started"),
-        "conv.category": ("done_on_time", "done_late", "in_progress", "overdue", "not_reported"),
+        "status.category": ("done_on_time", "done_late", "in_progress", "overdue", "not_reported"),
         "conv.assignment": ("lead", "cooperating"),
         "cli.parse_reply": ("done", "in_progress", "blocked", "not_started", "unclear"),
         "role": ("officer", "head", "coordinator", "admin"),
