@@ -24,7 +24,6 @@ from pathlib import Path
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.cli.summary import report_heading
 from bot.console import CHANNEL, incoming
 from bot.samples import PLAN_FILE, UNITS_FILE
 from bot.settings import Settings
@@ -389,7 +388,7 @@ class Demo:
                 fmt,
                 exports / default_filename(summary, fmt),
                 language=self.language,
-                heading=report_heading(self.settings),
+                heading=self.settings.report_heading(),
             )
         self.out(self.t("demo.step.files"))
         for fmt, path in files.items():

@@ -19,6 +19,7 @@ from scheduler.calendar import QuietHours, WorkingCalendar
 from scheduler.limits import RateLimits
 from scheduler.policy import ReminderPolicy
 from scheduler.schedules import DueRules
+from storage.exports import ReportHeading
 
 
 class Settings(BaseSettings):
@@ -123,6 +124,16 @@ class Settings(BaseSettings):
             period_day=self.period_due_day,
             shift=self.due_shift,
             ongoing_period=self.ongoing_period,
+        )
+
+    def report_heading(self) -> ReportHeading:
+        """The Word report's heading and signature (``DONDOC_REPORT_*``)."""
+        return ReportHeading(
+            authority=self.report_authority,
+            office=self.report_office,
+            place=self.report_place,
+            signer_title=self.report_signer_title,
+            signer_name=self.report_signer_name,
         )
 
     def reminder_policy(self) -> ReminderPolicy:

@@ -20,4 +20,6 @@ def bot_context(settings: Settings, engine: AsyncEngine, clock: Clock) -> BotCon
         telegram_bot_username=settings.telegram_bot_username,
         data_dir=settings.data_dir,
         policy=settings.reminder_policy(),
+        exports_dir=settings.exports_path,
+        report_heading=settings.report_heading(),
     )

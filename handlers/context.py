@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from scheduler.calendar import WorkingCalendar
 from scheduler.clock import Clock
 from scheduler.schedules import DueRules
+from storage.exports import ReportHeading
 
 
 @dataclass
@@ -26,6 +27,7 @@ class BotContext:
     ``horizon_days``: how far ahead ``/viec`` and ``/baocao`` look for upcoming due dates.
     ``reply_window``: how long after a reminder a plain message is read as a report on it.
     ``page_size``: items per message in lists (Zalo shows at most 2000 characters).
+    ``exports_dir``/``report_heading``: where /xuat saves files and the Word report's heading.
     ``policy``: the reminder policy (``scheduler.policy.ReminderPolicy``) used by ``/nhac``.
     """
 
@@ -41,6 +43,12 @@ class BotContext:
     reply_window: timedelta = timedelta(days=30)
     page_size: int = 6
     invite_lifetime: timedelta = timedelta(days=7)
+    exports_dir: Path | None = None  # default <data_dir>/exports
+    report_heading: ReportHeading = field(default_factory=ReportHeading)
+
+    @property
+    def exports_folder(self) -> Path:
+        return self.exports_dir or Path(self.data_dir) / "exports"
 
     def today(self) -> date:
         return self.calendar.local_date(self.clock.now())

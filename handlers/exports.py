@@ -19,7 +19,7 @@ from handlers.turn import Turn
 from scheduler.outgoing import Option, OutgoingFile, OutgoingMessage
 from storage import audit
 from storage.errors import UserError
-from storage.exports import ReportHeading, default_filename, write_export
+from storage.exports import default_filename, write_export
 from storage.exports.text import count_lines, headline
 from storage.models import Plan
 from storage.periods import Period, parse_period
@@ -101,7 +101,7 @@ async def export_command(turn: Turn, args: str) -> list[OutgoingMessage]:
         period=period,
         tz=turn.ctx.calendar.tz,
     )
-    folder = Path(turn.ctx.data_dir) / "exports"
+    folder = turn.ctx.exports_folder
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -117,7 +117,7 @@ async def export_command(turn: Turn, args: str) -> list[OutgoingMessage]:
             folder / default_filename(summary, kind),
             language=turn.language,
             issued=summary.today,
-            heading=ReportHeading(),
+            heading=turn.ctx.report_heading,
         )
     audit.record(
         turn.session,

@@ -20,26 +20,14 @@ import click
 
 from bot.cli import App, help_text, pass_app
 from bot.cli.schedule import parse_cli_date
-from bot.settings import Settings
 from storage.db import transaction
 from storage.errors import UserError
-from storage.exports import FORMATS, ReportHeading, default_filename, write_export
+from storage.exports import FORMATS, default_filename, write_export
 from storage.exports.text import summary_dict, summary_text
 from storage.periods import Period, parse_period
 from storage.summary import Summary, compute_summary
 
 OUTPUT_FORMATS = ("text", "json", *FORMATS)
-
-
-def report_heading(settings: Settings) -> ReportHeading:
-    """The Word report's heading from the deployment settings (``DONDOC_REPORT_*``)."""
-    return ReportHeading(
-        authority=settings.report_authority,
-        office=settings.report_office,
-        place=settings.report_place,
-        signer_title=settings.report_signer_title,
-        signer_name=settings.report_signer_name,
-    )
 
 
 def _window(
@@ -134,7 +122,7 @@ def summary_command(
             target,
             language=app.language,
             issued=summary.today,
-            heading=report_heading(app.settings),
+            heading=app.settings.report_heading(),
         )
     except UserError as exc:
         app.fail(exc.key, **exc.values)
