@@ -150,6 +150,14 @@ class Conversation:
         if flow is not None:
             try:
                 return await flow(turn, chosen, text)
+            except UserError as exc:
+                # The half-finished step cannot go on (the task left the unit's list, the
+                # member moved to another unit): say why and start afresh, instead of
+                # answering the same refusal to every later message of this chat.
+                turn.clear_state()
+                reason = turn.t(exc.key, **exc.values)
+                lost = turn.say("conv.state_lost", options=help_options(turn))
+                return [OutgoingMessage(f"{reason}\n{lost.text}", lost.options)]
             except (KeyError, TypeError, ValueError):
                 # A stored state this version cannot read (an older release, a manual edit):
                 # start afresh rather than fail on every message of this chat.

@@ -227,3 +227,25 @@ def test_unknown_command_gets_help(cw: ConsoleWorld) -> None:
     out = cw.console("lan", "/xyz", "/trogiup")
     assert "Không có lệnh /xyz" in out
     assert "/viec (/tasks)" in out and "/tonghop" not in out.split("Các lệnh")[1]
+
+
+def test_a_report_whose_task_left_the_unit_starts_afresh(cw: ConsoleWorld) -> None:
+    cw.console("lan", "/baocao", "1")  # task chosen, now at the status step
+    occurrence = cw.world.occurrences["1"]
+
+    async def move_task(session) -> None:  # noqa: ANN001
+        from storage.models import Assignment, Occurrence
+
+        task_id = (await session.get(Occurrence, occurrence)).task_id
+        for row in (await session.exec(select(Assignment).where(
+                Assignment.task_id == task_id))).all():
+            await session.delete(row)
+
+    cw.query(move_task)
+    out = cw.console("lan", "1")
+    assert "không thuộc đơn vị của đồng chí" in out
+    assert "bắt đầu lại" in out
+    assert cw.query(lambda s: _state(s, "lan")).state == "idle"
+    listing = cw.console("lan", "/viec")  # the chat works normally again
+    assert "không thuộc đơn vị" not in listing
+    assert all_reports(cw) == []
