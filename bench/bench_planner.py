@@ -34,8 +34,8 @@ from sqlalchemy import text
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from scheduler.calendar import WorkingCalendar  # noqa: E402
-from scheduler.planner import compute_tick, plan_tick  # noqa: E402
 from scheduler.policy import ReminderPolicy  # noqa: E402
+from scheduler.reminder_queue import compute_tick, plan_tick  # noqa: E402
 from storage.db import make_engine, migrate, transaction  # noqa: E402
 
 UNITS_PER_COMMUNE = 8

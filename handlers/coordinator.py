@@ -3,7 +3,7 @@
 
 The numbers come from ``storage.summary.compute_summary`` — one place decides the status
 categories for the chat, the CLI and the exports. Nudges go through
-``scheduler.planner.nudge`` (the reminders' wording, the outbox, rate limits, audit).
+``scheduler.nudge.nudge`` (the reminders' wording, the outbox, rate limits, audit).
 Long lists are paged: each message stays well under Zalo's 2000 characters.
 """
 
@@ -17,8 +17,8 @@ from sqlmodel import select
 
 from handlers.menus import help_options
 from handlers.turn import Turn
+from scheduler.nudge import nudge
 from scheduler.outgoing import Option, OutgoingMessage
-from scheduler.planner import nudge
 from scheduler.policy import ReminderPolicy
 from storage import audit
 from storage.errors import UserError

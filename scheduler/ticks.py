@@ -34,8 +34,8 @@ from scheduler.dispatcher import Dispatcher, DispatchStats
 from scheduler.limits import RateLimits
 from scheduler.occurrences import sync_all_occurrences
 from scheduler.outgoing import Channel
-from scheduler.planner import plan_tick
 from scheduler.policy import ReminderPolicy
+from scheduler.reminder_queue import plan_tick
 from scheduler.schedules import DueRules
 from storage.db import transaction
 

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from scheduler.digest import queue_digest
-from scheduler.planner import nudge
+from scheduler.nudge import nudge
 from scheduler.policy import ReminderPolicy
 from storage.db import transaction
 from storage.errors import UserError

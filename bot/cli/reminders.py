@@ -22,7 +22,7 @@ from bot.cli.schedule import parse_cli_date
 from scheduler import outbox
 from scheduler.clock import FakeClock
 from scheduler.lease import DbLease
-from scheduler.planner import compute_tick, plan_tick
+from scheduler.reminder_queue import compute_tick, plan_tick
 from scheduler.ticks import ReminderEngine, build_engine
 from storage.db import transaction
 from storage.errors import UserError

@@ -1,0 +1,135 @@
+"""The coordinator's manual reminder (*nhắc thủ công*, /nhac): the planner's wording, one
+message per recipient, through the outbox (rate limits, retries), logged and audited."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from scheduler.calendar import WorkingCalendar
+from scheduler.planner import (
+    MemberRow,
+    Reminder,
+    current_steps,
+)
+from scheduler.policy import (
+    NUDGE_STEP,
+    ReminderPolicy,
+)
+from scheduler.reminder_queue import TickPlan, group_messages, load_inputs, write_tick
+from storage import audit
+from storage.errors import UserError
+from storage.models import (
+    AssignmentRole,
+    Occurrence,
+    Role,
+    Unit,
+)
+
+
+async def nudge(
+    session: AsyncSession,
+    *,
+    pairs: list[tuple[int, int]],
+    actor: str,
+    now: datetime,
+    calendar: WorkingCalendar,
+    policy: ReminderPolicy,
+    actor_member_id: int | None = None,
+) -> int:
+    """A coordinator's manual reminder (/nhac) to units about occurrences: the planner's
+    wording, one message per recipient, through the outbox, logged and audited.
+
+    Returns the number of messages queued (0 when nobody of those units can be reached).
+    Raises ``UserError`` for an unknown occurrence or unit, or a unit not assigned the task.
+    """
+    if not pairs:
+        return 0
+    wanted = sorted(set(pairs))
+    occ_ids = sorted({o for o, _u in wanted})
+    unit_ids = sorted({u for _o, u in wanted})
+    inputs = await load_inputs(session, col(Occurrence.id).in_(occ_ids))
+    found = {o.id for o in inputs.occurrences}
+    for occ_id in occ_ids:
+        if occ_id not in found:
+            raise UserError("reminders.nudge.unknown_occurrence", occurrence=occ_id)
+    known_units = {
+        uid
+        for uid in (
+            await session.exec(
+                select(Unit.id).where(col(Unit.id).in_(unit_ids), col(Unit.active).is_(True))
+            )
+        )
+        .scalars()
+        .all()
+    }
+    for unit_id in unit_ids:
+        if unit_id not in known_units:
+            raise UserError("reminders.nudge.unknown_unit", unit=unit_id)
+    occs = {o.id: o for o in inputs.occurrences}
+    roles: dict[tuple[int, int], str] = {}
+    for a in inputs.assignments:
+        if roles.get((a.task_id, a.unit_id)) != AssignmentRole.LEAD.value:
+            roles[(a.task_id, a.unit_id)] = a.role
+    members_by_unit: dict[int, list[MemberRow]] = defaultdict(list)
+    for m in inputs.members:
+        if m.active and m.reachable:
+            members_by_unit[m.unit_id].append(m)
+    stamp = now.isoformat(timespec="seconds")
+    reminders: list[Reminder] = []
+    for occ_id, unit_id in wanted:
+        occ = occs[occ_id]
+        role = roles.get((occ.task_id, unit_id))
+        if role is None:
+            raise UserError(
+                "reminders.nudge.not_assigned",
+                occurrence=occ_id,
+                unit=inputs.units.get(unit_id, (str(unit_id), ""))[0],
+            )
+        index, steps = current_steps(occ, policy, calendar, now)
+        step_name = steps[index].name if index >= 0 else NUDGE_STEP
+        escalate = policy.heads_told(step_name)
+        people = members_by_unit.get(unit_id, [])
+        officers = [m for m in people if m.role == Role.OFFICER.value]
+        chosen = officers + [
+            m for m in people if m.role == Role.HEAD.value and (escalate or not officers)
+        ]
+        for member in chosen:
+            reminders.append(
+                Reminder(
+                    key=f"nudge:{occ_id}:{unit_id}:{member.id}:{stamp}",
+                    occurrence_id=occ_id,
+                    unit_id=unit_id,
+                    member_id=member.id,
+                    step=NUDGE_STEP,
+                    moment=now,
+                    due=occ.due,
+                    role=role,
+                    escalation=False,
+                )
+            )
+    reminders = [r for r in reminders if r.key not in inputs.logged]  # same nudge, same second
+    messages = group_messages(
+        inputs,
+        reminders,
+        now=now,
+        calendar=calendar,
+        policy=policy,
+        prefix=f"nudge:{stamp}",
+        manual=True,
+    )
+    queued = await write_tick(session, TickPlan(messages, inputs), now=now, kind="nudge")
+    audit.record(
+        session,
+        now,
+        "reminders.nudge",
+        actor=actor,
+        member_id=actor_member_id,
+        target=",".join(f"{o}:{u}" for o, u in wanted),
+        details={"pairs": [list(p) for p in wanted], "messages": queued},
+    )
+    return queued
