@@ -159,6 +159,7 @@ def _items_query(kind: str) -> Any:
         select(ReminderLog.occurrence_id).where(
             ReminderLog.member_id == bindparam("member_id"),
             ReminderLog.created_at >= bindparam("since"),
+            ReminderLog.status != "skipped",  # steps superseded after downtime were never sent
         )
     )
     flag = reminded if kind == "reminded" else literal(False)
