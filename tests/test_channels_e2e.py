@@ -9,10 +9,8 @@ bot talking HTTP to the local fake servers.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from datetime import UTC, date, datetime, timedelta
 
-import asyncpg
 import pytest
 from sqlmodel import select
 
@@ -26,10 +24,9 @@ from scheduler.clock import FakeClock
 from scheduler.occurrences import sync_all_occurrences
 from scheduler.schedules import DueRules, Schedule, ScheduleKind
 from scheduler.ticks import build_engine
-from storage.db import make_engine, migrate, transaction
+from storage.db import transaction
 from storage.invites import create_invite
 from storage.models import Member, Plan, Report, Role
-from tests.conftest import postgres_available
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
 from tests.reminder_world import add_task, add_unit
@@ -116,29 +113,6 @@ async def messenger(request):
     else:
         async with FakeTelegram(poll_cap=0.2) as fake:
             yield request.param, fake, Telegram(fake)
-
-
-@pytest.fixture
-async def pg_engine():
-    if not postgres_available():
-        pytest.skip("no PostgreSQL server answers on 127.0.0.1:5432")
-    name = f"dondoc_{uuid.uuid4().hex[:10]}"
-
-    async def admin(sql: str) -> None:
-        connection = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/postgres")
-        try:
-            await connection.execute(sql)
-        finally:
-            await connection.close()
-
-    await admin(f'CREATE DATABASE "{name}"')
-    engine = make_engine(f"postgresql://postgres@127.0.0.1:5432/{name}")
-    try:
-        await migrate(engine)
-        yield engine
-    finally:
-        await engine.dispose()
-        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def test_join_remind_reply_summary(messenger, engine, calendar):

@@ -12,12 +12,11 @@ from locales import _
 from scheduler.clock import FakeClock
 from storage.db import make_engine, migrate
 from tests.conversation_world import NOW, build_world, make_context, msg, reports, say
-from tests.test_postgres_cli import pg_url  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.postgres
 
 
-def test_conversations_on_postgresql(pg_url: str) -> None:  # noqa: F811
+def test_conversations_on_postgresql(pg_url: str) -> None:
     async def body() -> None:
         engine = make_engine(pg_url)
         try:

@@ -3,11 +3,8 @@ lease as an advisory lock that dies with its holder's connection."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 
-import asyncpg
 import pytest
 from sqlmodel import select
 
@@ -17,36 +14,12 @@ from scheduler.lease import DbLease
 from scheduler.limits import RateLimits
 from scheduler.outgoing import OutgoingMessage
 from scheduler.ticks import build_engine
-from storage.db import make_engine, migrate, transaction
+from storage.db import transaction
 from storage.models import Member, Outbox, ReminderLog
-from tests.conftest import postgres_available
 from tests.fake_channel import FakeServer, HttpChannel
 from tests.reminder_world import build_world
 
 pytestmark = pytest.mark.postgres
-
-
-async def admin(sql: str) -> None:
-    connection = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/postgres")
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
-
-
-@pytest.fixture
-async def pg_engine() -> AsyncIterator:
-    if not postgres_available():
-        pytest.skip("no PostgreSQL server answers on 127.0.0.1:5432")
-    name = f"dondoc_{uuid.uuid4().hex[:10]}"
-    await admin(f'CREATE DATABASE "{name}"')
-    engine = make_engine(f"postgresql://postgres@127.0.0.1:5432/{name}")
-    try:
-        await migrate(engine)
-        yield engine
-    finally:
-        await engine.dispose()
-        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def test_plan_and_deliver_on_postgresql(pg_engine, calendar):

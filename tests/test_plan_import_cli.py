@@ -4,13 +4,11 @@ run in-process with its own data directory, as a coordinator would use it."""
 from __future__ import annotations
 
 import json
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli, postgres_available
+from tests.conftest import Cli
 from tests.plan_fixtures import WARDS, tanphu_table, write_docx, write_units_csv, write_xlsx
 
 
@@ -237,31 +235,6 @@ def test_schedule_preview_reads_the_full_phrase_table(registry: Cli) -> None:
     assert [(o["period"], o["nominal_due"]) for o in found] == [("2025-Q4", "2025-12-31")]  # type: ignore[index,union-attr]
     event = registry("schedule", "preview", "Sau khi ban hành")
     assert event.exit_code == 0 and "task set-date" in event.output
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for one test (skipped when no server answers)."""
-    if not postgres_available():
-        pytest.skip("no PostgreSQL server answers on 127.0.0.1:5432")
-    import asyncio
-
-    import asyncpg
-
-    name = f"dondoc_plans_{uuid.uuid4().hex[:8]}"
-
-    async def admin(sql: str) -> None:
-        connection = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/postgres")
-        try:
-            await connection.execute(sql)
-        finally:
-            await connection.close()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.mark.postgres

@@ -3,17 +3,15 @@ and, when a server answers, on PostgreSQL."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.db import make_engine, migrate, transaction
+from storage.db import transaction
 from storage.errors import UserError
 from storage.periods import parse_period
 from storage.summary import Category, Summary, categorise, compute_summary
-from tests.conftest import POSTGRES_URL, postgres_available
 from tests.summary_data import VN, add_report, build_ward, local, standard_reports
 
 TODAY = date(2024, 7, 18)
@@ -77,29 +75,15 @@ async def test_standard_sqlite(engine: AsyncEngine) -> None:
     await check_standard(engine)
 
 
-@pytest.mark.skipif(not postgres_available(), reason="no PostgreSQL on 127.0.0.1:5432")
-async def test_standard_postgresql() -> None:
-    import asyncpg
-
-    name = f"dondoc_t7_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/test")
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        engine = make_engine(POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}")
-        try:
-            await migrate(engine)
-            await check_standard(engine)
-            # The completion-moment and latest-report rules on the same server, fresh tables.
-            async with engine.begin() as connection:
-                for table in ("report", "assignment", "occurrence", "task", "plan", "member"):
-                    await connection.exec_driver_sql(f'DELETE FROM "{table}"')
-                await connection.exec_driver_sql("DELETE FROM unit")
-            await test_latest_report_counts_and_completion_moment(engine)
-        finally:
-            await engine.dispose()
-    finally:
-        await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        await admin.close()
+@pytest.mark.postgres
+async def test_standard_postgresql(pg_engine: AsyncEngine) -> None:
+    await check_standard(pg_engine)
+    # The completion-moment and latest-report rules on the same server, fresh tables.
+    async with pg_engine.begin() as connection:
+        for table in ("report", "assignment", "occurrence", "task", "plan", "member"):
+            await connection.exec_driver_sql(f'DELETE FROM "{table}"')
+        await connection.exec_driver_sql("DELETE FROM unit")
+    await test_latest_report_counts_and_completion_moment(pg_engine)
 
 
 async def test_windows(engine: AsyncEngine) -> None:
