@@ -14,13 +14,16 @@ is drawn from ``--seed``, so a seed always tells the same story.
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import random
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+import click
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -163,9 +166,14 @@ class Demo:
         if today != self._day_shown:
             self._day_shown = today
             number = (today - START).days + 1
+            done = round(10 * number / self.days)
             self.out(
                 self.t(
-                    "demo.day", number=number, days=self.days, day=format_day(today, self.language)
+                    "demo.day",
+                    number=number,
+                    days=self.days,
+                    bar="▰" * done + "▱" * (10 - done),
+                    day=format_day(today, self.language),
                 )
             )
 
@@ -382,14 +390,20 @@ class Demo:
         exports = self.directory / "exports"
         exports.mkdir(parents=True, exist_ok=True)
         files: dict[str, Path] = {}
-        for fmt in ("xlsx", "docx", "png"):
-            files[fmt] = write_export(
-                summary,
-                fmt,
-                exports / default_filename(summary, fmt),
-                language=self.language,
-                heading=self.settings.report_heading(),
-            )
+        formats = ("xlsx", "docx", "png")
+        with click.progressbar(
+            formats,
+            label=self.t("demo.step.writing"),
+            file=sys.stderr if sys.stderr.isatty() else io.StringIO(),  # a bar only on a terminal
+        ) as bar:
+            for fmt in bar:
+                files[fmt] = write_export(
+                    summary,
+                    fmt,
+                    exports / default_filename(summary, fmt),
+                    language=self.language,
+                    heading=self.settings.report_heading(),
+                )
         self.out(self.t("demo.step.files"))
         for fmt, path in files.items():
             self.out(f"  {fmt.upper():<5} {path}")

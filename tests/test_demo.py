@@ -24,7 +24,8 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
 
 def test_demo_tells_the_month_day_by_day(demo_run: tuple[str, Path]) -> None:
     output, _ = demo_run
-    assert "Ngày 1/30 · Thứ Hai, 03/11/2025" in output
+    assert "Ngày 1/30 ▱▱▱▱▱▱▱▱▱▱ · Thứ Hai, 03/11/2025" in output  # the day bar fills up
+    assert "Ngày 30/30 ▰▰▰▰▰▰▰▰▰▰ · Thứ Ba, 02/12/2025" in output
     assert "Thứ Bảy" not in output.split("[3/4]")[1].split("[4/4]")[0]  # no weekend traffic
     assert "→ " in output and "Kính gửi đồng chí" in output  # reminders go out
     assert "← " in output and "Đã ghi nhận báo cáo" in output  # replies are recorded
