@@ -61,7 +61,7 @@ class UnitItem:
     period: str
     start: date
     due: date | None
-    ordinal: str
+    ordinal: str  # the task's key in its plan ("II.3"; the ordinal when they do not restart)
     title: str
     position: int
     plan_code: str
@@ -170,7 +170,7 @@ def _items_query(kind: str) -> Any:
             Occurrence.period,
             Occurrence.start,
             Occurrence.due,
-            Task.ordinal,
+            Task.key,  # "II.3" where ordinals restart per section: unambiguous, as /viec shows
             Task.title,
             Task.position,
             Plan.code,

@@ -102,6 +102,9 @@ class App:
             return asyncio.run(_body())
         except UserError as exc:
             self.fail(exc.key, **exc.values)
+        except BrokenPipeError:  # the reader went away (e.g. "| head"): nothing to say
+            sys.stderr.close()
+            sys.exit(0)
         except (DatabaseUnavailable, OperationalError, DBAPIError, OSError) as exc:
             if isinstance(exc, OperationalError | DBAPIError) and "no such table" in str(exc):
                 self.fail("db.not_initialised")
