@@ -139,6 +139,20 @@ class _OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
         return _OneHopConnection(self, plain._connection)
 
 
+def _one_hop_supported() -> bool:
+    """The one-hop adapter leans on private parts of aiosqlite and of SQLAlchemy's adapter;
+    after an upgrade that changes them, dondoc falls back to the standard adapter (slower,
+    same behaviour) instead of breaking. ``tests/test_db.py`` notices the fallback."""
+    import aiosqlite
+
+    return (
+        hasattr(aiosqlite.Connection, "_execute")
+        and hasattr(AsyncAdapt_aiosqlite_cursor, "_execute_async")
+        and hasattr(AsyncAdapt_aiosqlite_cursor, "_executemany_async")
+        and hasattr(AsyncAdapt_aiosqlite_connection, "_cursor_cls")
+    )
+
+
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """Create the engine for ``url``; for SQLite, create the file's folder and set pragmas."""
     url = normalise_url(url)
@@ -148,11 +162,12 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         kwargs.setdefault("connect_args", {"timeout": 30})
-        import sqlite3
+        if _one_hop_supported():
+            import sqlite3
 
-        import aiosqlite
+            import aiosqlite
 
-        kwargs.setdefault("module", _OneHopDBAPI(aiosqlite, sqlite3))
+            kwargs.setdefault("module", _OneHopDBAPI(aiosqlite, sqlite3))
     engine = create_async_engine(url, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
