@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from handlers.menus import help_options
+from handlers.scope import scoped_summary
 from handlers.turn import Turn
 from scheduler.nudge import nudge
 from scheduler.outgoing import Option, OutgoingMessage
@@ -24,7 +25,7 @@ from storage import audit
 from storage.errors import UserError
 from storage.invites import create_invite
 from storage.models import Plan, Role, Task, Unit
-from storage.periods import Period, parse_period
+from storage.periods import Period
 from storage.summary import Category, Summary, SummaryItem, compute_summary
 from storage.text import fold
 
@@ -56,25 +57,6 @@ async def _plan_code(turn: Turn, text: str) -> str | None:
         if fold(code).replace(" ", "") == wanted:
             return code
     return None
-
-
-async def _scope(turn: Turn, args: str) -> tuple[str | None, Period | None]:
-    """``[plan] [period]`` → (plan code, period); a clear error for anything else."""
-    if not args:
-        return None, None
-    today = turn.ctx.today()
-    plan = await _plan_code(turn, args)
-    if plan is not None:
-        return plan, None
-    first, _sep, rest = args.partition(" ")
-    plan = await _plan_code(turn, first)
-    if plan is not None:
-        return plan, parse_period(rest, today=today)
-    try:
-        return None, parse_period(args, today=today)
-    except UserError:
-        plans = ", ".join((await turn.session.exec(select(Plan.code))).all()) or "-"
-        raise UserError("conv.summary.bad_args", value=args[:60], plans=plans) from None
 
 
 async def find_unit(turn: Turn, text: str) -> Unit | None:
@@ -156,14 +138,7 @@ def _scope_words(turn: Turn, summary: Summary, period: Period | None) -> str:
 async def summary_command(turn: Turn, args: str) -> list[OutgoingMessage]:
     """``/tonghop [kế hoạch] [kỳ] [trang N]`` (``/summary``)."""
     rest, page = _split_page(args)
-    plan_code, period = await _scope(turn, rest)
-    summary = await compute_summary(
-        turn.session,
-        today=turn.ctx.today(),
-        plan_code=plan_code,
-        period=period,
-        tz=turn.ctx.calendar.tz,
-    )
+    summary, period = await scoped_summary(turn, rest, "conv.summary.bad_args")
     counts = summary.counts
     head = [
         turn.t("conv.summary.title", scope=_scope_words(turn, summary, period)),
@@ -222,14 +197,7 @@ def _by_unit(items: list[SummaryItem]) -> list[tuple[tuple[str, str], list[Summa
 async def overdue_command(turn: Turn, args: str) -> list[OutgoingMessage]:
     """``/quahan [kế hoạch] [kỳ] [trang N]`` (``/overdue``): late units and their tasks."""
     rest, page = _split_page(args)
-    plan_code, period = await _scope(turn, rest)
-    summary = await compute_summary(
-        turn.session,
-        today=turn.ctx.today(),
-        plan_code=plan_code,
-        period=period,
-        tz=turn.ctx.calendar.tz,
-    )
+    summary, period = await scoped_summary(turn, rest, "conv.summary.bad_args")
     late = _by_unit([i for i in summary.items if i.category is Category.OVERDUE])
     if not late:
         return [

@@ -13,17 +13,14 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from sqlmodel import select
-
+from handlers.scope import scoped_summary
 from handlers.turn import Turn
 from scheduler.outgoing import Option, OutgoingFile, OutgoingMessage
 from storage import audit
 from storage.errors import UserError
 from storage.exports import default_filename, write_export
 from storage.exports.text import count_lines, headline
-from storage.models import Plan
-from storage.periods import Period, parse_period
-from storage.summary import Summary, compute_summary
+from storage.summary import Summary
 from storage.text import fold
 
 TELEGRAM_MAX_BYTES = 50 * 1024 * 1024
@@ -48,30 +45,6 @@ def parse_format(word: str) -> str | None:
     return _FORMAT_WORDS.get(fold(word).replace(" ", ""))
 
 
-async def _scope(turn: Turn, text: str) -> tuple[str | None, Period | None]:
-    """``[plan] [period]`` after the format word."""
-    text = text.strip()
-    if not text:
-        return None, None
-    codes = list((await turn.session.exec(select(Plan.code))).all())
-
-    def plan(candidate: str) -> str | None:
-        wanted = fold(candidate).replace(" ", "")
-        return next((c for c in codes if fold(c).replace(" ", "") == wanted), None)
-
-    if (code := plan(text)) is not None:
-        return code, None
-    first, _sep, rest = text.partition(" ")
-    if (code := plan(first)) is not None:
-        return code, parse_period(rest, today=turn.ctx.today()) if rest.strip() else None
-    try:
-        return None, parse_period(text, today=turn.ctx.today())
-    except UserError:
-        raise UserError(
-            "exports.chat.bad_scope", value=text[:60], plans=", ".join(codes) or "—"
-        ) from None
-
-
 def _usage(turn: Turn) -> list[OutgoingMessage]:
     options = (
         Option(turn.t("exports.chat.opt.xlsx"), "/xuat xlsx"),
@@ -93,14 +66,7 @@ async def export_command(turn: Turn, args: str) -> list[OutgoingMessage]:
     fmt = parse_format(word)
     if fmt is None:
         raise UserError("exports.chat.bad_format", value=word[:30])
-    plan_code, period = await _scope(turn, rest)
-    summary = await compute_summary(
-        turn.session,
-        today=turn.ctx.today(),
-        plan_code=plan_code,
-        period=period,
-        tz=turn.ctx.calendar.tz,
-    )
+    summary, _period = await scoped_summary(turn, rest, "exports.chat.bad_scope")
     folder = turn.ctx.exports_folder
     try:
         folder.mkdir(parents=True, exist_ok=True)
