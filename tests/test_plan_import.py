@@ -339,7 +339,7 @@ async def test_two_row_header_and_csv_without_bom(
 async def test_event_date_survives_a_reimport(
     units: AsyncEngine, tmp_path: Path, clock: FakeClock, calendar: WorkingCalendar
 ) -> None:
-    from handlers.plans import set_event_date
+    from handlers.tasks import set_event_date
 
     header = ["TT", "Nhiệm vụ", "Thời gian", "Chủ trì", "Phối hợp"]
     rows = [["1", "Tổ chức đối thoại", "Sau khi ban hành Kế hoạch", "Phòng Nội vụ", ""]]

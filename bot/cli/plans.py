@@ -13,18 +13,8 @@ import click
 
 from bot.cli import App, help_text, pass_app
 from bot.cli.schedule import parse_cli_date
-from handlers.plans import (
-    DatedTask,
-    ImportReport,
-    Notice,
-    TaskResult,
-    UnitMention,
-    add_task,
-    import_plan,
-    list_plans,
-    list_tasks,
-    set_event_date,
-)
+from handlers.plans import ImportReport, Notice, TaskResult, UnitMention, import_plan
+from handlers.tasks import DatedTask, add_task, list_plans, list_tasks, set_event_date
 from locales import format_day
 from scheduler.schedules import ScheduleKind
 from storage.errors import UserError
