@@ -30,17 +30,10 @@ from storage.models import Member, Plan, Report, Role
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
 from tests.reminder_world import add_task, add_unit
+from tests.waiting import wait_for
 
 OFFICER, COORDINATOR = "1001", "1002"
 TASK = "Báo cáo kết quả rà soát thủ tục hành chính"
-
-
-async def wait_for(predicate, timeout: float = 10.0) -> None:
-    end = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        if asyncio.get_running_loop().time() > end:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.02)
 
 
 async def ward(engine, clock, calendar) -> tuple[str, str]:

@@ -18,6 +18,7 @@ from locales import _
 from storage.db import make_engine, migrate
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
+from tests.waiting import wait_for
 
 DONDOC = str(Path(sys.executable).with_name("dondoc"))
 
@@ -83,14 +84,6 @@ async def start_bot(tmp_path: Path, *args: str, **env: str) -> Bot:
         stderr=asyncio.subprocess.PIPE,
     )
     return Bot(process)
-
-
-async def wait_for(predicate, timeout: float = 15.0) -> None:
-    end = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        if asyncio.get_running_loop().time() > end:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.05)
 
 
 def test_without_token_says_how_to_get_one(dondoc):

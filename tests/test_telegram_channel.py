@@ -14,24 +14,7 @@ from locales import _
 from scheduler.outgoing import FailureKind, Option, OutgoingFile, OutgoingMessage
 from storage.errors import UserError
 from tests.fakes.telegram_api import FakeTelegram
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.seen: list[IncomingMessage] = []
-
-    async def __call__(self, message: IncomingMessage) -> list[OutgoingMessage]:
-        self.seen.append(message)
-        return [OutgoingMessage(f"Đã nhận: {message.text or message.option}")]
-
-
-async def wait_for(predicate, timeout: float = 5.0) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not predicate():
-        if loop.time() > end:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.02)
+from tests.waiting import Recorder, wait_for
 
 
 @pytest.fixture

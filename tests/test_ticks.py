@@ -12,14 +12,7 @@ from scheduler.limits import RateLimits
 from scheduler.ticks import start_ticks
 from tests.fake_channel import FakeServer, HttpChannel
 from tests.reminder_world import build_world
-
-
-async def wait_for(condition, timeout: float = 10.0) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not condition():
-        assert loop.time() < end, "timed out"
-        await asyncio.sleep(0.05)
+from tests.waiting import wait_for
 
 
 async def test_ticks_plan_and_deliver_once(engine, calendar):

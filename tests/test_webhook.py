@@ -29,18 +29,10 @@ from storage.db import transaction
 from storage.models import ProcessedUpdate
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
+from tests.waiting import Recorder
 
 ZALO_SECRET = "zalo-secret-1234"
 TG_SECRET = "tg_secret_5678"
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.seen: list[IncomingMessage] = []
-
-    async def __call__(self, message: IncomingMessage) -> list[OutgoingMessage]:
-        self.seen.append(message)
-        return [OutgoingMessage(f"Đã nhận: {message.text}")]
 
 
 @pytest.fixture

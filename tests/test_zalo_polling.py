@@ -14,24 +14,7 @@ from handlers.incoming import IncomingMessage
 from locales import _
 from scheduler.outgoing import OutgoingMessage
 from tests.fakes.zalo_api import FakeZalo
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.seen: list[IncomingMessage] = []
-
-    async def __call__(self, message: IncomingMessage) -> list[OutgoingMessage]:
-        self.seen.append(message)
-        return [OutgoingMessage(f"Đã nhận: {message.text}")]
-
-
-async def wait_for(predicate, timeout: float = 5.0) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not predicate():
-        if loop.time() > end:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.02)
+from tests.waiting import Recorder, wait_for
 
 
 @pytest.fixture
