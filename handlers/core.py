@@ -27,7 +27,7 @@ from sqlalchemy import bindparam, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from handlers import officer
+from handlers import officer, short_replies
 from handlers.commands import REGISTRY, help_options, unknown_command
 from handlers.context import BotContext
 from handlers.incoming import IncomingMessage
@@ -42,6 +42,9 @@ from storage.models import Member, ProcessedUpdate, Unit
 from storage.text import fold
 
 log = logging.getLogger(__name__)
+
+# The steps of multi-message conversations, by state name.
+FLOW_STEPS = {**officer.FLOW_STEPS, **short_replies.FLOW_STEPS}
 
 MAX_TEXT = 4000  # longer messages are read up to here (Telegram's own limit is 4096)
 _CANCEL_WORDS = {"huy", "thoat", "cancel", "stop", "dung", "huy bo"}
@@ -146,7 +149,7 @@ class Conversation:
             parts = ("huy", "")
         if parts is not None:
             return await self._command(turn, *parts)
-        flow = officer.FLOW_STEPS.get(turn.state_name)
+        flow = FLOW_STEPS.get(turn.state_name)
         if flow is not None:
             try:
                 return await flow(turn, chosen, text)
@@ -169,8 +172,8 @@ class Conversation:
         if turn.unit is None:
             return [turn.say("conv.no_unit_text", options=help_options(turn))]
         if msg.attachment is not None and not re.search(r"\w", text):
-            return await officer.attachment_outside_report(turn)
-        return await officer.short_reply(turn, text)
+            return await short_replies.attachment_outside_report(turn)
+        return await short_replies.short_reply(turn, text)
 
     async def _command(self, turn: Turn, word: str, args: str) -> list[OutgoingMessage]:
         command = REGISTRY.find(word)

@@ -1,8 +1,6 @@
-"""Officers and unit heads (*cán bộ, thủ trưởng*): ``/viec`` (what my unit owes), ``/baocao``
-(report step by step) and short replies after a reminder ("xong", "đang làm 70%").
-
-Officers see and report only for their own unit: every occurrence chosen — by button, number
-or a typed "/baocao 123" — is checked against the unit's assignments.
+"""Officers and unit heads (*cán bộ, thủ trưởng*): ``/viec`` (what my unit owes) and
+``/baocao`` (report step by step). Short replies after a reminder are in
+``handlers.short_replies``.
 
 The ``/baocao`` steps are states of ``ConversationState``::
 
@@ -10,7 +8,6 @@ The ``/baocao`` steps are states of ``ConversationState``::
 
 (percent only for "đang thực hiện" / "vướng mắc"; evidence not for "chưa thực hiện"; a step
 whose answer was already given — "đang làm 70%" typed at the status step — is skipped).
-``reply.which`` asks which task a short reply was about when several are pending.
 Every report is a new ``Report`` row (history kept, the latest counts) with an audit entry.
 """
 
@@ -18,263 +15,30 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from functools import cache
+from datetime import datetime
 from typing import Any
-
-from sqlalchemy import and_, bindparam, literal, or_
-from sqlmodel import col, select
 
 from handlers.menus import help_options
 from handlers.replies import MAX_NOTE, parse_reply
 from handlers.turn import Turn
+from handlers.unit_items import (
+    STATUS_ORDER,
+    UnitItem,
+    due_words,
+    item_block,
+    item_option,
+    owned_item,
+    status_words,
+    task_name,
+    unit_items,
+)
 from scheduler.outgoing import Option, OutgoingMessage
 from storage import audit
-from storage.errors import UserError
 from storage.models import (
-    Assignment,
-    AssignmentRole,
-    Occurrence,
-    Plan,
-    ReminderLog,
     Report,
     ReportStatus,
-    Task,
 )
 from storage.text import fold
-
-STATUS_ORDER = ("done", "in_progress", "blocked", "not_started")
-ONGOING_LOOKBACK = timedelta(days=100)
-TITLE_IN_OPTION = 48
-
-
-@dataclass
-class UnitItem:
-    """One occurrence owed by the unit, with the unit's latest report on it (if any).
-
-    Plain values (not ORM objects): lists are read on every message, so they stay cheap.
-    """
-
-    id: int  # the occurrence
-    task_id: int
-    period: str
-    start: date
-    due: date | None
-    ordinal: str  # the task's key in its plan ("II.3"; the ordinal when they do not restart)
-    title: str
-    position: int
-    plan_code: str
-    role: str
-    reminded: bool = False
-    status: str | None = None
-    percent: int | None = None
-    note: str = ""
-
-    @property
-    def done(self) -> bool:
-        return self.status == ReportStatus.DONE.value
-
-
-# ---- queries -------------------------------------------------------------------------------
-
-
-async def unit_items(
-    turn: Turn,
-    *,
-    occurrence_ids: list[int] | None = None,
-    include_done: bool = False,
-    reminded_since: datetime | None = None,
-) -> list[UnitItem]:
-    """The unit's occurrences: open ones in the horizon (overdue, due soon, ongoing check-ins),
-    or exactly ``occurrence_ids`` (any, to check that they belong to the unit).
-
-    With ``reminded_since``, occurrences this member was reminded of since then are included
-    too and flagged ``reminded`` (one query for what a short reply is about)."""
-    assert turn.unit is not None
-    today = turn.ctx.today()
-    kind = "ids" if occurrence_ids is not None else "window"
-    if occurrence_ids is None and reminded_since is not None:
-        kind = "reminded"
-    params: dict[str, Any] = {
-        "unit_id": turn.unit.id,
-        "member_id": turn.member.id if turn.member else None,
-        "since": reminded_since,
-        "until": today + timedelta(days=turn.ctx.horizon_days),
-        "today": today,
-        "lookback": today - ONGOING_LOOKBACK,
-    }
-    if occurrence_ids is not None:
-        params["ids"] = list(occurrence_ids)
-    query = _items_query(kind)
-    items: dict[int, UnitItem] = {}
-    for row in (await turn.session.exec(query, params=params)).all():
-        occ_id, task_id, period, start, due, ordinal, title, position, plan_code, role, flag = row
-        current = items.get(occ_id)
-        if current is None or role == AssignmentRole.LEAD.value:
-            items[occ_id] = UnitItem(
-                occ_id,
-                task_id,
-                period,
-                start,
-                due,
-                ordinal,
-                title,
-                position,
-                plan_code,
-                role,
-                bool(flag),
-            )
-    if items:
-        reports = (
-            await turn.session.exec(
-                _reports_query(), params={"ids": list(items), "unit_id": turn.unit.id}
-            )
-        ).all()
-        for occ_id, status, percent, note in reports:
-            item = items[occ_id]
-            item.status, item.percent, item.note = status, percent, note
-    if occurrence_ids is None:
-        # An ongoing task owes only its current check-in, not the previous periods'.
-        latest: dict[int, date] = {}
-        for item in items.values():
-            if item.due is None:
-                latest[item.task_id] = max(latest.get(item.task_id, date.min), item.start)
-        items = {
-            key: item
-            for key, item in items.items()
-            if item.due is not None or item.reminded or item.start == latest.get(item.task_id)
-        }
-    result = [i for i in items.values() if include_done or not i.done]
-    result.sort(key=lambda i: (i.due or date.max, i.plan_code, i.position, i.id))
-    return result
-
-
-@cache
-def _items_query(kind: str) -> Any:
-    """The unit's items, built once with bound parameters (the statement and its compiled
-    form are reused by every message): ``ids``, ``window`` or ``reminded`` (window + the
-    occurrences this member was reminded of)."""
-    reminded = col(Occurrence.id).in_(
-        select(ReminderLog.occurrence_id).where(
-            ReminderLog.member_id == bindparam("member_id"),
-            ReminderLog.created_at >= bindparam("since"),
-            ReminderLog.status != "skipped",  # steps superseded after downtime were never sent
-        )
-    )
-    flag = reminded if kind == "reminded" else literal(False)
-    query = (
-        select(
-            Occurrence.id,
-            Occurrence.task_id,
-            Occurrence.period,
-            Occurrence.start,
-            Occurrence.due,
-            Task.key,  # "II.3" where ordinals restart per section: unambiguous, as /viec shows
-            Task.title,
-            Task.position,
-            Plan.code,
-            Assignment.role,
-            flag.label("reminded"),
-        )
-        .join(Task, col(Task.id) == Occurrence.task_id)
-        .join(Plan, col(Plan.id) == Task.plan_id)
-        .join(Assignment, col(Assignment.task_id) == Task.id)
-        .where(Assignment.unit_id == bindparam("unit_id"), col(Task.active).is_(True))
-    )
-    if kind == "ids":
-        return query.where(col(Occurrence.id).in_(bindparam("ids", expanding=True)))
-    window = or_(
-        and_(col(Occurrence.due).is_not(None), col(Occurrence.due) <= bindparam("until")),
-        and_(
-            col(Occurrence.due).is_(None),
-            Occurrence.start <= bindparam("today"),
-            Occurrence.start > bindparam("lookback"),
-        ),
-    )
-    return query.where(or_(window, reminded) if kind == "reminded" else window)
-
-
-@cache
-def _reports_query() -> Any:
-    return (
-        select(Report.occurrence_id, Report.status, Report.percent, Report.note)
-        .where(
-            col(Report.occurrence_id).in_(bindparam("ids", expanding=True)),
-            Report.unit_id == bindparam("unit_id"),
-        )
-        .order_by(col(Report.created_at), col(Report.id))
-    )
-
-
-async def pending_items(turn: Turn) -> list[UnitItem]:
-    """What a short reply is about: the tasks this member was reminded of recently and the
-    unit has not finished, else the unit's open ones."""
-    items = await unit_items(turn, reminded_since=turn.now - turn.ctx.reply_window)
-    return [i for i in items if i.reminded] or items
-
-
-async def owned_item(turn: Turn, occurrence_id: int) -> UnitItem:
-    """The unit's item for ``occurrence_id``; refuses another unit's occurrence."""
-    found = await unit_items(turn, occurrence_ids=[occurrence_id], include_done=True)
-    if not found:
-        raise UserError("conv.report.not_yours")
-    return found[0]
-
-
-# ---- words ---------------------------------------------------------------------------------
-
-
-def status_words(turn: Turn, status: str | None, percent: int | None = None) -> str:
-    if status is None:
-        return turn.t("conv.status.none")
-    words = turn.t(f"conv.status.{status}")
-    if percent is not None and status != "done":
-        words = turn.t("conv.status.with_percent", status=words, percent=percent)
-    return words
-
-
-def due_words(turn: Turn, item: UnitItem) -> str:
-    due = item.due
-    if due is None:
-        return turn.t("conv.due.ongoing", period=item.period)
-    today = turn.ctx.today()
-    if due < today and not item.done:
-        return turn.t("conv.due.late", day=turn.day(due), days=(today - due).days)
-    if due == today:
-        return turn.t("conv.due.today", day=turn.day(due))
-    return turn.t("conv.due.on", day=turn.day(due))
-
-
-def task_name(item: UnitItem, limit: int | None = None) -> str:
-    """The task's title (shortened to ``limit`` characters)."""
-    title = " ".join(item.title.split())
-    if limit is not None and len(title) > limit:
-        title = title[: limit - 1].rstrip() + "…"
-    return title
-
-
-def task_ref(item: UnitItem) -> str:
-    """Plan and item number as the plan writes them: "84/KH-UBND, mục 3"."""
-    return f"{item.plan_code} #{item.ordinal}" if item.ordinal else item.plan_code
-
-
-def item_option(turn: Turn, item: UnitItem, value: str) -> Option:
-    due = item.due
-    when = due.strftime("%d/%m") if due else item.period
-    return Option(f"{task_name(item, TITLE_IN_OPTION)} ({when})", value)
-
-
-def item_block(turn: Turn, number: int, item: UnitItem) -> str:
-    return turn.t(
-        "conv.tasks.item",
-        number=number,
-        title=task_name(item, 110),
-        plan=task_ref(item),
-        role=turn.t(f"conv.assignment.{item.role}"),
-        due=due_words(turn, item),
-        status=status_words(turn, item.status, item.percent),
-    )
 
 
 def _page(args: str) -> int:
@@ -422,7 +186,7 @@ def _details(turn: Turn, data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _with_attachment(turn: Turn, data: dict[str, Any]) -> dict[str, Any]:
+def with_attachment(turn: Turn, data: dict[str, Any]) -> dict[str, Any]:
     attachment = turn.msg.attachment
     if attachment is not None:
         data["file"] = {
@@ -469,7 +233,7 @@ async def _step_status(turn: Turn, chosen: str | None, text: str) -> list[Outgoi
             data["percent"] = parsed.percent
         if parsed.note:
             data["note"] = parsed.note
-    return _next_step(turn, _with_attachment(turn, data))
+    return _next_step(turn, with_attachment(turn, data))
 
 
 _PERCENT_TEXT = re.compile(r"^\s*(\d{1,3})\s*(?:%|phan tram)?\s*$")
@@ -480,7 +244,7 @@ async def _step_percent(turn: Turn, chosen: str | None, text: str) -> list[Outgo
     data.pop("options", None)
     if chosen == "skip":
         data["percent"] = None
-        return _next_step(turn, _with_attachment(turn, data))
+        return _next_step(turn, with_attachment(turn, data))
     match = _PERCENT_TEXT.match(fold(text))
     if match is None:
         parsed = parse_reply(text)
@@ -490,7 +254,7 @@ async def _step_percent(turn: Turn, chosen: str | None, text: str) -> list[Outgo
     if value is None or not 0 <= value <= 100:
         return [turn.say("conv.report.bad_percent", options=[_skip(turn)])]
     data["percent"] = value
-    return _next_step(turn, _with_attachment(turn, data))
+    return _next_step(turn, with_attachment(turn, data))
 
 
 async def _step_note(turn: Turn, chosen: str | None, text: str) -> list[OutgoingMessage]:
@@ -499,11 +263,11 @@ async def _step_note(turn: Turn, chosen: str | None, text: str) -> list[Outgoing
     note = " ".join(text.split())
     if chosen == "skip" or (not note and turn.msg.attachment is not None):
         data["note"] = ""
-        return _next_step(turn, _with_attachment(turn, data))
+        return _next_step(turn, with_attachment(turn, data))
     if not note:
         return [turn.say("conv.report.ask_note_again", options=[_skip(turn)])]
     data["note"] = note[:MAX_NOTE]
-    return _next_step(turn, _with_attachment(turn, data))
+    return _next_step(turn, with_attachment(turn, data))
 
 
 async def _step_file(turn: Turn, chosen: str | None, text: str) -> list[OutgoingMessage]:
@@ -514,7 +278,7 @@ async def _step_file(turn: Turn, chosen: str | None, text: str) -> list[Outgoing
         return _next_step(turn, data)
     if turn.msg.attachment is None:
         return [turn.say("conv.report.ask_file_again", options=[_skip(turn)])]
-    return _next_step(turn, _with_attachment(turn, data))
+    return _next_step(turn, with_attachment(turn, data))
 
 
 async def _step_confirm(turn: Turn, chosen: str | None, text: str) -> list[OutgoingMessage]:
@@ -638,87 +402,6 @@ def recorded(
     return OutgoingMessage(text, tuple(options))
 
 
-# ---- short replies -------------------------------------------------------------------------
-
-
-async def short_reply(turn: Turn, text: str) -> list[OutgoingMessage]:
-    """A plain message: a report on the reminded (or pending) task(s), or a question back."""
-    parsed = parse_reply(text)
-    if not parsed.is_report:
-        if not parsed.acknowledgement:
-            return [turn.say("conv.reply.unclear", options=help_options(turn))]
-        items = await pending_items(turn)
-        if not items:
-            return [turn.say("conv.reply.ack_nothing", options=help_options(turn))]
-        if len(items) == 1:
-            return ask_status(turn, items[0], "conv.reply.ack_ask_status")
-        return ask_task(turn, items, 1, "conv.reply.ack_ask_task")
-    items = await pending_items(turn)
-    if not items:
-        return [turn.say("conv.reply.nothing_pending", options=help_options(turn))]
-    file = _with_attachment(turn, {}).get("file")
-    if len(items) == 1:
-        report = await save_report(
-            turn, items[0], parsed.status, parsed.percent, parsed.note, file, source="chat"
-        )
-        turn.clear_state()
-        return [recorded(turn, [(items[0], report)], file["name"] if file else None)]
-    shown = items[: turn.ctx.page_size]
-    options = [item_option(turn, item, f"c:{item.id}") for item in shown]
-    options.append(turn.option("conv.opt.all_listed", "c:all"))
-    turn.set_state(
-        "reply.which",
-        status=parsed.status,
-        percent=parsed.percent,
-        note=parsed.note,
-        file=file,
-        occs=[item.id for item in shown],
-    )
-    text_out = turn.t(
-        "conv.reply.which",
-        status=status_words(turn, parsed.status, parsed.percent),
-        count=len(items),
-    )
-    return [OutgoingMessage(text_out, tuple(options))]
-
-
-async def _step_which(turn: Turn, chosen: str | None, text: str) -> list[OutgoingMessage]:
-    data = turn.data
-    if chosen is None or not chosen.startswith("c:"):
-        if re.fullmatch(r"[0-9]{1,6}", fold(text).strip(".) ")):
-            options = [Option(label, value) for label, value in data.get("options", [])]
-            return [turn.say("conv.reply.which_again", options=options, count=len(options))]
-        return await short_reply(turn, text)
-    wanted = data.get("occs", []) if chosen == "c:all" else [int(chosen[2:])]
-    saved = []
-    for occurrence_id in wanted:
-        item = await owned_item(turn, int(occurrence_id))
-        report = await save_report(
-            turn,
-            item,
-            data["status"],
-            data.get("percent"),
-            data.get("note", ""),
-            data.get("file"),
-            source="chat",
-        )
-        saved.append((item, report))
-    turn.clear_state()
-    file = data.get("file")
-    return [recorded(turn, saved, file["name"] if file else None)]
-
-
-async def attachment_outside_report(turn: Turn) -> list[OutgoingMessage]:
-    """A file with no words: ask what it reports on (status first), keeping the file."""
-    items = await pending_items(turn)
-    if not items:
-        return [turn.say("conv.reply.nothing_pending", options=help_options(turn))]
-    file = _with_attachment(turn, {})["file"]
-    if len(items) == 1:
-        return ask_status(turn, items[0], "conv.reply.file_ask_status", file)
-    return ask_task(turn, items, 1, "conv.reply.file_ask_task", file)
-
-
 FLOW_STEPS: dict[str, STEP] = {
     "report.task": _step_task,
     "report.status": _step_status,
@@ -726,5 +409,4 @@ FLOW_STEPS: dict[str, STEP] = {
     "report.note": _step_note,
     "report.file": _step_file,
     "report.confirm": _step_confirm,
-    "reply.which": _step_which,
 }

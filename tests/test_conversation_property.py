@@ -11,8 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import delete, select
 
-from handlers.core import Conversation
-from handlers.officer import FLOW_STEPS
+from handlers.core import FLOW_STEPS, Conversation
 from handlers.turn import IDLE
 from locales import _
 from scheduler.clock import FakeClock

@@ -1,0 +1,106 @@
+"""Short replies (*trả lời ngắn*): a plain message after a reminder — "xong", "đang làm 70%",
+"vướng: chưa có số liệu" — is a report on the reminded task(s); an acknowledgement ("ok",
+"đã nhận") gets a question back; several pending tasks get "which one?" (state
+``reply.which``, with an "all of them" option). What the words mean is
+``handlers.replies.parse_reply``'s decision; this module only acts on it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from handlers.menus import help_options
+from handlers.officer import STEP, ask_status, ask_task, recorded, save_report, with_attachment
+from handlers.replies import parse_reply
+from handlers.turn import Turn
+from handlers.unit_items import (
+    item_option,
+    owned_item,
+    pending_items,
+    status_words,
+)
+from scheduler.outgoing import Option, OutgoingMessage
+from storage.text import fold
+
+# ---- short replies -------------------------------------------------------------------------
+
+
+async def short_reply(turn: Turn, text: str) -> list[OutgoingMessage]:
+    """A plain message: a report on the reminded (or pending) task(s), or a question back."""
+    parsed = parse_reply(text)
+    if not parsed.is_report:
+        if not parsed.acknowledgement:
+            return [turn.say("conv.reply.unclear", options=help_options(turn))]
+        items = await pending_items(turn)
+        if not items:
+            return [turn.say("conv.reply.ack_nothing", options=help_options(turn))]
+        if len(items) == 1:
+            return ask_status(turn, items[0], "conv.reply.ack_ask_status")
+        return ask_task(turn, items, 1, "conv.reply.ack_ask_task")
+    items = await pending_items(turn)
+    if not items:
+        return [turn.say("conv.reply.nothing_pending", options=help_options(turn))]
+    file = with_attachment(turn, {}).get("file")
+    if len(items) == 1:
+        report = await save_report(
+            turn, items[0], parsed.status, parsed.percent, parsed.note, file, source="chat"
+        )
+        turn.clear_state()
+        return [recorded(turn, [(items[0], report)], file["name"] if file else None)]
+    shown = items[: turn.ctx.page_size]
+    options = [item_option(turn, item, f"c:{item.id}") for item in shown]
+    options.append(turn.option("conv.opt.all_listed", "c:all"))
+    turn.set_state(
+        "reply.which",
+        status=parsed.status,
+        percent=parsed.percent,
+        note=parsed.note,
+        file=file,
+        occs=[item.id for item in shown],
+    )
+    text_out = turn.t(
+        "conv.reply.which",
+        status=status_words(turn, parsed.status, parsed.percent),
+        count=len(items),
+    )
+    return [OutgoingMessage(text_out, tuple(options))]
+
+
+async def _step_which(turn: Turn, chosen: str | None, text: str) -> list[OutgoingMessage]:
+    data = turn.data
+    if chosen is None or not chosen.startswith("c:"):
+        if re.fullmatch(r"[0-9]{1,6}", fold(text).strip(".) ")):
+            options = [Option(label, value) for label, value in data.get("options", [])]
+            return [turn.say("conv.reply.which_again", options=options, count=len(options))]
+        return await short_reply(turn, text)
+    wanted = data.get("occs", []) if chosen == "c:all" else [int(chosen[2:])]
+    saved = []
+    for occurrence_id in wanted:
+        item = await owned_item(turn, int(occurrence_id))
+        report = await save_report(
+            turn,
+            item,
+            data["status"],
+            data.get("percent"),
+            data.get("note", ""),
+            data.get("file"),
+            source="chat",
+        )
+        saved.append((item, report))
+    turn.clear_state()
+    file = data.get("file")
+    return [recorded(turn, saved, file["name"] if file else None)]
+
+
+async def attachment_outside_report(turn: Turn) -> list[OutgoingMessage]:
+    """A file with no words: ask what it reports on (status first), keeping the file."""
+    items = await pending_items(turn)
+    if not items:
+        return [turn.say("conv.reply.nothing_pending", options=help_options(turn))]
+    file = with_attachment(turn, {})["file"]
+    if len(items) == 1:
+        return ask_status(turn, items[0], "conv.reply.file_ask_status", file)
+    return ask_task(turn, items, 1, "conv.reply.file_ask_task", file)
+
+
+FLOW_STEPS: dict[str, STEP] = {"reply.which": _step_which}
