@@ -64,6 +64,13 @@ def _member_query() -> Any:
     )
 
 
+@cache
+def _processed_insert() -> Any:
+    """The mark of a handled update, built once: ``insert(...).values(...)`` per message costs
+    more than the statement itself (the compiled form is reused)."""
+    return insert(ProcessedUpdate.__table__)  # type: ignore[attr-defined]
+
+
 class Conversation:
     def __init__(self, ctx: BotContext) -> None:
         self.ctx = ctx
@@ -85,11 +92,12 @@ class Conversation:
                     # Insert first: a duplicate fails here on the unique key (one statement
                     # instead of a look-up and an insert), and is answered with nothing.
                     await session.exec(
-                        insert(ProcessedUpdate).values(
-                            channel=msg.channel,
-                            update_id=msg.update_id[:128],
-                            received_at=self.ctx.clock.now(),
-                        )
+                        _processed_insert(),
+                        params={
+                            "channel": msg.channel,
+                            "update_id": msg.update_id[:128],
+                            "received_at": self.ctx.clock.now(),
+                        },
                     )
                 turn = await self._turn(session, msg)
                 language = turn.language
