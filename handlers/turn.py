@@ -16,8 +16,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam
-from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy import bindparam, delete, insert, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -31,6 +30,15 @@ from storage.text import fold
 IDLE = "idle"
 
 
+@dataclass(frozen=True)
+class StoredState:
+    """The chat's ``ConversationState`` row as read at the start of the turn."""
+
+    id: int
+    name: str
+    data: dict[str, Any]
+
+
 @dataclass
 class Turn:
     ctx: BotContext
@@ -39,9 +47,16 @@ class Turn:
     now: datetime
     member: Member | None
     language: str
-    state: ConversationState | None = None
+    stored: StoredState | None = None
     unit: Unit | None = None
-    _state_changed: bool = field(default=False, repr=False)
+    # The state as this turn leaves it (None: untouched and nothing stored). Kept in plain
+    # values and written once by ``save_state``: no ORM object, no write when unchanged.
+    _name: str | None = field(default=None, repr=False)
+    _data: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.stored is not None and self._name is None:
+            self._name, self._data = self.stored.name, self.stored.data
 
     # ---- words -------------------------------------------------------------------------
 
@@ -73,57 +88,53 @@ class Turn:
 
     @property
     def state_name(self) -> str:
-        return self.state.state if self.state else IDLE
+        return self._name or IDLE
 
     @property
     def data(self) -> dict[str, Any]:
-        return dict(self.state.data) if self.state else {}
+        return dict(self._data)
 
     def set_state(self, name: str, **data: Any) -> None:
         """Move the conversation to ``name`` with ``data`` (JSON-serialisable)."""
-        if self.state is None:
-            self.state = ConversationState(
-                channel=self.msg.channel,
-                chat_id=self.msg.chat_id,
-                user_id=self.msg.user_id,
-                state=name,
-                data=data,
-                updated_at=self.now,
-            )
-        else:
-            self.state.state = name
-            self.state.data = data
-            self.state.updated_at = self.now
-        self._state_changed = True
+        self._name, self._data = name, data
 
     def clear_state(self) -> None:
         self.set_state(IDLE)
 
     async def save_state(self, sent: list[OutgoingMessage]) -> None:
-        """Store the state with the options of the last message sent (to read "1", "2" …)."""
+        """Store the state with the options of the last message sent (to read "1", "2" …).
+
+        One statement at most, none when the state is as it was read: name and data are
+        written together, never one without the other (two messages of one chat handled at
+        once must not leave one's name with the other's data; on PostgreSQL the row is
+        locked since ``load_state``)."""
         options = next((m.options for m in reversed(sent) if m.options), ())
-        if self.state is None and not options:
+        if self._name is None and not options:
             return
-        if self.state is None:
-            self.set_state(IDLE)
-        assert self.state is not None
-        data = dict(self.state.data)
+        name = self._name or IDLE
+        data = dict(self._data)
         if options:
             data["options"] = [[o.label, o.value] for o in options]
         else:
             data.pop("options", None)
-        if self.state.state == IDLE and not options:
-            if self.state.id is not None:
-                await self.session.delete(self.state)
+        stored = self.stored
+        if name == IDLE and not options:
+            if stored is not None:
+                await self.session.exec(_state_delete(), params={"id": stored.id})
             return
-        self.state.data = data
-        self.state.updated_at = self.now
-        if self.state.id is not None:
-            # Name and data are written together, never one without the other: two messages
-            # of one chat handled at once must not leave one's name with the other's data.
-            flag_modified(self.state, "state")
-            flag_modified(self.state, "data")
-        self.session.add(self.state)
+        if stored is None:
+            values = {
+                "channel": self.msg.channel,
+                "chat_id": self.msg.chat_id,
+                "user_id": self.msg.user_id,
+                "state": name,
+                "data": data,
+                "updated_at": self.now,
+            }
+            await self.session.exec(_state_insert(), params=values)
+        elif name != stored.name or data != stored.data:
+            values = {"state_id": stored.id, "state": name, "data": data, "updated_at": self.now}
+            await self.session.exec(_state_update(), params=values)
 
     def chosen(self) -> str | None:
         """The value of the option this message chose: a pressed button, the option's number,
@@ -147,22 +158,42 @@ class Turn:
         return None
 
 
+_STATE = ConversationState.__table__  # type: ignore[attr-defined]
+
+
 @cache
 def _state_query() -> Any:
     """The chat's state, locked until the end of the transaction where the database can
     (PostgreSQL: ``FOR UPDATE``, so one chat's messages are handled one after the other;
-    SQLite writes one at a time anyway)."""
+    SQLite writes one at a time anyway). Plain columns, no ORM object: read every message."""
     return (
-        select(ConversationState)
+        select(_STATE.c.id, _STATE.c.state, _STATE.c.data)
         .where(
-            ConversationState.channel == bindparam("channel"),
-            ConversationState.chat_id == bindparam("chat_id"),
-            ConversationState.user_id == bindparam("user_id"),
+            _STATE.c.channel == bindparam("channel"),
+            _STATE.c.chat_id == bindparam("chat_id"),
+            _STATE.c.user_id == bindparam("user_id"),
         )
         .with_for_update()
     )
 
 
-async def load_state(session: AsyncSession, msg: IncomingMessage) -> ConversationState | None:
+@cache
+def _state_insert() -> Any:
+    return insert(_STATE)
+
+
+@cache
+def _state_update() -> Any:
+    # SET state, data, updated_at: the columns of the parameters given with it
+    return update(_STATE).where(_STATE.c.id == bindparam("state_id"))
+
+
+@cache
+def _state_delete() -> Any:
+    return delete(_STATE).where(_STATE.c.id == bindparam("id"))
+
+
+async def load_state(session: AsyncSession, msg: IncomingMessage) -> StoredState | None:
     params = {"channel": msg.channel, "chat_id": msg.chat_id, "user_id": msg.user_id}
-    return (await session.exec(_state_query(), params=params)).first()
+    row = (await session.exec(_state_query(), params=params)).first()
+    return StoredState(row[0], row[1], row[2]) if row is not None else None
