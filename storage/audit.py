@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import AuditLog
@@ -31,3 +33,31 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+@cache
+def _insert() -> Any:
+    return insert(AuditLog.__table__)  # type: ignore[attr-defined]
+
+
+async def write(
+    session: AsyncSession,
+    now: datetime,
+    action: str,
+    *,
+    actor: str = "system",
+    member_id: int | None = None,
+    target: str = "",
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Like ``record``, written at once by one plain INSERT (same transaction): for paths run on
+    every message, where adding an object and flushing it costs more than the statement."""
+    values = {
+        "at": now,
+        "actor_member_id": member_id,
+        "actor": actor,
+        "action": action,
+        "target": target,
+        "details": details or {},
+    }
+    await session.exec(_insert(), params=values)
