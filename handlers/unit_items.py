@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import and_, bindparam, literal, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
 from handlers.turn import Turn
@@ -94,9 +95,10 @@ async def unit_items(
     query = _items_query(kind)
     items: dict[int, UnitItem] = {}
     for row in (await turn.session.exec(query, params=params)).all():
-        occ_id, task_id, period, start, due, ordinal, title, position, plan_code, role, flag = row
+        occ_id, task_id, period, start, due, ordinal, title, position, plan_code, role = row[:10]
         current = items.get(occ_id)
         if current is None or role == AssignmentRole.LEAD.value:
+            reminded, status, percent, note = row[10:]
             items[occ_id] = UnitItem(
                 occ_id,
                 task_id,
@@ -108,17 +110,11 @@ async def unit_items(
                 position,
                 plan_code,
                 role,
-                bool(flag),
+                bool(reminded),
+                status,
+                percent,
+                "" if note is None else note,  # no report yet
             )
-    if items:
-        reports = (
-            await turn.session.exec(
-                _reports_query(), params={"ids": list(items), "unit_id": turn.unit.id}
-            )
-        ).all()
-        for occ_id, status, percent, note in reports:
-            item = items[occ_id]
-            item.status, item.percent, item.note = status, percent, note
     if occurrence_ids is None:
         # An ongoing task owes only its current check-in, not the previous periods'.
         latest: dict[int, date] = {}
@@ -148,6 +144,16 @@ def _items_query(kind: str) -> Any:
         )
     )
     flag = reminded if kind == "reminded" else literal(False)
+    # The unit's latest report on each occurrence, joined in the same statement.
+    earlier = aliased(Report)
+    latest = (
+        select(earlier.id)
+        .where(earlier.occurrence_id == Occurrence.id, earlier.unit_id == bindparam("unit_id"))
+        .order_by(col(earlier.created_at).desc(), col(earlier.id).desc())
+        .limit(1)
+        .correlate(Occurrence)
+        .scalar_subquery()
+    )
     query = (
         select(
             Occurrence.id,
@@ -161,10 +167,14 @@ def _items_query(kind: str) -> Any:
             Plan.code,
             Assignment.role,
             flag.label("reminded"),
+            Report.status,
+            Report.percent,
+            Report.note,
         )
         .join(Task, col(Task.id) == Occurrence.task_id)
         .join(Plan, col(Plan.id) == Task.plan_id)
         .join(Assignment, col(Assignment.task_id) == Task.id)
+        .outerjoin(Report, col(Report.id) == latest)
         .where(Assignment.unit_id == bindparam("unit_id"), col(Task.active).is_(True))
     )
     if kind == "ids":
@@ -178,18 +188,6 @@ def _items_query(kind: str) -> Any:
         ),
     )
     return query.where(or_(window, reminded) if kind == "reminded" else window)
-
-
-@cache
-def _reports_query() -> Any:
-    return (
-        select(Report.occurrence_id, Report.status, Report.percent, Report.note)
-        .where(
-            col(Report.occurrence_id).in_(bindparam("ids", expanding=True)),
-            Report.unit_id == bindparam("unit_id"),
-        )
-        .order_by(col(Report.created_at), col(Report.id))
-    )
 
 
 async def pending_items(turn: Turn) -> list[UnitItem]:
