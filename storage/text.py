@@ -8,13 +8,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+_SHORT = 200  # texts up to this length are cached: a message's words, option labels, names
 
 
 def fold(text: str) -> str:
+    return _fold_short(text) if len(text) <= _SHORT else _fold(text)
+
+
+def _fold(text: str) -> str:
     text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
     text = "".join(c for c in text if unicodedata.category(c) != "Mn")
     text = unicodedata.normalize("NFC", text).replace("\u0110", "D").replace("\u0111", "d")
     text = _DASHES.sub("-", text)
     return re.sub(r"\s+", " ", text).strip().lower()
+
+
+_fold_short = lru_cache(maxsize=8192)(_fold)
