@@ -23,7 +23,7 @@ import re
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, insert
+from sqlalchemy import and_, bindparam, insert, literal
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
@@ -33,12 +33,12 @@ from handlers.context import BotContext
 from handlers.incoming import IncomingMessage
 from handlers.onboarding import not_linked
 from handlers.registry import split_command
-from handlers.turn import IDLE, Turn, load_state
+from handlers.turn import IDLE, StoredState, Turn, load_state
 from locales import _, normalise_language
 from scheduler.outgoing import OutgoingMessage
 from storage.db import is_sqlite, transaction
 from storage.errors import UserError
-from storage.models import Member, ProcessedUpdate, Unit
+from storage.models import ConversationState, Member, ProcessedUpdate, Unit
 from storage.text import fold
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,37 @@ def _member_query() -> Any:
 
 
 @cache
+def _member_and_state_query() -> Any:
+    """SQLite: the member, their unit and the chat's state in one statement, one trip to the
+    database instead of two (always one row: the outer joins hang on a one-row select).
+    PostgreSQL locks the state row (``FOR UPDATE``), which the nullable side of an outer join
+    cannot be: there ``_member_query`` and ``load_state`` stay two statements."""
+    state = ConversationState.__table__  # type: ignore[attr-defined]
+    one = select(literal(1).label("one")).subquery()
+    return (
+        select(Member, Unit, state.c.id, state.c.state, state.c.data)
+        .select_from(one)
+        .outerjoin(
+            Member,
+            and_(
+                Member.channel == bindparam("channel"),
+                Member.channel_user_id == bindparam("user_id"),
+                Member.active.is_(True),  # type: ignore[attr-defined]
+            ),
+        )
+        .outerjoin(Unit, Unit.id == Member.unit_id)  # type: ignore[arg-type]
+        .outerjoin(
+            state,
+            and_(
+                state.c.channel == bindparam("channel"),
+                state.c.chat_id == bindparam("chat_id"),
+                state.c.user_id == bindparam("user_id"),
+            ),
+        )
+    )
+
+
+@cache
 def _processed_insert() -> Any:
     """The mark of a handled update, built once: ``insert(...).values(...)`` per message costs
     more than the statement itself (the compiled form is reused)."""
@@ -76,7 +107,8 @@ class Conversation:
         self.ctx = ctx
         # SQLite has one writer: taking turns in-process beats connections that wait on the
         # file lock (busy timeout, back-off sleeps). PostgreSQL handles messages in parallel.
-        self._serial = asyncio.Lock() if is_sqlite(ctx.engine) else None
+        self._sqlite = is_sqlite(ctx.engine)
+        self._serial = asyncio.Lock() if self._sqlite else None
 
     async def handle(self, msg: IncomingMessage) -> list[OutgoingMessage]:
         if self._serial is None:
@@ -122,12 +154,18 @@ class Conversation:
             return [OutgoingMessage(_("conv.error.unexpected", language))]
 
     async def _turn(self, session, msg: IncomingMessage) -> Turn:  # noqa: ANN001
-        found = (
-            await session.exec(
-                _member_query(), params={"channel": msg.channel, "user_id": msg.user_id}
-            )
-        ).first()
-        member, unit = found if found is not None else (None, None)
+        params = {"channel": msg.channel, "user_id": msg.user_id}
+        state: StoredState | None
+        if self._sqlite:
+            params["chat_id"] = msg.chat_id
+            member, unit, state_id, name, data = (
+                await session.exec(_member_and_state_query(), params=params)
+            ).one()
+            state = StoredState(state_id, name, data) if state_id is not None else None
+        else:
+            found = (await session.exec(_member_query(), params=params)).first()
+            member, unit = found if found is not None else (None, None)
+            state = await load_state(session, msg)
         now = self.ctx.clock.now()
         if member is not None and not member.reachable:
             # Whoever writes to the bot can be written to again (unblocked, no longer silent).
@@ -137,7 +175,6 @@ class Conversation:
         language = normalise_language(
             member.language if member else (msg.language_hint or self.ctx.language)
         )
-        state = await load_state(session, msg)
         return Turn(self.ctx, session, msg, now, member, language, state, unit)
 
     async def _dispatch(self, turn: Turn) -> list[OutgoingMessage]:
