@@ -135,7 +135,6 @@ class Conversation:
                 language = turn.language
                 sent = await self._dispatch(turn)
                 await turn.save_state(sent)
-                await session.flush()
             return sent
         except IntegrityError:
             if msg.update_id is not None and await self._already_processed(msg):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -320,6 +321,17 @@ async def _step_confirm(turn: Turn, chosen: str | None, text: str) -> list[Outgo
 STEP = Callable[[Turn, str | None, str], Awaitable[list[OutgoingMessage]]]
 
 
+@dataclass(frozen=True, slots=True)
+class SavedReport:
+    """A report just written, as plain values (the row itself is not kept in the session)."""
+
+    id: int
+    status: str
+    percent: int | None
+    note: str
+    attachment_ref: str | None
+
+
 @cache
 def _report_insert() -> Any:
     return insert(Report.__table__)  # type: ignore[attr-defined]
@@ -337,7 +349,7 @@ async def save_report(
     file: dict[str, Any] | None,
     *,
     source: str,
-) -> Report:
+) -> SavedReport:
     assert turn.unit is not None and turn.member is not None
     values: dict[str, Any] = {
         "occurrence_id": item.id,
@@ -352,9 +364,15 @@ async def save_report(
         "created_at": turn.now,
     }
     # Plain INSERTs (the report, then its audit entry): an ORM add + flush per report costs
-    # more than the statements. The returned ``Report`` is not in the session.
+    # more than the statements.
     written = await turn.session.exec(_report_insert(), params=values)
-    report = Report(id=written.inserted_primary_key[0], **values)
+    report = SavedReport(
+        written.inserted_primary_key[0],
+        values["status"],
+        percent,
+        values["note"],
+        values["attachment_ref"],
+    )
     await audit.write(
         turn.session,
         turn.now,
@@ -375,7 +393,7 @@ async def save_report(
 
 
 def recorded(
-    turn: Turn, saved: list[tuple[UnitItem, Report]], file_name: str | None = None
+    turn: Turn, saved: list[tuple[UnitItem, SavedReport]], file_name: str | None = None
 ) -> OutgoingMessage:
     """The confirmation: repeats exactly what was recorded, with a way to correct it.
 
