@@ -9,8 +9,13 @@ officer and one head. Units reported 70 % of the past occurrences done. Measured
 Wednesday 17/07/2024:
 
 - steady tick: a tick at 10:01 with the previous one at 10:00 (what 99 % of ticks are);
-- morning tick: 08:00, the steps of the day begin (compute only, then compute + write);
-- catch-up tick: the first tick after a restart (the whole due-date window, compute only).
+- catch-up wave: the first ticks after a restart at 10:00 (the whole due-date window);
+- morning wave: from 08:00, when the steps of the day begin for everyone.
+
+A wave is planned over ticks of one minute, at most ``--budget`` messages queued per tick
+(``scheduler.waves``), each tick planning and writing; the table gives the slowest and the
+mean tick. The last line is the whole morning wave computed in one go (what
+``dondoc remind --dry-run`` does), for comparison.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import json
 import random
 import resource
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -35,7 +41,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from scheduler.calendar import WorkingCalendar  # noqa: E402
 from scheduler.policy import ReminderPolicy  # noqa: E402
-from scheduler.reminder_queue import compute_tick, plan_tick  # noqa: E402
+from scheduler.reminder_queue import compute_tick  # noqa: E402
+from scheduler.waves import SLICE_UNITS, TICK_BUDGET, Wave, advance  # noqa: E402
 from storage.db import make_engine, migrate, transaction  # noqa: E402
 
 UNITS_PER_COMMUNE = 8
@@ -222,14 +229,61 @@ async def measure(label: str, body, repeat: int = 1, trace: bool = True):
         await body()
         peak = f"{tracemalloc.get_traced_memory()[1] / 2**20:.1f} MiB"
         tracemalloc.stop()
-    print(f"| {label} | {best * 1000:,.1f} ms | {peak} |", flush=True)
+    print(f"| {label} | {best * 1000:,.1f} ms | | | {peak} |", flush=True)
     return result
+
+
+async def forget_reminders(engine) -> None:
+    """Remove what earlier ticks queued, so that the next wave starts from the same data."""
+    async with transaction(engine) as session:
+        await session.exec(text("DELETE FROM reminder_log"))  # type: ignore[call-overload]
+        await session.exec(text("DELETE FROM outbox"))  # type: ignore[call-overload]
+
+
+async def run_wave(
+    engine, label: str, since: datetime | None, start: datetime, calendar, policy, args
+) -> datetime:
+    """A planning wave tick by tick (one tick a minute, as ``dondoc run``), timed; then the
+    same wave again from scratch under tracemalloc for its peak memory per tick."""
+    times: list[float] = []
+    queued = 0
+    wave = Wave(since=since, started=start)
+    now = start
+    while not wave.done:
+        started = time.perf_counter()
+        progress = await advance(
+            engine, wave, now=now, calendar=calendar, policy=policy, budget=args.budget
+        )
+        times.append(time.perf_counter() - started)
+        queued += progress.queued
+        now += timedelta(minutes=1)
+    await forget_reminders(engine)
+    peak = 0.0
+    wave = Wave(since=since, started=start)
+    traced_now = start
+    while not wave.done:
+        tracemalloc.start()
+        await advance(
+            engine, wave, now=traced_now, calendar=calendar, policy=policy, budget=args.budget
+        )
+        peak = max(peak, tracemalloc.get_traced_memory()[1] / 2**20)
+        tracemalloc.stop()
+        traced_now += timedelta(minutes=1)
+    print(
+        f"| {label}: {queued:,} messages in {len(times)} ticks | {max(times) * 1000:,.1f} ms"
+        f" | {statistics.mean(times) * 1000:,.1f} ms | {sum(times):,.1f} s | {peak:.1f} MiB |",
+        flush=True,
+    )
+    return now
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--communes", type=int, default=3321)
     parser.add_argument("--keep", type=Path, default=None)
+    parser.add_argument(
+        "--budget", type=int, default=TICK_BUDGET, help="messages queued per tick at most"
+    )
     args = parser.parse_args()
     calendar = WorkingCalendar()
     policy = ReminderPolicy()
@@ -239,9 +293,7 @@ async def main() -> None:
     reuse = path.exists()
     engine = make_engine(f"sqlite:///{path}")
     if reuse:  # --keep of an earlier run: the same data, the reminders it wrote removed
-        async with transaction(engine) as session:
-            await session.exec(text("DELETE FROM reminder_log"))  # type: ignore[call-overload]
-            await session.exec(text("DELETE FROM outbox"))  # type: ignore[call-overload]
+        await forget_reminders(engine)
     else:
         await migrate(engine)
         started = time.perf_counter()
@@ -251,31 +303,43 @@ async def main() -> None:
 
     at = lambda h, m: calendar.at(today, dtime(h, m))  # noqa: E731
 
-    async def tick(now: datetime, since: datetime | None, write: bool = False):
+    async def one_tick(now: datetime, since: datetime | None):
+        wave = Wave(since=since, started=now)
+        return await advance(
+            engine, wave, now=now, calendar=calendar, policy=policy, budget=args.budget
+        )
+
+    async def dry_run(now: datetime, since: datetime | None):
         async with transaction(engine) as session:
-            if write:
-                return await plan_tick(
-                    session, now=now, calendar=calendar, policy=policy, since=since
-                )
             return await compute_tick(
                 session, now=now, calendar=calendar, policy=policy, since=since
             )
 
-    print("| tick | time (best) | peak Python memory |\n|---|---|---|", flush=True)
-    await measure("steady tick 10:01 (since 10:00)", lambda: tick(at(10, 1), at(10, 0)), 5)
+    print(
+        f"ticks of one minute, at most {args.budget:,} messages queued per tick, "
+        f"{SLICE_UNITS} units per slice",
+        flush=True,
+    )
+    print(
+        "| tick | time (max) | time (mean) | total | peak Python memory |\n|---|---|---|---|---|",
+        flush=True,
+    )
+    await measure("steady tick 10:01 (since 10:00)", lambda: one_tick(at(10, 1), at(10, 0)), 5)
+    # The first ticks after a restart mid-morning: the whole due-date window (the day's steps
+    # have begun, so this is more than the first pass of a day at 07:30).
+    await run_wave(engine, "catch-up wave from 10:00", None, at(10, 0), calendar, policy, args)
+    await forget_reminders(engine)
+    end = await run_wave(
+        engine, "morning wave from 08:00", at(7, 59), at(8, 0), calendar, policy, args
+    )
+    await measure("steady tick after the morning wave", lambda: one_tick(end, at(8, 0)), 5)
+    await forget_reminders(engine)
     morning = await measure(
-        "morning tick 08:00, compute only", lambda: tick(at(8, 0), at(7, 59)), 2
+        "the whole morning wave at once, compute only (`dondoc remind --dry-run`)",
+        lambda: dry_run(at(8, 0), at(7, 59)),
+        trace=False,
     )
-    catch = await measure(
-        "catch-up tick (whole window), compute only", lambda: tick(at(10, 0), None)
-    )
-    await measure(
-        "morning tick 08:00, compute + write", lambda: tick(at(8, 0), at(7, 59), True), trace=False
-    )
-    await measure("steady tick after the wave (10:01)", lambda: tick(at(10, 1), at(10, 0)), 5)
-    await measure("catch-up tick after the wave, compute only", lambda: tick(at(10, 0), None))
     print(f"morning wave: {len(morning.messages):,} messages, {len(morning.reminders):,} items")
-    print(f"catch-up: {len(catch.messages):,} messages, {len(catch.reminders):,} items")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"max RSS of the process: {rss:.0f} MiB", flush=True)
     await engine.dispose()

@@ -67,6 +67,9 @@ class Settings(BaseSettings):
         default=1, ge=1, le=32, description="messages in flight; a crash may repeat that many"
     )
     dispatcher_lease_seconds: float = Field(default=60.0, ge=2)
+    plan_tick_messages: int = Field(
+        default=1500, ge=10, le=100_000, description="reminder messages queued per tick at most"
+    )
 
     # Channels (issue 6): API base URLs (point them at a local server to test), rate limits,
     # webhook mode. Webhook secrets are checked in constant time on every request.

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -109,85 +109,154 @@ class PlanInputs:
     logged: set[str] = field(default_factory=set)
 
 
+_OCCURRENCE_COLUMNS = (
+    Occurrence.id,
+    Occurrence.task_id,
+    Occurrence.period,
+    Occurrence.start,
+    Occurrence.due,
+    Task.title,
+    Plan.code,
+)
+Found = tuple[int, int, str, date, date | None, str, str, int | None, str | None]
+"""(occurrence, task, period, start, due, title, plan code, assigned active unit, role)."""
+
+
+async def _occurrences_first(session: AsyncSession, condition: object) -> list[Found]:
+    """Occurrences matching ``condition`` (by the due-date index), each with its active
+    units (None, None when it has none)."""
+    rows = await session.exec(
+        select(*_OCCURRENCE_COLUMNS, Unit.id, Assignment.role)
+        .join(Task, Task.id == Occurrence.task_id)
+        .join(Plan, Plan.id == Task.plan_id)
+        .outerjoin(Assignment, Assignment.task_id == Occurrence.task_id)
+        .outerjoin(Unit, and_(Unit.id == Assignment.unit_id, col(Unit.active).is_(True)))
+        .where(condition, col(Task.active).is_(True))  # type: ignore[arg-type]
+    )
+    return [(*row[:7], row[7], row[8] if row[7] is not None else None) for row in rows.all()]
+
+
+async def _units_first(
+    session: AsyncSession, condition: object, units: Collection[int]
+) -> list[Found]:
+    """The occurrences matching ``condition`` of active tasks assigned to ``units``, each
+    with those of ``units`` (active ones) it is assigned to: cost grows with the units."""
+    wanted = sorted(units)
+    rows = await session.exec(
+        select(*_OCCURRENCE_COLUMNS)
+        .join(Task, Task.id == Occurrence.task_id)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(
+            condition,  # type: ignore[arg-type]
+            col(Task.active).is_(True),
+            col(Occurrence.task_id).in_(
+                select(Assignment.task_id).where(col(Assignment.unit_id).in_(wanted))
+            ),
+        )
+    )
+    occurrences = rows.all()
+    roles: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for part in outbox.chunked(sorted({row[1] for row in occurrences})):
+        assigned = await session.exec(
+            select(Assignment.task_id, Assignment.unit_id, Assignment.role)
+            .join(Unit, Unit.id == Assignment.unit_id)
+            .where(
+                col(Assignment.task_id).in_(part),
+                col(Assignment.unit_id).in_(wanted),
+                col(Unit.active).is_(True),
+            )
+        )
+        for task_id, unit_id, role in assigned.all():
+            roles[task_id].append((unit_id, role))
+    found: list[Found] = []
+    for row in occurrences:
+        found += [(*row, unit_id, role) for unit_id, role in roles.get(row[1], [(None, None)])]
+    return found
+
+
 async def load_inputs(
     session: AsyncSession,
     occurrence_filter: object,
+    units: Collection[int] | None = None,
 ) -> PlanInputs:
-    """Load what the planner needs for the occurrences matching ``occurrence_filter``."""
+    """Load what the planner needs for the occurrences matching ``occurrence_filter``
+    (with ``units``: only for those units, and only their occurrences).
+
+    The occurrences and their assigned active units are found first — from the units' own
+    assignments for a slice of a wave, so that a slice costs what is in it, not what is in
+    the whole window; the rest (reports, members, unit names, logged keys) goes by the ids
+    found.
+    """
     inputs = PlanInputs()
-    occ_rows = await session.exec(
-        select(
-            Occurrence.id,
-            Occurrence.task_id,
-            Occurrence.period,
-            Occurrence.start,
-            Occurrence.due,
-            Task.title,
-            Plan.code,
-        )
-        .join(Task, Task.id == Occurrence.task_id)
-        .join(Plan, Plan.id == Task.plan_id)
-        .where(occurrence_filter, col(Task.active).is_(True))
-    )
-    for occ_id, task_id, period, start, due, title, plan_code in occ_rows.all():
-        inputs.occurrences.append(OccurrenceRow(occ_id, task_id, period, start, due))
-        inputs.tasks[task_id] = (title, plan_code)
+    if units is None:
+        found = await _occurrences_first(session, occurrence_filter)
+    else:
+        found = await _units_first(session, occurrence_filter, units)
+    seen: set[int] = set()
+    unit_ids: set[int] = set()
+    for occ_id, task_id, period, start, due, title, code, unit_id, role in found:
+        if occ_id not in seen:
+            seen.add(occ_id)
+            inputs.occurrences.append(OccurrenceRow(occ_id, task_id, period, start, due))
+            inputs.tasks[task_id] = (title, code)
+        if unit_id is not None:
+            inputs.assignments.append(AssignmentRow(task_id, unit_id, role))
+            unit_ids.add(unit_id)
+    inputs.assignments = list(dict.fromkeys(inputs.assignments))  # a task's, once per occurrence
     if not inputs.occurrences:
         return inputs
-    occ_ids = (
-        select(Occurrence.id)
-        .join(Task, Task.id == Occurrence.task_id)
-        .where(occurrence_filter, col(Task.active).is_(True))
-    )
-    task_ids = select(Occurrence.task_id).where(occurrence_filter)
-    assigned = await session.exec(
-        select(Assignment.task_id, Assignment.unit_id, Assignment.role)
-        .join(Unit, Unit.id == Assignment.unit_id)
-        .where(col(Assignment.task_id).in_(task_ids), col(Unit.active).is_(True))
-    )
-    inputs.assignments = [AssignmentRow(t, u, r) for t, u, r in assigned.all()]
-    unit_ids = select(Assignment.unit_id).where(col(Assignment.task_id).in_(task_ids))
-    reports = await session.exec(
-        select(Report.occurrence_id, Report.unit_id, Report.status, Report.percent, Report.note)
-        .where(col(Report.occurrence_id).in_(occ_ids))
-        .order_by(col(Report.created_at), col(Report.id))
-    )
+    occ_ids = sorted(seen)
+    in_units = sorted(unit_ids)
     latest: dict[tuple[int, int], ReportRow] = {}
-    for occ_id, unit_id, status, percent, note in reports.all():
-        latest[(occ_id, unit_id)] = ReportRow(occ_id, unit_id, status, percent, note or "")
-    inputs.reports = list(latest.values())
-    members = await session.exec(
-        select(
-            Member.id,
-            Member.unit_id,
-            Member.role,
-            Member.language,
-            Member.reachable,
-            Member.active,
-            Member.display_name,
-        ).where(
-            col(Member.unit_id).in_(unit_ids),
-            col(Member.role).in_([Role.OFFICER.value, Role.HEAD.value]),
-            col(Member.active).is_(True),
+    for part in outbox.chunked(occ_ids):
+        reports = await session.exec(
+            select(Report.occurrence_id, Report.unit_id, Report.status, Report.percent, Report.note)
+            .where(col(Report.occurrence_id).in_(part), *_among(Report.unit_id, units))
+            .order_by(col(Report.created_at), col(Report.id))
         )
-    )
-    for mid, unit_id, role, language, reachable, active, name in members.all():
-        inputs.members.append(MemberRow(mid, unit_id, role, language, reachable, active))
-        inputs.names[mid] = name or ""
-    units = await session.exec(
-        select(Unit.id, Unit.code, Unit.name).where(col(Unit.id).in_(unit_ids))
-    )
-    inputs.units = {uid: (code, name) for uid, code, name in units.all()}
-    logged = await session.exec(
-        select(ReminderLog.key).where(col(ReminderLog.occurrence_id).in_(occ_ids))
-    )
-    inputs.logged = set(logged.scalars().all())
+        for occ_id, unit_id, status, percent, note in reports.all():
+            latest[(occ_id, unit_id)] = ReportRow(occ_id, unit_id, status, percent, note or "")
+        logged = await session.exec(
+            select(ReminderLog.key).where(
+                col(ReminderLog.occurrence_id).in_(part), *_among(ReminderLog.unit_id, units)
+            )
+        )
+        inputs.logged.update(logged.scalars().all())
+    inputs.reports = list(latest.values())
+    for part in outbox.chunked(in_units):
+        members = await session.exec(
+            select(
+                Member.id,
+                Member.unit_id,
+                Member.role,
+                Member.language,
+                Member.reachable,
+                Member.active,
+                Member.display_name,
+            ).where(
+                col(Member.unit_id).in_(part),
+                col(Member.role).in_([Role.OFFICER.value, Role.HEAD.value]),
+                col(Member.active).is_(True),
+            )
+        )
+        for mid, unit_id, role, language, reachable, active, name in members.all():
+            inputs.members.append(MemberRow(mid, unit_id, role, language, reachable, active))
+            inputs.names[mid] = name or ""
+        names = await session.exec(
+            select(Unit.id, Unit.code, Unit.name).where(col(Unit.id).in_(part))
+        )
+        inputs.units.update({uid: (code, name) for uid, code, name in names.all()})
     return inputs
 
 
-def _occurrence_filter(
+def _among(column: object, units: Collection[int] | None) -> list[object]:
+    return [] if units is None else [col(column).in_(sorted(units))]  # type: ignore[call-overload]
+
+
+def occurrence_filter(
     now: datetime, policy: ReminderPolicy, calendar: WorkingCalendar, since: datetime | None
 ) -> object | None:
+    """The SQL condition on occurrences a tick at ``now`` looks at (None: nothing can be due)."""
     first, last, dates = candidate_due_dates(now, policy, calendar, since)
     parts = []
     if dates is None:
@@ -306,18 +375,23 @@ async def compute_tick(
     calendar: WorkingCalendar,
     policy: ReminderPolicy,
     since: datetime | None = None,
+    scope: tuple[object, Collection[int]] | None = None,
 ) -> TickPlan:
-    """What a tick at ``now`` would queue (nothing is written).
+    """What a tick at ``now`` would queue (nothing is written); with ``scope`` (the
+    ``occurrence_filter`` of the wave, unit ids), only for those units (a slice of a wave).
 
     Nothing outside working hours: reminders are composed when they can go out, so that
     "còn 3 ngày làm việc" is true when read.
     """
     if not calendar.is_allowed(now):
         return TickPlan([], PlanInputs())
-    condition = _occurrence_filter(now, policy, calendar, since)
-    if condition is None:
-        return TickPlan([], PlanInputs())
-    inputs = await load_inputs(session, condition)
+    if scope is not None:
+        inputs = await load_inputs(session, scope[0], scope[1])
+    else:
+        condition = occurrence_filter(now, policy, calendar, since)
+        if condition is None:
+            return TickPlan([], PlanInputs())
+        inputs = await load_inputs(session, condition)
     if not inputs.occurrences:
         return TickPlan([], inputs)
     due = plan(

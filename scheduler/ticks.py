@@ -35,8 +35,8 @@ from scheduler.limits import RateLimits
 from scheduler.occurrences import sync_all_occurrences
 from scheduler.outgoing import Channel
 from scheduler.policy import ReminderPolicy
-from scheduler.reminder_queue import plan_tick
 from scheduler.schedules import DueRules
+from scheduler.waves import SLICE_UNITS, TICK_BUDGET, Wave, advance
 from storage.db import transaction
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,7 @@ class TickSettings(Protocol):
     delivery_max_attempts: int
     delivery_concurrency: int
     dispatcher_lease_seconds: float
+    plan_tick_messages: int
 
     def calendar(self) -> WorkingCalendar: ...
     def reminder_policy(self) -> ReminderPolicy: ...
@@ -64,6 +65,7 @@ class TickResult:
     queued: int = 0
     digests: int = 0
     skipped_steps: int = 0
+    slices: int = 0
     delivery: DispatchStats | None = None
 
 
@@ -79,6 +81,8 @@ class ReminderEngine:
         calendar: WorkingCalendar,
         policy: ReminderPolicy,
         due_rules: DueRules,
+        slice_units: int = SLICE_UNITS,
+        tick_budget: int = TICK_BUDGET,
     ) -> None:
         self.engine = engine
         self.dispatcher = dispatcher
@@ -86,8 +90,11 @@ class ReminderEngine:
         self.calendar = calendar
         self.policy = policy
         self.due_rules = due_rules
+        self.slice_units = slice_units
+        self.tick_budget = tick_budget
         self.planned_until: datetime | None = None
         self.full_pass_due = True  # the next planning pass looks at the whole window
+        self.wave: Wave | None = None  # the planning pass under way, if it spans ticks
         self.materialised_on: date | None = None
         self.digest_on: date | None = None  # the day this process queued (or saw) the digest
         self._lock = asyncio.Lock()  # one tick at a time in this process
@@ -104,8 +111,9 @@ class ReminderEngine:
 
         The first planning pass after a start, and the first of each day, looks at the whole
         due-date window (catch-up after downtime; new tasks, members and assignments); the
-        others only at steps that began since the previous pass. Outside working hours
-        nothing is planned and the window since the last pass stays open.
+        others only at steps that began since the previous pass. A pass with more to queue
+        than ``tick_budget`` messages goes on at the next tick (``scheduler.waves``). Outside
+        working hours nothing is planned and the window since the last pass stays open.
         """
         result = TickResult(held=True)
         today = self.calendar.local_date(now)
@@ -115,17 +123,27 @@ class ReminderEngine:
             self.full_pass_due = True
         if not self.calendar.is_allowed(now):
             return result
-        since = None if self.full_pass_due else self.planned_until
-        if since is not None and since >= now:
-            return result
-        async with transaction(self.engine) as session:
-            tick = await plan_tick(
-                session, now=now, calendar=self.calendar, policy=self.policy, since=since
-            )
-            result.queued = len(tick.messages)
-            result.skipped_steps = tick.skipped_steps
-        self.full_pass_due = False
-        self.planned_until = now
+        if self.wave is None or self.full_pass_due:
+            since = None if self.full_pass_due else self.planned_until
+            if since is not None and since >= now:
+                return result
+            self.wave = Wave(since=since, started=now)
+            self.full_pass_due = False
+        progress = await advance(
+            self.engine,
+            self.wave,
+            now=now,
+            calendar=self.calendar,
+            policy=self.policy,
+            slice_units=self.slice_units,
+            budget=self.tick_budget,
+        )
+        result.queued = progress.queued
+        result.skipped_steps = progress.skipped_steps
+        result.slices = progress.slices
+        if self.wave.done:
+            self.planned_until = self.wave.started
+            self.wave = None
         if self.digest_on != today and now >= digest_moment(today, self.calendar, self.policy):
             async with transaction(self.engine) as session:
                 result.digests = await queue_digest(
@@ -170,6 +188,8 @@ def build_engine(
     policy: ReminderPolicy | None = None,
     due_rules: DueRules | None = None,
     limits: Mapping[str, RateLimits] | None = None,
+    slice_units: int = SLICE_UNITS,
+    tick_budget: int | None = None,
     **dispatcher_options: Any,
 ) -> ReminderEngine:
     """A ``ReminderEngine`` from settings (or explicit parts, which win)."""
@@ -181,6 +201,7 @@ def build_engine(
         dispatcher_options.setdefault("max_attempts", settings.delivery_max_attempts)
         dispatcher_options.setdefault("concurrency", settings.delivery_concurrency)
         dispatcher_options.setdefault("lease_ttl", settings.dispatcher_lease_seconds)
+    budget = settings.plan_tick_messages if settings is not None else TICK_BUDGET
     calendar = calendar or WorkingCalendar()
     dispatcher = Dispatcher(
         engine, channels, clock, calendar=calendar, limits=limits, **dispatcher_options
@@ -192,6 +213,8 @@ def build_engine(
         calendar=calendar,
         policy=policy or ReminderPolicy(),
         due_rules=due_rules or DueRules(),
+        slice_units=slice_units,
+        tick_budget=tick_budget or budget,
     )
 
 
