@@ -60,8 +60,10 @@ def test_engine_from_settings(engine, monkeypatch):
     monkeypatch.setenv("DONDOC_DELIVERY_CONCURRENCY", "4")
     monkeypatch.setenv("DONDOC_TELEGRAM_CHAT_RATE", "0.5")
     monkeypatch.setenv("DONDOC_REMIND_OVERDUE_MAX", "2")
+    monkeypatch.setenv("DONDOC_PLAN_TICK_MESSAGES", "400")
     reminders = build_engine(engine=engine, channels={}, clock=SystemClock(), settings=Settings())
     assert reminders.dispatcher.concurrency == 4
+    assert reminders.tick_budget == 400
     assert reminders.policy.step_names()[-1] == "overdue-2"
     limits = Settings().delivery_limits()
     assert limits["telegram"].per_chat_per_second == 0.5
