@@ -16,10 +16,15 @@ network errors → transient; any other refusal → permanent.
 from __future__ import annotations
 
 import logging
-import warnings
+import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+
+# python-telegram-bot 22 turns time periods (RetryAfter.retry_after...) from seconds into
+# timedelta in its next major version and warns on every use until one opts in: we opt in
+# (read below in either form), so the coming change changes nothing here.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from aiolimiter import AsyncLimiter
 from telegram import (
@@ -68,9 +73,7 @@ def failure_of(error: TelegramError) -> SendOutcome:
     """Map a python-telegram-bot error to one of the four delivery failures."""
     text = f"{type(error).__name__}: {error.message}"
     if isinstance(error, RetryAfter):
-        with warnings.catch_warnings():  # PTB 22 warns that the type becomes timedelta
-            warnings.simplefilter("ignore")
-            wait = error.retry_after
+        wait = error.retry_after
         seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
         return SendOutcome.failed(FailureKind.RETRY_AFTER, text, seconds)
     if isinstance(error, Forbidden | ChatMigrated):
