@@ -48,6 +48,19 @@ async def units_with_one_task(engine, calendar, now, count: int) -> dict[str, in
     return members
 
 
+def sliced_engine(engine, clock, calendar, channel, *, slice_units: int, budget: int):
+    """A reminder engine planning ``slice_units`` units per slice, ``budget`` messages a tick."""
+    return build_engine(
+        engine=engine,
+        channels={"telegram": channel},
+        clock=clock,
+        calendar=calendar,
+        limits={"telegram": RateLimits(1000, 1000)},
+        slice_units=slice_units,
+        tick_budget=budget,
+    )
+
+
 async def logged_steps(engine) -> Counter[tuple[int, str, str]]:
     async with transaction(engine) as session:
         rows = (await session.exec(select(ReminderLog))).all()
@@ -58,15 +71,7 @@ async def test_a_wave_bigger_than_the_budget_goes_on_at_the_next_ticks(engine, c
     clock = FakeClock(calendar.at(date(2024, 7, 17), time(8, 0)))
     members = await units_with_one_task(engine, calendar, clock.now(), 7)
     channel = Recorder()
-    reminders = build_engine(
-        engine=engine,
-        channels={"telegram": channel},
-        clock=clock,
-        calendar=calendar,
-        limits={"telegram": RateLimits(1000, 1000)},
-        slice_units=2,
-        tick_budget=3,
-    )
+    reminders = sliced_engine(engine, clock, calendar, channel, slice_units=2, budget=3)
     first = await reminders.tick()  # the first pass: the whole window, T-3 is current
     assert (first.queued, first.slices) == (4, 2)  # two slices of two units, then the budget
     assert sorted(c for c, _t in channel.sent) == ["o0", "o1", "o2", "o3"]
@@ -96,15 +101,7 @@ async def test_a_step_beginning_mid_wave_reaches_the_units_planned_before_it(eng
     clock = FakeClock(calendar.at(date(2024, 7, 17), time(7, 58)))
     members = await units_with_one_task(engine, calendar, clock.now(), 5)
     channel = Recorder()
-    reminders = build_engine(
-        engine=engine,
-        channels={"telegram": channel},
-        clock=clock,
-        calendar=calendar,
-        limits={"telegram": RateLimits(1000, 1000)},
-        slice_units=1,
-        tick_budget=1,
-    )
+    reminders = sliced_engine(engine, clock, calendar, channel, slice_units=1, budget=1)
     by_tick: list[list[str]] = []
     for _ in range(12):
         before = len(channel.sent)
