@@ -11,6 +11,7 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from scheduler.calendar import WorkingCalendar
+from scheduler.plan_inputs import load_inputs
 from scheduler.planner import (
     MemberRow,
     Reminder,
@@ -20,7 +21,7 @@ from scheduler.policy import (
     NUDGE_STEP,
     ReminderPolicy,
 )
-from scheduler.reminder_queue import TickPlan, group_messages, load_inputs, write_tick
+from scheduler.reminder_queue import TickPlan, group_messages, write_tick
 from storage import audit
 from storage.errors import UserError
 from storage.models import (

@@ -26,8 +26,9 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from scheduler.calendar import WorkingCalendar
+from scheduler.plan_inputs import occurrence_filter
 from scheduler.policy import ReminderPolicy
-from scheduler.reminder_queue import compute_tick, occurrence_filter, write_tick
+from scheduler.reminder_queue import compute_tick, write_tick
 from storage.db import transaction
 from storage.models import Unit
 
