@@ -287,12 +287,37 @@ def _plan_sheet(
                        cells, words, titles)  # fmt: skip
 
 
-def _sub_labels(language: str) -> list[str]:
-    return [
-        _t("exports.col.status", language),
-        _t("exports.col.reported_on", language),
-        _t("exports.col.percent", language),
-    ]
+def _group_header(sheet: _Sheet, value: Any, **style: Any) -> list[Any]:
+    """The top cells of a three-column group (status, reported on, percent) of one unit or
+    one task: its title, then two blank cells it is merged over."""
+    blank = [sheet.cell(None, fill=_HEADER_FILL, border=_BORDER) for _ in range(2)]
+    title = sheet.cell(
+        value, font=_BOLD, fill=_HEADER_FILL, alignment=_CENTER_WRAP, border=_BORDER, **style
+    )
+    return [title, *blank]
+
+
+def _sub_header(sheet: _Sheet, first: int, language: str) -> list[Any]:
+    """The three column labels of a group starting at column ``first``."""
+    cells = []
+    for k, key in enumerate(
+        ("exports.col.status", "exports.col.reported_on", "exports.col.percent")
+    ):
+        label = _t(key, language)
+        cells.append(
+            sheet.cell(label, font=_BOLD, fill=_HEADER_FILL, alignment=_CENTER_WRAP, border=_BORDER)
+        )
+        sheet.fit(first + k, label, 14)
+    return cells
+
+
+def _group_cells(
+    sheet: _Sheet, summary: Summary, item: SummaryItem | None, language: str, words: dict[Any, str]
+) -> list[Any]:
+    """One unit's status on one task: three cells (blank when the unit is not assigned it)."""
+    if item is None:
+        return [None, None, None]
+    return [_status_cell(sheet, item, language, words), *_report_cells(sheet, summary, item)]
 
 
 def _task_label(item: SummaryItem) -> str:
@@ -322,18 +347,8 @@ def _tasks_as_rows(
     for n, unit_id in enumerate(unit_order):
         first = len(fixed) + 3 * n + 1
         name = units[unit_id][1]
-        top += [
-            sheet.cell(name, font=_BOLD, fill=_HEADER_FILL, alignment=_CENTER_WRAP, border=_BORDER),
-            sheet.cell(None, fill=_HEADER_FILL, border=_BORDER),
-            sheet.cell(None, fill=_HEADER_FILL, border=_BORDER),
-        ]
-        for k, label in enumerate(_sub_labels(language)):
-            sub.append(
-                sheet.cell(
-                    label, font=_BOLD, fill=_HEADER_FILL, alignment=_CENTER_WRAP, border=_BORDER
-                )  # fmt: skip
-            )
-            sheet.fit(first + k, label, 14)
+        top += _group_header(sheet, name)
+        sub += _sub_header(sheet, first, language)
         sheet.fit(first, name, 26)
         sheet.ws.merged_cells.add(f"{get_column_letter(first)}4:{get_column_letter(first + 2)}4")
     for column in range(1, len(fixed) + 1):
@@ -358,11 +373,7 @@ def _tasks_as_rows(
         ]
         for unit_id in unit_order:
             item = cells.get((occ.occurrence_id, unit_id))
-            if item is None:
-                row += [None, None, None]
-                continue
-            row.append(_status_cell(sheet, item, language, words))
-            row += _report_cells(sheet, summary, item)
+            row += _group_cells(sheet, summary, item, language, words)
         sheet.append(row)
     last_column = get_column_letter(len(fixed) + 3 * len(unit_order))
     sheet.ws.auto_filter.ref = f"A{header_row}:{last_column}{max(sheet.rows, header_row)}"
@@ -391,32 +402,9 @@ def _units_as_rows(
     for n, occ in enumerate(occurrences):
         first = len(fixed) + 3 * n + 1
         label = f"{_task_label(occ)} ({period_words(occ.period, language)})"
-        top += [
-            sheet.cell(
-                label, font=_BOLD, fill=_HEADER_FILL, alignment=_CENTER_WRAP, border=_BORDER
-            ),  # fmt: skip
-            sheet.cell(None, fill=_HEADER_FILL, border=_BORDER),
-            sheet.cell(None, fill=_HEADER_FILL, border=_BORDER),
-        ]
-        due_row += [
-            sheet.cell(
-                occ.due,
-                number_format=due_format,
-                font=_BOLD,
-                fill=_HEADER_FILL,
-                alignment=_CENTER_WRAP,
-                border=_BORDER,
-            ),  # fmt: skip
-            sheet.cell(None, fill=_HEADER_FILL, border=_BORDER),
-            sheet.cell(None, fill=_HEADER_FILL, border=_BORDER),
-        ]
-        for k, sub_label in enumerate(_sub_labels(language)):
-            sub.append(
-                sheet.cell(
-                    sub_label, font=_BOLD, fill=_HEADER_FILL, alignment=_CENTER_WRAP, border=_BORDER
-                )  # fmt: skip
-            )
-            sheet.fit(first + k, sub_label, 14)
+        top += _group_header(sheet, label)
+        due_row += _group_header(sheet, occ.due, number_format=due_format)
+        sub += _sub_header(sheet, first, language)
         sheet.fit(first, label[:26], 26)
         for row_number in (4, 5):
             sheet.ws.merged_cells.add(
@@ -439,12 +427,7 @@ def _units_as_rows(
         code, name = units[unit_id]
         row: list[Any] = [number, code, name]
         for occ_id in occ_ids:
-            item = cells.get((occ_id, unit_id))
-            if item is None:
-                row += [None, None, None]
-                continue
-            row.append(_status_cell(sheet, item, language, words))
-            row += _report_cells(sheet, summary, item)
+            row += _group_cells(sheet, summary, cells.get((occ_id, unit_id)), language, words)
         sheet.append(row)
     last_column = get_column_letter(len(fixed) + 3 * len(occurrences))
     sheet.ws.auto_filter.ref = f"A{header_row}:{last_column}{max(sheet.rows, header_row)}"
