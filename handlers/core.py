@@ -20,10 +20,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, insert, literal
+from sqlalchemy import and_, bindparam, insert, literal, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
@@ -33,7 +34,7 @@ from handlers.context import BotContext
 from handlers.incoming import IncomingMessage
 from handlers.onboarding import not_linked
 from handlers.registry import split_command
-from handlers.turn import IDLE, StoredState, Turn, load_state
+from handlers.turn import IDLE, StoredState, Turn, UnitRef, Who, load_state
 from locales import _, normalise_language
 from scheduler.outgoing import OutgoingMessage
 from storage.db import is_sqlite, transaction
@@ -50,17 +51,37 @@ MAX_TEXT = 4000  # longer messages are read up to here (Telegram's own limit is 
 _CANCEL_WORDS = {"huy", "thoat", "cancel", "stop", "dung", "huy bo"}
 
 
+_MEMBER = Member.__table__  # type: ignore[attr-defined]
+_UNIT = Unit.__table__  # type: ignore[attr-defined]
+_STATE = ConversationState.__table__  # type: ignore[attr-defined]
+# What a turn reads of the member and their unit (plain columns: ``Who`` and ``UnitRef``).
+_WHO = (
+    _MEMBER.c.id,
+    _MEMBER.c.channel,
+    _MEMBER.c.channel_user_id,
+    _MEMBER.c.display_name,
+    _MEMBER.c.role,
+    _MEMBER.c.language,
+    _MEMBER.c.unit_id,
+    _MEMBER.c.reachable,
+    _UNIT.c.id,
+    _UNIT.c.code,
+    _UNIT.c.name,
+)
+_ACTIVE_MEMBER = and_(
+    _MEMBER.c.channel == bindparam("channel"),
+    _MEMBER.c.channel_user_id == bindparam("user_id"),
+    _MEMBER.c.active.is_(True),
+)
+
+
 @cache
 def _member_query() -> Any:
     """The active member of a chat user, with their unit (built once, bound parameters)."""
     return (
-        select(Member, Unit)
-        .outerjoin(Unit, Unit.id == Member.unit_id)  # type: ignore[arg-type]
-        .where(
-            Member.channel == bindparam("channel"),
-            Member.channel_user_id == bindparam("user_id"),
-            Member.active.is_(True),  # type: ignore[attr-defined]
-        )
+        select(*_WHO)
+        .select_from(_MEMBER.outerjoin(_UNIT, _UNIT.c.id == _MEMBER.c.unit_id))
+        .where(_ACTIVE_MEMBER)
     )
 
 
@@ -70,29 +91,34 @@ def _member_and_state_query() -> Any:
     database instead of two (always one row: the outer joins hang on a one-row select).
     PostgreSQL locks the state row (``FOR UPDATE``), which the nullable side of an outer join
     cannot be: there ``_member_query`` and ``load_state`` stay two statements."""
-    state = ConversationState.__table__  # type: ignore[attr-defined]
     one = select(literal(1).label("one")).subquery()
-    return (
-        select(Member, Unit, state.c.id, state.c.state, state.c.data)
-        .select_from(one)
+    return select(*_WHO, _STATE.c.id, _STATE.c.state, _STATE.c.data).select_from(
+        one.outerjoin(_MEMBER, _ACTIVE_MEMBER)
+        .outerjoin(_UNIT, _UNIT.c.id == _MEMBER.c.unit_id)
         .outerjoin(
-            Member,
+            _STATE,
             and_(
-                Member.channel == bindparam("channel"),
-                Member.channel_user_id == bindparam("user_id"),
-                Member.active.is_(True),  # type: ignore[attr-defined]
-            ),
-        )
-        .outerjoin(Unit, Unit.id == Member.unit_id)  # type: ignore[arg-type]
-        .outerjoin(
-            state,
-            and_(
-                state.c.channel == bindparam("channel"),
-                state.c.chat_id == bindparam("chat_id"),
-                state.c.user_id == bindparam("user_id"),
+                _STATE.c.channel == bindparam("channel"),
+                _STATE.c.chat_id == bindparam("chat_id"),
+                _STATE.c.user_id == bindparam("user_id"),
             ),
         )
     )
+
+
+@cache
+def _reachable_again() -> Any:
+    return (
+        update(_MEMBER)
+        .where(_MEMBER.c.id == bindparam("member_id"))
+        .values(reachable=True, unreachable_reason=None, unreachable_at=None)
+    )
+
+
+def _who(row: Any) -> tuple[Who | None, UnitRef | None]:
+    member = Who(*row[:8]) if row[0] is not None else None
+    unit = UnitRef(*row[8:11]) if member is not None and row[8] is not None else None
+    return member, unit
 
 
 @cache
@@ -157,20 +183,19 @@ class Conversation:
         state: StoredState | None
         if self._sqlite:
             params["chat_id"] = msg.chat_id
-            member, unit, state_id, name, data = (
-                await session.exec(_member_and_state_query(), params=params)
-            ).one()
-            state = StoredState(state_id, name, data) if state_id is not None else None
+            row = (await session.exec(_member_and_state_query(), params=params)).one()
+            member, unit = _who(row)
+            state = StoredState(row[11], row[12], row[13]) if row[11] is not None else None
         else:
             found = (await session.exec(_member_query(), params=params)).first()
-            member, unit = found if found is not None else (None, None)
+            member, unit = _who(found) if found is not None else (None, None)
             state = await load_state(session, msg)
         now = self.ctx.clock.now()
         if member is not None and not member.reachable:
             # Whoever writes to the bot can be written to again (unblocked, no longer silent).
             # The chat reminders go to stays the one linked by /start (not a group written in).
-            member.reachable, member.unreachable_reason, member.unreachable_at = True, None, None
-            session.add(member)
+            await session.exec(_reachable_again(), params={"member_id": member.id})
+            member = replace(member, reachable=True)
         language = normalise_language(
             member.language if member else (msg.language_hint or self.ctx.language)
         )

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from sqlalchemy import update
+from sqlmodel import col
+
 from handlers.menus import help_options
 from handlers.turn import Turn
 from locales import LANGUAGES
 from scheduler.outgoing import Option, OutgoingMessage
 from storage import audit
+from storage.models import Member
 from storage.text import fold
 
 _NAMES = {
@@ -25,8 +31,10 @@ async def language_command(turn: Turn, args: str) -> list[OutgoingMessage]:
     if chosen is None or chosen not in LANGUAGES:
         options = [Option("Tiếng Việt", "/ngonngu vi"), Option("English", "/ngonngu en")]
         return [turn.say("conv.lang.unknown", options=options, value=args[:40])]
-    turn.member.language = chosen
-    turn.session.add(turn.member)
+    await turn.session.exec(
+        update(Member).where(col(Member.id) == turn.member.id).values(language=chosen)
+    )
+    turn.member = replace(turn.member, language=chosen)
     turn.language = chosen
     audit.record(
         turn.session,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from handlers.menus import help_options
-from handlers.turn import Turn
+from handlers.turn import Turn, UnitRef, Who
 from scheduler.outgoing import OutgoingMessage
 from storage import audit
 from storage.invites import redeem_invite
@@ -27,7 +27,7 @@ async def start_command(turn: Turn, args: str) -> list[OutgoingMessage]:
         if turn.member is None:
             return not_linked(turn)
         return [_welcome(turn, "conv.onboarding.welcome_back")]
-    member = turn.member
+    member = await turn.session.get(Member, turn.member.id) if turn.member else None
     if member is None:
         # A person deactivated earlier comes back with a new code: reuse their row.
         member = (
@@ -59,8 +59,9 @@ async def start_command(turn: Turn, args: str) -> list[OutgoingMessage]:
     if turn.msg.display_name:
         member.display_name = turn.msg.display_name[:255]
     turn.session.add(member)
-    turn.member = member
-    turn.unit = await turn.session.get(Unit, member.unit_id) if member.unit_id else None
+    turn.member = Who.of(member)
+    unit = await turn.session.get(Unit, member.unit_id) if member.unit_id else None
+    turn.unit = UnitRef.of(unit) if unit is not None else None
     audit.record(
         turn.session,
         turn.now,

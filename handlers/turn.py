@@ -30,6 +30,50 @@ from storage.text import fold
 IDLE = "idle"
 
 
+@dataclass(frozen=True, slots=True)
+class Who:
+    """The member writing, as plain values read with the message (building ORM objects for
+    the member and the unit cost more than the rest of the look-up). Changes to the member
+    are written by statements (``handlers.core``, ``/ngonngu``, ``/start``), not by flush."""
+
+    id: int
+    channel: str
+    channel_user_id: str
+    display_name: str
+    role: str
+    language: str
+    unit_id: int | None
+    reachable: bool
+
+    @classmethod
+    def of(cls, member: Member) -> Who:
+        assert member.id is not None
+        return cls(
+            member.id,
+            member.channel,
+            member.channel_user_id,
+            member.display_name,
+            member.role,
+            member.language,
+            member.unit_id,
+            member.reachable,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRef:
+    """The member's unit: what answers show of it."""
+
+    id: int
+    code: str
+    name: str
+
+    @classmethod
+    def of(cls, unit: Unit) -> UnitRef:
+        assert unit.id is not None
+        return cls(unit.id, unit.code, unit.name)
+
+
 @dataclass(frozen=True)
 class StoredState:
     """The chat's ``ConversationState`` row as read at the start of the turn."""
@@ -45,10 +89,10 @@ class Turn:
     session: AsyncSession
     msg: IncomingMessage
     now: datetime
-    member: Member | None
+    member: Who | None
     language: str
     stored: StoredState | None = None
-    unit: Unit | None = None
+    unit: UnitRef | None = None
     # The state as this turn leaves it (None: untouched and nothing stored). Kept in plain
     # values and written once by ``save_state``: no ORM object, no write when unchanged.
     _name: str | None = field(default=None, repr=False)
