@@ -13,8 +13,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import and_, bindparam, literal, or_
-from sqlalchemy.orm import aliased
-from sqlmodel import col, select
+from sqlmodel import select
 
 from handlers.turn import Turn
 from scheduler.outgoing import Option
@@ -131,60 +130,71 @@ async def unit_items(
     return result
 
 
+_OCC = Occurrence.__table__  # type: ignore[attr-defined]
+_TASK = Task.__table__  # type: ignore[attr-defined]
+_PLAN = Plan.__table__  # type: ignore[attr-defined]
+_ASSIGNMENT = Assignment.__table__  # type: ignore[attr-defined]
+_REPORT = Report.__table__  # type: ignore[attr-defined]
+_REMINDER = ReminderLog.__table__  # type: ignore[attr-defined]
+
+
 @cache
 def _items_query(kind: str) -> Any:
     """The unit's items, built once with bound parameters (the statement and its compiled
     form are reused by every message): ``ids``, ``window`` or ``reminded`` (window + the
-    occurrences this member was reminded of)."""
-    reminded = col(Occurrence.id).in_(
-        select(ReminderLog.occurrence_id).where(
-            ReminderLog.member_id == bindparam("member_id"),
-            ReminderLog.created_at >= bindparam("since"),
-            ReminderLog.status != "skipped",  # steps superseded after downtime were never sent
+    occurrences this member was reminded of). Tables' columns, not the models' attributes:
+    a plain statement skips the ORM's per-execution set-up and row loading."""
+    reminded = _OCC.c.id.in_(
+        select(_REMINDER.c.occurrence_id).where(
+            _REMINDER.c.member_id == bindparam("member_id"),
+            _REMINDER.c.created_at >= bindparam("since"),
+            _REMINDER.c.status != "skipped",  # steps superseded after downtime were never sent
         )
     )
     flag = reminded if kind == "reminded" else literal(False)
     # The unit's latest report on each occurrence, joined in the same statement.
-    earlier = aliased(Report)
+    earlier = _REPORT.alias("earlier")
     latest = (
-        select(earlier.id)
-        .where(earlier.occurrence_id == Occurrence.id, earlier.unit_id == bindparam("unit_id"))
-        .order_by(col(earlier.created_at).desc(), col(earlier.id).desc())
+        select(earlier.c.id)
+        .where(earlier.c.occurrence_id == _OCC.c.id, earlier.c.unit_id == bindparam("unit_id"))
+        .order_by(earlier.c.created_at.desc(), earlier.c.id.desc())
         .limit(1)
-        .correlate(Occurrence)
+        .correlate(_OCC)
         .scalar_subquery()
     )
     query = (
         select(
-            Occurrence.id,
-            Occurrence.task_id,
-            Occurrence.period,
-            Occurrence.start,
-            Occurrence.due,
-            Task.key,  # "II.3" where ordinals restart per section: unambiguous, as /viec shows
-            Task.title,
-            Task.position,
-            Plan.code,
-            Assignment.role,
+            _OCC.c.id,
+            _OCC.c.task_id,
+            _OCC.c.period,
+            _OCC.c.start,
+            _OCC.c.due,
+            _TASK.c.key,  # "II.3" where ordinals restart per section: unambiguous, as /viec shows
+            _TASK.c.title,
+            _TASK.c.position,
+            _PLAN.c.code,
+            _ASSIGNMENT.c.role,
             flag.label("reminded"),
-            Report.status,
-            Report.percent,
-            Report.note,
+            _REPORT.c.status,
+            _REPORT.c.percent,
+            _REPORT.c.note,
         )
-        .join(Task, col(Task.id) == Occurrence.task_id)
-        .join(Plan, col(Plan.id) == Task.plan_id)
-        .join(Assignment, col(Assignment.task_id) == Task.id)
-        .outerjoin(Report, col(Report.id) == latest)
-        .where(Assignment.unit_id == bindparam("unit_id"), col(Task.active).is_(True))
+        .select_from(
+            _OCC.join(_TASK, _TASK.c.id == _OCC.c.task_id)
+            .join(_PLAN, _PLAN.c.id == _TASK.c.plan_id)
+            .join(_ASSIGNMENT, _ASSIGNMENT.c.task_id == _TASK.c.id)
+            .outerjoin(_REPORT, _REPORT.c.id == latest)
+        )
+        .where(_ASSIGNMENT.c.unit_id == bindparam("unit_id"), _TASK.c.active.is_(True))
     )
     if kind == "ids":
-        return query.where(col(Occurrence.id).in_(bindparam("ids", expanding=True)))
+        return query.where(_OCC.c.id.in_(bindparam("ids", expanding=True)))
     window = or_(
-        and_(col(Occurrence.due).is_not(None), col(Occurrence.due) <= bindparam("until")),
+        and_(_OCC.c.due.is_not(None), _OCC.c.due <= bindparam("until")),
         and_(
-            col(Occurrence.due).is_(None),
-            Occurrence.start <= bindparam("today"),
-            Occurrence.start > bindparam("lookback"),
+            _OCC.c.due.is_(None),
+            _OCC.c.start <= bindparam("today"),
+            _OCC.c.start > bindparam("lookback"),
         ),
     )
     return query.where(or_(window, reminded) if kind == "reminded" else window)
