@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -144,6 +146,7 @@ async def run(
     messages: int, units: int, tasks: int, concurrency: int, url: str | None = None
 ) -> None:
     folder = Path(tempfile.mkdtemp(prefix="dondoc-bench-replies-"))
+    print(f"load average at the start (1 / 5 / 15 min): {load()}")
     engine = make_engine(url or f"sqlite:///{folder / 'bench.db'}")
     await migrate(engine)
     users = await build(engine, units, tasks)
@@ -211,6 +214,12 @@ async def run(
         reports = (await session.exec(select(func.count()).select_from(Report))).one()
     print(f"reports written: {reports[0] if isinstance(reports, tuple) else reports}")
     await engine.dispose()
+    shutil.rmtree(folder, ignore_errors=True)
+    print(f"load average at the end: {load()} (2 cores are shared with other work: compare runs)")
+
+
+def load() -> str:
+    return " / ".join(f"{v:.2f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
 
 
 def main() -> None:
