@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
-from functools import cache
+from datetime import date, datetime
+from functools import cache, cached_property
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, update
@@ -115,6 +115,11 @@ class Turn:
 
     def day(self, value: Any) -> str:
         return format_day(value, self.language)
+
+    @cached_property
+    def today(self) -> date:
+        """The deployment's date at ``now`` (lists compare every due date with it)."""
+        return self.ctx.calendar.local_date(self.now)
 
     # ---- who ---------------------------------------------------------------------------
 

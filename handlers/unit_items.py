@@ -30,6 +30,7 @@ from storage.models import (
 )
 
 STATUS_ORDER = ("done", "in_progress", "blocked", "not_started")
+_DONE = ReportStatus.DONE.value
 ONGOING_LOOKBACK = timedelta(days=100)
 TITLE_IN_OPTION = 48
 
@@ -58,7 +59,7 @@ class UnitItem:
 
     @property
     def done(self) -> bool:
-        return self.status == ReportStatus.DONE.value
+        return self.status == _DONE
 
 
 # ---- queries -------------------------------------------------------------------------------
@@ -77,7 +78,7 @@ async def unit_items(
     With ``reminded_since``, occurrences this member was reminded of since then are included
     too and flagged ``reminded`` (one query for what a short reply is about)."""
     assert turn.unit is not None
-    today = turn.ctx.today()
+    today = turn.today
     kind = "ids" if occurrence_ids is not None else "window"
     if occurrence_ids is None and reminded_since is not None:
         kind = "reminded"
@@ -231,7 +232,7 @@ def due_words(turn: Turn, item: UnitItem) -> str:
     due = item.due
     if due is None:
         return turn.t("conv.due.ongoing", period=item.period)
-    today = turn.ctx.today()
+    today = turn.today
     if due < today and not item.done:
         return turn.t("conv.due.late", day=turn.day(due), days=(today - due).days)
     if due == today:
