@@ -86,9 +86,11 @@ def _(key: str, language: str | None = DEFAULT_LANGUAGE, /, **values: Any) -> st
     A key with no text raises ``MissingTranslation``: a gap must fail loudly in tests, never
     show a raw key to an officer.
     """
-    text = catalog(normalise_language(language)).gettext(key)
+    if language not in LANGUAGES:  # most calls already name one: skip normalising then
+        language = normalise_language(language)
+    text = catalog(language).gettext(key)
     if text == key:
-        raise MissingTranslation(f"{key!r} has no {normalise_language(language)} text")
+        raise MissingTranslation(f"{key!r} has no {language} text")
     return text.format(**values) if values else text
 
 
