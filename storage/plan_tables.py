@@ -361,9 +361,7 @@ def document_years(preamble: list[str]) -> tuple[int | None, int | None]:
     return None, None
 
 
-_ISSUED = re.compile(
-    r"ngay (\d{1,2})(?: thang |/)(\d{1,2})(?: nam |/)(\d{4})"
-)
+_ISSUED = re.compile(r"ngay (\d{1,2})(?: thang |/)(\d{1,2})(?: nam |/)(\d{4})")
 
 
 def document_date(preamble: list[str]) -> date | None:

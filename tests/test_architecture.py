@@ -55,9 +55,11 @@ def test_every_module_says_what_it_is_for() -> None:
 
 def test_ruff_is_clean() -> None:
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
-    result = subprocess.run([ruff, "check", "--quiet", str(ROOT)], capture_output=True, text=True,
-                            cwd=ROOT)
-    assert result.returncode == 0, result.stdout + result.stderr
+    for command in (["check", "--quiet"], ["format", "--check", "--quiet"]):
+        result = subprocess.run(
+            [ruff, *command, str(ROOT)], capture_output=True, text=True, cwd=ROOT
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_cli_command_table_matches_the_modules() -> None:

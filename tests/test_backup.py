@@ -34,7 +34,8 @@ def test_backup_while_another_connection_writes(dondoc: Cli, tmp_path: Path) -> 
             while not stop.is_set() and n < 2000:
                 connection.execute(
                     "insert into audit_log (at, actor, action, target, details) "
-                    "values ('2024-07-15 01:00:00', 'test', 'x', '', '{}')")
+                    "values ('2024-07-15 01:00:00', 'test', 'x', '', '{}')"
+                )
                 connection.commit()
                 n += 1
 

@@ -64,12 +64,14 @@ def test_units_import_then_update_by_code(ready: Cli, tmp_path: Path) -> None:
     assert by_code["TTHCC"]["kind"] == "trung_tam"
     assert by_code["VP"]["kind"] == "van_phong"
 
-    changed = UNITS_CSV.replace("Trung tâm Phục vụ hành chính công",
-                                "Trung tâm Phục vụ hành chính công phường")
+    changed = UNITS_CSV.replace(
+        "Trung tâm Phục vụ hành chính công", "Trung tâm Phục vụ hành chính công phường"
+    )
     second = ready("units", "import", str(write(tmp_path / "units2.csv", changed)))
     assert "0 mới, 1 cập nhật, 3 không đổi" in second.output
     assert db_rows(ready, "select name from unit where code='TTHCC'") == [
-        ("Trung tâm Phục vụ hành chính công phường",)]
+        ("Trung tâm Phục vụ hành chính công phường",)
+    ]
     assert db_rows(ready, "select count(*) from unit") == [(4,)]
 
 
@@ -96,8 +98,9 @@ def test_units_import_xlsx(ready: Cli, tmp_path: Path) -> None:
         (UNITS_CSV + ",Không mã,phòng,,\n", "thiếu mã"),
     ],
 )
-def test_bad_units_files_change_nothing(ready: Cli, tmp_path: Path, content: str,
-                                        expected: str) -> None:
+def test_bad_units_files_change_nothing(
+    ready: Cli, tmp_path: Path, content: str, expected: str
+) -> None:
     path = write(tmp_path / "bad.csv", content)
     result = ready("units", "import", str(path))
     assert result.exit_code == 2
@@ -120,8 +123,9 @@ def test_broken_xlsx_and_wrong_extension(ready: Cli, tmp_path: Path) -> None:
 
 def test_invite_is_stored_hashed_and_printed_once(ready: Cli, tmp_path: Path) -> None:
     ready("units", "import", str(write(tmp_path / "u.csv", UNITS_CSV)))
-    result = ready("invite", "create", "--unit", "VHXH", "--role", "head", "--expires", "48h",
-                   "--json")
+    result = ready(
+        "invite", "create", "--unit", "VHXH", "--role", "head", "--expires", "48h", "--json"
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["unit_code"] == "VHXH" and data["role"] == "head"
@@ -170,11 +174,19 @@ def test_schedule_preview_json_and_text(ready: Cli) -> None:
     assert all(set(d) >= {"period", "start", "due"} for d in data)
     once = json.loads(ready("schedule", "preview", "15/07/2024", "--json").output)
     assert [(d["period"], d["due"]) for d in once] == [("2024-07-15", "2024-07-15")]
-    ongoing = json.loads(ready("schedule", "preview", "ongoing", "--year", "2024", "--json")
-                         .output)
+    ongoing = json.loads(ready("schedule", "preview", "ongoing", "--year", "2024", "--json").output)
     assert ongoing and all(d["due"] is None for d in ongoing)
-    text = ready("schedule", "preview", "monthly", "--year", "2024", "--from", "01/07/2024",
-                 "--to", "31/07/2024")
+    text = ready(
+        "schedule",
+        "preview",
+        "monthly",
+        "--year",
+        "2024",
+        "--from",
+        "01/07/2024",
+        "--to",
+        "31/07/2024",
+    )
     assert "Thứ Hai, 22/07/2024" in text.output  # 20/7/2024 is a Saturday
     assert "Thứ Bảy, 20/07/2024" in text.output
 
@@ -188,8 +200,10 @@ def test_schedule_preview_bad_dates(ready: Cli) -> None:
 
 def test_settings_never_show_secrets(tmp_path: Path) -> None:
     secret = "123456:ABC-very-secret-token"
-    cli = Cli(tmp_path / "d", {"DONDOC_TELEGRAM_BOT_TOKEN": secret,
-                               "DONDOC_ZALO_BOT_TOKEN": "zalo-secret-xyz"})
+    cli = Cli(
+        tmp_path / "d",
+        {"DONDOC_TELEGRAM_BOT_TOKEN": secret, "DONDOC_ZALO_BOT_TOKEN": "zalo-secret-xyz"},
+    )
     result = cli("settings")
     assert result.exit_code == 0
     assert secret not in result.output and "zalo-secret-xyz" not in result.output
@@ -206,8 +220,7 @@ def test_invalid_settings_are_explained(tmp_path: Path) -> None:
 
 
 def test_unreachable_database_url(tmp_path: Path) -> None:
-    cli = Cli(tmp_path / "d", {"DONDOC_DATABASE_URL":
-                               "postgresql://nobody:pw@127.0.0.1:1/none"})
+    cli = Cli(tmp_path / "d", {"DONDOC_DATABASE_URL": "postgresql://nobody:pw@127.0.0.1:1/none"})
     result = cli("init")
     assert result.exit_code == 2
     assert "Không mở được cơ sở dữ liệu" in result.output

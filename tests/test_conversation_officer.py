@@ -237,8 +237,9 @@ def test_a_report_whose_task_left_the_unit_starts_afresh(cw: ConsoleWorld) -> No
         from storage.models import Assignment, Occurrence
 
         task_id = (await session.get(Occurrence, occurrence)).task_id
-        for row in (await session.exec(select(Assignment).where(
-                Assignment.task_id == task_id))).all():
+        for row in (
+            await session.exec(select(Assignment).where(Assignment.task_id == task_id))
+        ).all():
             await session.delete(row)
 
     cw.query(move_task)

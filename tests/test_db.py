@@ -36,8 +36,11 @@ async def test_engine_uses_it_and_behaves_like_sqlite(tmp_path: Path) -> None:
             session.add(Unit(code="A", name="again", created_at=now, updated_at=now))
     with pytest.raises(IntegrityError):  # foreign keys are on
         async with engine.begin() as connection:
-            await connection.execute(text(
-                "insert into member (channel, channel_user_id, chat_id, display_name, unit_id, "
-                "role, language, reachable, active, created_at) values "
-                "('console','u','u','',999,'officer','vi',1,1,'2024-07-01 00:00:00')"))
+            await connection.execute(
+                text(
+                    "insert into member (channel, channel_user_id, chat_id, display_name, unit_id, "
+                    "role, language, reachable, active, created_at) values "
+                    "('console','u','u','',999,'officer','vi',1,1,'2024-07-01 00:00:00')"
+                )
+            )
     await engine.dispose()

@@ -32,8 +32,14 @@ def test_demo_tells_the_month_day_by_day(demo_run: tuple[str, Path]) -> None:
     assert "đã chặn bot" in output  # one unit cannot be reached
     assert "BẢN TIN ĐÔN ĐỐC" in output  # the coordinator's digest
     summary = output.split("[4/4]")[1]
-    for words in ("Hoàn thành đúng hạn", "Hoàn thành quá hạn", "Đang thực hiện quá hạn",
-                  "Chưa báo cáo", "Vướng mắc: 1", "không liên lạc được: 1"):
+    for words in (
+        "Hoàn thành đúng hạn",
+        "Hoàn thành quá hạn",
+        "Đang thực hiện quá hạn",
+        "Chưa báo cáo",
+        "Vướng mắc: 1",
+        "không liên lạc được: 1",
+    ):
         assert words in summary, words
 
 
@@ -52,8 +58,10 @@ def test_demo_writes_files_that_open(demo_run: tuple[str, Path]) -> None:
 
 def test_same_seed_same_story(tmp_path: Path) -> None:
     cli = Cli(tmp_path / "unused")
-    runs = [cli("demo", "--seed", "11", "--days", "12", "--dir", str(tmp_path / f"r{i}"))
-            for i in range(2)]
+    runs = [
+        cli("demo", "--seed", "11", "--days", "12", "--dir", str(tmp_path / f"r{i}"))
+        for i in range(2)
+    ]
     assert all(r.exit_code == 0 for r in runs), runs[0].output
     strip = [r.output.replace(str(tmp_path / f"r{i}"), "DIR") for i, r in enumerate(runs)]
     assert strip[0] == strip[1]
@@ -72,17 +80,28 @@ def test_demo_refuses_a_folder_in_use(tmp_path: Path) -> None:
 def test_demo_files_open_in_libreoffice(demo_run: tuple[str, Path], tmp_path: Path) -> None:
     office = shutil.which("libreoffice") or shutil.which("soffice")
     if office is None:
-        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc "
-                    "libreoffice-writer)")
+        pytest.skip(
+            "LibreOffice is not installed (apt-get install libreoffice-calc libreoffice-writer)"
+        )
     _, directory = demo_run
     documents = [f for f in (directory / "exports").iterdir() if f.suffix in (".xlsx", ".docx")]
     assert len(documents) == 2
     for document in documents:
         out = tmp_path / document.suffix[1:]
         result = subprocess.run(
-            [office, "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-             "--convert-to", "pdf", "--outdir", str(out), str(document)],
-            capture_output=True, text=True, timeout=180,
+            [
+                office,
+                "--headless",
+                f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out),
+                str(document),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=180,
         )
         assert result.returncode == 0, result.stderr
         pdf = out / (document.stem + ".pdf")

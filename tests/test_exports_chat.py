@@ -123,24 +123,33 @@ async def test_only_coordinators(chat) -> None:  # noqa: ANN001
     assert answer.file is None
 
 
-async def test_chat_export_follows_the_deployment_settings(engine: AsyncEngine,
-                                                          tmp_path: Path) -> None:
+async def test_chat_export_follows_the_deployment_settings(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
     from bot.settings import Settings
     from bot.wiring import bot_context
 
     world = await build_world(engine)
-    settings = Settings(data_dir=tmp_path / "data", exports_dir=tmp_path / "bao-cao",
-                        report_authority="UBND PHƯỜNG THỬ NGHIỆM",
-                        report_signer_title="TRƯỞNG PHÒNG")
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        exports_dir=tmp_path / "bao-cao",
+        report_authority="UBND PHƯỜNG THỬ NGHIỆM",
+        report_signer_title="TRƯỞNG PHÒNG",
+    )
     conversation = Conversation(bot_context(settings, engine, FakeClock(NOW)))
-    await conversation.handle(IncomingMessage(channel="console", chat_id="hoa", user_id="hoa",
-                                              text=f"/start {world.codes['hoa']}"))
-    [answer] = await conversation.handle(IncomingMessage(channel="console", chat_id="hoa",
-                                                         user_id="hoa", text="/xuat docx"))
+    await conversation.handle(
+        IncomingMessage(
+            channel="console", chat_id="hoa", user_id="hoa", text=f"/start {world.codes['hoa']}"
+        )
+    )
+    [answer] = await conversation.handle(
+        IncomingMessage(channel="console", chat_id="hoa", user_id="hoa", text="/xuat docx")
+    )
     path = Path(answer.file.path)
     assert path.parent == tmp_path / "bao-cao"
     text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
-    tables = "\n".join(c.text for t in docx.Document(str(path)).tables for r in t.rows
-                       for c in r.cells)
+    tables = "\n".join(
+        c.text for t in docx.Document(str(path)).tables for r in t.rows for c in r.cells
+    )
     assert "UBND PHƯỜNG THỬ NGHIỆM" in text + tables
     assert "TRƯỞNG PHÒNG" in text + tables

@@ -27,8 +27,7 @@ def catalog_texts(language: str) -> dict[str, str]:
             for message in read_po(handle, locale=language):
                 if message.id:
                     key = message.id if isinstance(message.id, str) else message.id[0]
-                    value = message.string if isinstance(message.string, str) \
-                        else message.string[0]
+                    value = message.string if isinstance(message.string, str) else message.string[0]
                     assert key not in texts, f"{key} is defined twice ({po.name})"
                     texts[key] = value
     return texts

@@ -43,9 +43,10 @@ def commands() -> list[str]:
 
 def test_the_two_commands_are_there_and_ci_runs_the_test_one() -> None:
     found = commands()
-    assert found[:2] == ["./scripts/venv dondoc demo     # the main job: a month of a sample "
-                         "ward's work, offline",
-                         "./scripts/venv pytest          # the tests (this is what CI runs)"]
+    assert found[:2] == [
+        "./scripts/venv dondoc demo     # the main job: a month of a sample ward's work, offline",
+        "./scripts/venv pytest          # the tests (this is what CI runs)",
+    ]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "exec ./scripts/venv pytest" in ci
 
@@ -61,15 +62,24 @@ def test_prose_names_only_commands_that_exist() -> None:
         args = [str(BIN / "dondoc"), *words.split(), "--help"]
         result = subprocess.run(args, capture_output=True, text=True, env=env)
         if result.returncode != 0:  # "dondoc backup" etc. name a group and an argument
-            result = subprocess.run([str(BIN / "dondoc"), words.split()[0], "--help"],
-                                    capture_output=True, text=True, env=env)
+            result = subprocess.run(
+                [str(BIN / "dondoc"), words.split()[0], "--help"],
+                capture_output=True,
+                text=True,
+                env=env,
+            )
         assert result.returncode == 0, (words, result.stderr)
 
 
 async def _run(line: str, env: dict[str, str], cwd: Path) -> tuple[int, str]:
     process = await asyncio.create_subprocess_exec(
-        "bash", "-c", line, cwd=cwd, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        "bash",
+        "-c",
+        line,
+        cwd=cwd,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
     out, _ = await asyncio.wait_for(process.communicate(), timeout=240)
     return process.returncode or 0, out.decode("utf-8", "replace")
@@ -80,8 +90,12 @@ async def _run_bot(line: str, env: dict[str, str], cwd: Path) -> tuple[int, str]
     args = shlex.split(line)
     assert args[0] == "dondoc"
     process = await asyncio.create_subprocess_exec(
-        str(BIN / "dondoc"), *args[1:], cwd=cwd, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        str(BIN / "dondoc"),
+        *args[1:],
+        cwd=cwd,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
     assert process.stdout is not None
     seen = ""

@@ -13,10 +13,16 @@ YEAR = (date(2024, 1, 1), date(2024, 12, 31))
 NO_SHIFT = DueRules(shift="none")
 
 
-def labels(schedule: Schedule, rules: DueRules = NO_SHIFT, cal: WorkingCalendar | None = None,
-           span: tuple[date, date] = YEAR) -> list[tuple[str, str | None]]:
-    return [(o.period, o.due.isoformat() if o.due else None)
-            for o in occurrences(schedule, *span, rules, cal)]
+def labels(
+    schedule: Schedule,
+    rules: DueRules = NO_SHIFT,
+    cal: WorkingCalendar | None = None,
+    span: tuple[date, date] = YEAR,
+) -> list[tuple[str, str | None]]:
+    return [
+        (o.period, o.due.isoformat() if o.due else None)
+        for o in occurrences(schedule, *span, rules, cal)
+    ]
 
 
 def test_once() -> None:
@@ -39,29 +45,40 @@ def test_monthly_uses_the_deployment_day_and_short_months() -> None:
 
 def test_quarterly_and_written_day_overrides_default() -> None:
     s = Schedule(ScheduleKind.QUARTERLY, start=date(2024, 1, 1))
-    assert labels(s) == [("2024-Q1", "2024-03-20"), ("2024-Q2", "2024-06-20"),
-                         ("2024-Q3", "2024-09-20"), ("2024-Q4", "2024-12-20")]
+    assert labels(s) == [
+        ("2024-Q1", "2024-03-20"),
+        ("2024-Q2", "2024-06-20"),
+        ("2024-Q3", "2024-09-20"),
+        ("2024-Q4", "2024-12-20"),
+    ]
     s5 = Schedule(ScheduleKind.QUARTERLY, start=date(2024, 1, 1), day=5)
     assert labels(s5)[2] == ("2024-Q3", "2024-09-05")
 
 
 def test_periodic_thanh_xuan_day_05() -> None:
     s = Schedule(ScheduleKind.PERIODIC, start=date(2024, 1, 1), day=5)
-    assert labels(s) == [("2024-Q1", "2024-03-05"), ("2024-6T", "2024-06-05"),
-                         ("2024-9T", "2024-09-05"), ("2024", "2024-12-05")]
+    assert labels(s) == [
+        ("2024-Q1", "2024-03-05"),
+        ("2024-6T", "2024-06-05"),
+        ("2024-9T", "2024-09-05"),
+        ("2024", "2024-12-05"),
+    ]
 
 
 def test_annual_open_ended_from_start_year() -> None:
     s = Schedule(ScheduleKind.ANNUAL, start=date(2022, 1, 1))
     got = labels(s, span=(date(2021, 1, 1), date(2025, 12, 31)))
-    assert got == [("2022", "2022-12-20"), ("2023", "2023-12-20"), ("2024", "2024-12-20"),
-                   ("2025", "2025-12-20")]
+    assert got == [
+        ("2022", "2022-12-20"),
+        ("2023", "2023-12-20"),
+        ("2024", "2024-12-20"),
+        ("2025", "2025-12-20"),
+    ]
 
 
 def test_ongoing_has_check_ins_without_due() -> None:
     s = Schedule(ScheduleKind.ONGOING, start=date(2022, 1, 1), end=date(2030, 12, 31))
-    assert labels(s) == [("2024-Q1", None), ("2024-Q2", None), ("2024-Q3", None),
-                         ("2024-Q4", None)]
+    assert labels(s) == [("2024-Q1", None), ("2024-Q2", None), ("2024-Q3", None), ("2024-Q4", None)]
     monthly = labels(s, DueRules(shift="none", ongoing_period="monthly"))
     assert len(monthly) == 12 and monthly[0] == ("2024-01", None)
 
@@ -89,11 +106,18 @@ def test_shift_to_working_days(calendar: WorkingCalendar) -> None:
 
 
 def test_schedule_round_trips_through_json() -> None:
-    s = Schedule(ScheduleKind.PERIODIC, start=date(2024, 1, 1), end=date(2024, 12, 31), day=5,
-                 periods=("6T", "year"))
+    s = Schedule(
+        ScheduleKind.PERIODIC,
+        start=date(2024, 1, 1),
+        end=date(2024, 12, 31),
+        day=5,
+        periods=("6T", "year"),
+    )
     assert Schedule.from_dict(s.to_dict()) == s
-    assert labels(Schedule.from_dict(s.to_dict())) == [("2024-6T", "2024-06-05"),
-                                                      ("2024", "2024-12-05")]
+    assert labels(Schedule.from_dict(s.to_dict())) == [
+        ("2024-6T", "2024-06-05"),
+        ("2024", "2024-12-05"),
+    ]
 
 
 def test_bad_rules_and_range() -> None:
