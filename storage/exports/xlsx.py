@@ -18,6 +18,7 @@ Every table has a frozen header, an autofilter and column widths that fit Vietna
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, BinaryIO
 
@@ -254,6 +255,21 @@ def _report_cells(sheet: _Sheet, summary: Summary, item: SummaryItem | None) -> 
     ]
 
 
+@dataclass(frozen=True)
+class _Matrix:
+    """One plan's status matrix: a sheet, and the units, occurrences and cells it shows."""
+
+    sheet: _Sheet
+    summary: Summary
+    language: str
+    occurrences: list[SummaryItem]
+    unit_order: list[int]
+    units: dict[int, tuple[str, str]]
+    cells: dict[tuple[int, int], SummaryItem]
+    words: dict[Any, str]
+    titles: tuple[str, str]
+
+
 def _plan_sheet(
     workbook: Workbook,
     summary: Summary,
@@ -277,14 +293,16 @@ def _plan_sheet(
         _subtitle(summary, language),
     )
     words = {c: category_word(c, language) for c in CATEGORIES}
+    matrix = _Matrix(
+        sheet, summary, language, list(occurrences.values()), unit_order, units, cells, words,
+        titles,
+    )  # fmt: skip
     if len(unit_order) <= MAX_UNIT_GROUPS:
-        _tasks_as_rows(sheet, summary, language, list(occurrences.values()), unit_order, units,
-                       cells, words, titles)  # fmt: skip
+        _tasks_as_rows(matrix)
     else:
         if 3 + 3 * len(occurrences) > MAX_COLUMNS:
             raise UserError("export.too_wide", plan=code, tasks=len(occurrences))
-        _units_as_rows(sheet, summary, language, list(occurrences.values()), unit_order, units,
-                       cells, words, titles)  # fmt: skip
+        _units_as_rows(matrix)
 
 
 def _group_header(sheet: _Sheet, value: Any, **style: Any) -> list[Any]:
@@ -311,13 +329,14 @@ def _sub_header(sheet: _Sheet, first: int, language: str) -> list[Any]:
     return cells
 
 
-def _group_cells(
-    sheet: _Sheet, summary: Summary, item: SummaryItem | None, language: str, words: dict[Any, str]
-) -> list[Any]:
+def _group_cells(m: _Matrix, item: SummaryItem | None) -> list[Any]:
     """One unit's status on one task: three cells (blank when the unit is not assigned it)."""
     if item is None:
         return [None, None, None]
-    return [_status_cell(sheet, item, language, words), *_report_cells(sheet, summary, item)]
+    return [
+        _status_cell(m.sheet, item, m.language, m.words),
+        *_report_cells(m.sheet, m.summary, item),
+    ]
 
 
 def _task_label(item: SummaryItem) -> str:
@@ -325,17 +344,8 @@ def _task_label(item: SummaryItem) -> str:
     return f"{item.ordinal}. {title}" if item.ordinal else title
 
 
-def _tasks_as_rows(
-    sheet: _Sheet,
-    summary: Summary,
-    language: str,
-    occurrences: list[SummaryItem],
-    unit_order: list[int],
-    units: dict[int, tuple[str, str]],
-    cells: dict[tuple[int, int], SummaryItem],
-    words: dict[Any, str],
-    titles: tuple[str, str],
-) -> None:
+def _tasks_as_rows(m: _Matrix) -> None:
+    sheet, language = m.sheet, m.language
     fixed = [
         _t("exports.col.number", language),
         _t("exports.col.task", language),
@@ -344,9 +354,9 @@ def _tasks_as_rows(
     ]
     top = _header(sheet, fixed)
     sub = [sheet.cell(None, fill=_HEADER_FILL, border=_BORDER) for _ in fixed]
-    for n, unit_id in enumerate(unit_order):
+    for n, unit_id in enumerate(m.unit_order):
         first = len(fixed) + 3 * n + 1
-        name = units[unit_id][1]
+        name = m.units[unit_id][1]
         top += _group_header(sheet, name)
         sub += _sub_header(sheet, first, language)
         sheet.fit(first, name, 26)
@@ -354,16 +364,16 @@ def _tasks_as_rows(
     for column in range(1, len(fixed) + 1):
         letter = get_column_letter(column)
         sheet.ws.merged_cells.add(f"{letter}4:{letter}5")
-    for occ in occurrences:
+    for occ in m.occurrences:
         sheet.fit(2, _task_label(occ), 60)
         sheet.fit(3, period_words(occ.period, language), 22)
     sheet.fit(4, "00/00/0000", 14)
     header_row = 5
     sheet.begin(f"E{header_row + 1}")
-    _title_rows(sheet, *titles)
+    _title_rows(sheet, *m.titles)
     sheet.append(top)
     sheet.append(sub)
-    for number, occ in enumerate(occurrences, start=1):
+    for number, occ in enumerate(m.occurrences, start=1):
         label = _task_label(occ)
         row: list[Any] = [
             number,
@@ -371,25 +381,16 @@ def _tasks_as_rows(
             period_words(occ.period, language),
             sheet.cell(occ.due, number_format=DATE_FORMAT) if occ.due else None,
         ]
-        for unit_id in unit_order:
-            item = cells.get((occ.occurrence_id, unit_id))
-            row += _group_cells(sheet, summary, item, language, words)
+        for unit_id in m.unit_order:
+            item = m.cells.get((occ.occurrence_id, unit_id))
+            row += _group_cells(m, item)
         sheet.append(row)
-    last_column = get_column_letter(len(fixed) + 3 * len(unit_order))
+    last_column = get_column_letter(len(fixed) + 3 * len(m.unit_order))
     sheet.ws.auto_filter.ref = f"A{header_row}:{last_column}{max(sheet.rows, header_row)}"
 
 
-def _units_as_rows(
-    sheet: _Sheet,
-    summary: Summary,
-    language: str,
-    occurrences: list[SummaryItem],
-    unit_order: list[int],
-    units: dict[int, tuple[str, str]],
-    cells: dict[tuple[int, int], SummaryItem],
-    words: dict[Any, str],
-    titles: tuple[str, str],
-) -> None:
+def _units_as_rows(m: _Matrix) -> None:
+    sheet, language = m.sheet, m.language
     fixed = [
         _t("exports.col.number", language),
         _t("exports.col.unit_code", language),
@@ -399,7 +400,7 @@ def _units_as_rows(
     due_row = [sheet.cell(None, fill=_HEADER_FILL, border=_BORDER) for _ in fixed]
     sub = [sheet.cell(None, fill=_HEADER_FILL, border=_BORDER) for _ in fixed]
     due_format = '"' + _t("exports.xlsx.due_prefix", language) + '" ' + DATE_FORMAT
-    for n, occ in enumerate(occurrences):
+    for n, occ in enumerate(m.occurrences):
         first = len(fixed) + 3 * n + 1
         label = f"{_task_label(occ)} ({period_words(occ.period, language)})"
         top += _group_header(sheet, label)
@@ -413,23 +414,23 @@ def _units_as_rows(
     for column in range(1, len(fixed) + 1):
         letter = get_column_letter(column)
         sheet.ws.merged_cells.add(f"{letter}4:{letter}6")
-    for code, name in units.values():
+    for code, name in m.units.values():
         sheet.fit(2, code, 20)
         sheet.fit(3, name, 50)
     header_row = 6
     sheet.begin(f"D{header_row + 1}")
-    _title_rows(sheet, *titles)
+    _title_rows(sheet, *m.titles)
     sheet.append(top)
     sheet.append(due_row)
     sheet.append(sub)
-    occ_ids = [o.occurrence_id for o in occurrences]
-    for number, unit_id in enumerate(unit_order, start=1):
-        code, name = units[unit_id]
+    occ_ids = [o.occurrence_id for o in m.occurrences]
+    for number, unit_id in enumerate(m.unit_order, start=1):
+        code, name = m.units[unit_id]
         row: list[Any] = [number, code, name]
         for occ_id in occ_ids:
-            row += _group_cells(sheet, summary, cells.get((occ_id, unit_id)), language, words)
+            row += _group_cells(m, m.cells.get((occ_id, unit_id)))
         sheet.append(row)
-    last_column = get_column_letter(len(fixed) + 3 * len(occurrences))
+    last_column = get_column_letter(len(fixed) + 3 * len(m.occurrences))
     sheet.ws.auto_filter.ref = f"A{header_row}:{last_column}{max(sheet.rows, header_row)}"
     sheet.ws.freeze_panes = f"D{header_row + 1}"
 
