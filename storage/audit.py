@@ -23,16 +23,27 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> AuditLog:
     """Add an audit entry to the session's transaction (written with it or not at all)."""
-    entry = AuditLog(
-        at=now,
-        actor_member_id=member_id,
-        actor=actor,
-        action=action,
-        target=target,
-        details=details or {},
-    )
+    entry = AuditLog(**_values(now, action, actor, member_id, target, details))
     session.add(entry)
     return entry
+
+
+def _values(
+    now: datetime,
+    action: str,
+    actor: str,
+    member_id: int | None,
+    target: str,
+    details: dict[str, Any] | None,
+) -> dict[str, Any]:
+    return {
+        "at": now,
+        "actor_member_id": member_id,
+        "actor": actor,
+        "action": action,
+        "target": target,
+        "details": details or {},
+    }
 
 
 @cache
@@ -52,12 +63,5 @@ async def write(
 ) -> None:
     """Like ``record``, written at once by one plain INSERT (same transaction): for paths run on
     every message, where adding an object and flushing it costs more than the statement."""
-    values = {
-        "at": now,
-        "actor_member_id": member_id,
-        "actor": actor,
-        "action": action,
-        "target": target,
-        "details": details or {},
-    }
+    values = _values(now, action, actor, member_id, target, details)
     await session.exec(_insert(), params=values)
