@@ -7,17 +7,69 @@ an ongoing task, and a periodic report. Not copied text: short titles written fo
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from scheduler.calendar import WorkingCalendar
+from scheduler.clock import Clock
+from scheduler.limits import RateLimits
 from scheduler.occurrences import sync_all_occurrences
+from scheduler.outgoing import Channel
 from scheduler.schedules import DueRules, Schedule, ScheduleKind
+from scheduler.ticks import ReminderEngine, build_engine, start_ticks
 from storage.db import transaction
 from storage.models import Assignment, Member, Plan, Report, Task, Unit
+from tests.fake_channel import FakeServer, HttpChannel
+
+UNTHROTTLED = {"telegram": RateLimits(1000, 1000)}  # pacing is real time: tested elsewhere
+
+
+def reminder_engine(
+    engine: AsyncEngine,
+    clock: Clock,
+    calendar: WorkingCalendar,
+    channel: Channel,
+    **options: Any,
+) -> ReminderEngine:
+    """The reminder engine of a test: Telegram through ``channel``, without pacing."""
+    return build_engine(
+        engine=engine,
+        channels={"telegram": channel},
+        clock=clock,
+        calendar=calendar,
+        limits=UNTHROTTLED,
+        **options,
+    )
+
+
+@asynccontextmanager
+async def ticking(
+    engine: AsyncEngine, clock: Clock, calendar: WorkingCalendar, **options: Any
+) -> AsyncIterator[tuple[FakeServer, Any]]:
+    """The real APScheduler ticks delivering to a local fake messenger: (server, stop)."""
+    server = FakeServer()
+    await server.start()
+    channel = HttpChannel(server.url)
+    stop = await start_ticks(
+        engine=engine,
+        channels={"telegram": channel},
+        clock=clock,
+        calendar=calendar,
+        limits=UNTHROTTLED,
+        **options,
+    )
+    try:
+        yield server, stop
+    finally:
+        await stop()
+        await channel.close()
+        await server.stop()
 
 
 @dataclass

@@ -8,23 +8,15 @@ from datetime import date, time, timedelta
 from sqlmodel import select
 
 from scheduler.clock import FakeClock
-from scheduler.limits import RateLimits
 from scheduler.ticks import build_engine
 from storage.db import transaction
 from storage.models import Outbox, ReminderLog
-from tests.reminder_world import build_world
+from tests.reminder_world import build_world, reminder_engine
 from tests.test_planner_month import Recorder
 
 
 def make(engine, clock, calendar, channel):
-    return build_engine(
-        engine=engine,
-        channels={"telegram": channel},
-        clock=clock,
-        calendar=calendar,
-        limits={"telegram": RateLimits(1000, 1000)},
-        lease_ttl=120,
-    )
+    return reminder_engine(engine, clock, calendar, channel, lease_ttl=120)
 
 
 async def test_three_days_down_then_only_the_latest_step(engine, calendar):

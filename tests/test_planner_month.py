@@ -11,12 +11,10 @@ from datetime import date, time, timedelta
 from sqlmodel import select
 
 from scheduler.clock import FakeClock
-from scheduler.limits import RateLimits
 from scheduler.outgoing import OutgoingMessage, SendOutcome
-from scheduler.ticks import build_engine
 from storage.db import transaction
 from storage.models import Member, Occurrence, Outbox, ReminderLog
-from tests.reminder_world import build_world, report
+from tests.reminder_world import build_world, reminder_engine, report
 
 ONCE = [4, 10, 12, 15, 17, 19, 23, 25, 29]  # T-7 … overdue-5 of the task due 15/7
 ONCE_STEPS = ["T-7", "T-3", "T-1", "due"] + [f"overdue-{i}" for i in range(1, 6)]
@@ -66,13 +64,7 @@ async def test_a_month_of_reminders(engine, calendar):
     clock = FakeClock(start)
     world = await build_world(engine, start, calendar)
     channel = Recorder()
-    reminders = build_engine(  # pacing is real-time: not what this test is about
-        engine=engine,
-        channels={"telegram": channel},
-        clock=clock,
-        calendar=calendar,
-        limits={"telegram": RateLimits(1000, 1000)},
-    )
+    reminders = reminder_engine(engine, clock, calendar, channel)
     async with transaction(engine) as session:
         occs = (await session.exec(select(Occurrence))).all()
     once_occ = next(o.id for o in occs if o.task_id == world.tasks["once"])

@@ -11,14 +11,11 @@ from datetime import date, time, timedelta
 from sqlmodel import select
 
 from scheduler.clock import FakeClock
-from scheduler.limits import RateLimits
 from scheduler.occurrences import sync_all_occurrences
 from scheduler.schedules import DueRules, Schedule, ScheduleKind
-from scheduler.ticks import build_engine, start_ticks
 from storage.db import transaction
 from storage.models import Outbox, Plan, ReminderLog
-from tests.fake_channel import FakeServer, HttpChannel
-from tests.reminder_world import add_member, add_task, add_unit
+from tests.reminder_world import add_member, add_task, add_unit, reminder_engine, ticking
 from tests.test_planner_month import Recorder
 from tests.waiting import wait_for
 
@@ -48,19 +45,6 @@ async def units_with_one_task(engine, calendar, now, count: int) -> dict[str, in
     return members
 
 
-def sliced_engine(engine, clock, calendar, channel, *, slice_units: int, budget: int):
-    """A reminder engine planning ``slice_units`` units per slice, ``budget`` messages a tick."""
-    return build_engine(
-        engine=engine,
-        channels={"telegram": channel},
-        clock=clock,
-        calendar=calendar,
-        limits={"telegram": RateLimits(1000, 1000)},
-        slice_units=slice_units,
-        tick_budget=budget,
-    )
-
-
 async def logged_steps(engine) -> Counter[tuple[int, str, str]]:
     async with transaction(engine) as session:
         rows = (await session.exec(select(ReminderLog))).all()
@@ -71,7 +55,7 @@ async def test_a_wave_bigger_than_the_budget_goes_on_at_the_next_ticks(engine, c
     clock = FakeClock(calendar.at(date(2024, 7, 17), time(8, 0)))
     members = await units_with_one_task(engine, calendar, clock.now(), 7)
     channel = Recorder()
-    reminders = sliced_engine(engine, clock, calendar, channel, slice_units=2, budget=3)
+    reminders = reminder_engine(engine, clock, calendar, channel, slice_units=2, tick_budget=3)
     first = await reminders.tick()  # the first pass: the whole window, T-3 is current
     assert (first.queued, first.slices) == (4, 2)  # two slices of two units, then the budget
     assert sorted(c for c, _t in channel.sent) == ["o0", "o1", "o2", "o3"]
@@ -101,7 +85,7 @@ async def test_a_step_beginning_mid_wave_reaches_the_units_planned_before_it(eng
     clock = FakeClock(calendar.at(date(2024, 7, 17), time(7, 58)))
     members = await units_with_one_task(engine, calendar, clock.now(), 5)
     channel = Recorder()
-    reminders = sliced_engine(engine, clock, calendar, channel, slice_units=1, budget=1)
+    reminders = reminder_engine(engine, clock, calendar, channel, slice_units=1, tick_budget=1)
     by_tick: list[list[str]] = []
     for _ in range(12):
         before = len(channel.sent)
@@ -124,28 +108,12 @@ async def test_ticks_deliver_a_sliced_wave_through_the_fake_messenger(engine, ca
     """The real APScheduler ticks with a budget of one message: all six are delivered once."""
     clock = FakeClock(calendar.at(date(2024, 7, 17), time(8, 5)))
     await units_with_one_task(engine, calendar, clock.now(), 6)
-    server = FakeServer()
-    await server.start()
-    channel = HttpChannel(server.url)
-    stop = await start_ticks(
-        engine=engine,
-        channels={"telegram": channel},
-        clock=clock,
-        calendar=calendar,
-        limits={"telegram": RateLimits(1000, 1000)},
-        tick_seconds=0.1,
-        slice_units=1,
-        tick_budget=1,
-    )
-    try:
+    options = {"tick_seconds": 0.1, "slice_units": 1, "tick_budget": 1}
+    async with ticking(engine, clock, calendar, **options) as (server, stop):
         await wait_for(lambda: len(server.delivered) >= 6)
         await asyncio.sleep(0.5)  # more ticks: the wave is over, nothing more goes out
         assert sorted(chat for chat, _text, _at in server.delivered) == [f"o{i}" for i in range(6)]
         assert stop.reminders.wave is None
-    finally:
-        await stop()
-        await channel.close()
-        await server.stop()
     async with transaction(engine) as session:
         statuses = Counter((await session.exec(select(Outbox.status))).all())
     assert statuses == Counter({"sent": 6})

@@ -8,28 +8,14 @@ from datetime import date, time
 from apscheduler.triggers.cron import CronTrigger
 
 from scheduler.clock import FakeClock
-from scheduler.limits import RateLimits
-from scheduler.ticks import start_ticks
-from tests.fake_channel import FakeServer, HttpChannel
-from tests.reminder_world import build_world
+from tests.reminder_world import build_world, ticking
 from tests.waiting import wait_for
 
 
 async def test_ticks_plan_and_deliver_once(engine, calendar):
     clock = FakeClock(calendar.at(date(2024, 7, 17), time(8, 5)))
     await build_world(engine, clock.now(), calendar)
-    server = FakeServer()
-    await server.start()
-    channel = HttpChannel(server.url)
-    stop = await start_ticks(
-        engine=engine,
-        channels={"telegram": channel},
-        clock=clock,
-        calendar=calendar,
-        limits={"telegram": RateLimits(1000, 1000)},
-        tick_seconds=0.2,
-    )
-    try:
+    async with ticking(engine, clock, calendar, tick_seconds=0.2) as (server, stop):
         scheduler = stop.scheduler
         for job_id in ("reminders.tick", "reminders.digest"):
             job = scheduler.get_job(job_id)
@@ -45,10 +31,6 @@ async def test_ticks_plan_and_deliver_once(engine, calendar):
         await asyncio.sleep(1.0)  # several more ticks: nothing new
         chats = sorted(chat for chat, _text, _at in server.delivered)
         assert chats == ["a1", "a2", "b1", "c1", "co"]
-    finally:
-        await stop()
-        await channel.close()
-        await server.stop()
     assert not stop.scheduler.running
 
 
