@@ -194,6 +194,7 @@ def build_engine(
 ) -> ReminderEngine:
     """A ``ReminderEngine`` from settings (or explicit parts, which win)."""
     if settings is not None:
+        tick_budget = tick_budget or settings.plan_tick_messages
         calendar = calendar or settings.calendar()
         policy = policy or settings.reminder_policy()
         due_rules = due_rules or settings.due_rules()
@@ -201,7 +202,6 @@ def build_engine(
         dispatcher_options.setdefault("max_attempts", settings.delivery_max_attempts)
         dispatcher_options.setdefault("concurrency", settings.delivery_concurrency)
         dispatcher_options.setdefault("lease_ttl", settings.dispatcher_lease_seconds)
-    budget = settings.plan_tick_messages if settings is not None else TICK_BUDGET
     calendar = calendar or WorkingCalendar()
     dispatcher = Dispatcher(
         engine, channels, clock, calendar=calendar, limits=limits, **dispatcher_options
@@ -214,7 +214,7 @@ def build_engine(
         policy=policy or ReminderPolicy(),
         due_rules=due_rules or DueRules(),
         slice_units=slice_units,
-        tick_budget=tick_budget or budget,
+        tick_budget=tick_budget or TICK_BUDGET,
     )
 
 

@@ -89,7 +89,7 @@ async def advance(
     if condition is None:  # no step began in the window: nothing to look at
         wave.done = True
         return progress
-    begun = last_slice = time.perf_counter()
+    begun, last_slice = time.perf_counter(), 0.0
     while progress.queued < budget:
         started = time.perf_counter()
         if progress.slices and started - begun + last_slice > seconds:
