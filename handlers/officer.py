@@ -32,6 +32,7 @@ from handlers.unit_items import (
     item_block,
     item_option,
     owned_item,
+    pending_items,
     status_words,
     task_name,
     unit_items,
@@ -111,7 +112,11 @@ def ask_task(
     page: int = 1,
     key: str = "conv.report.choose_task",
     file: dict[str, Any] | None = None,
+    *,
+    pending: bool = False,
 ) -> list[OutgoingMessage]:
+    """List ``items`` to choose from (state ``report.task``). ``pending``: they are the tasks a
+    short reply would be about (``pending_items``), not all the unit's open ones."""
     size = turn.ctx.page_size
     pages = (len(items) + size - 1) // size
     page = max(1, min(page, pages))
@@ -119,7 +124,10 @@ def ask_task(
     options = [item_option(turn, item, f"t:{item.id}") for item in shown]
     if page < pages:
         options.append(turn.option("conv.opt.next_page", f"/baocao p{page + 1}"))
-    turn.set_state("report.task", page=page, **({"file": file} if file else {}))
+    extra: dict[str, Any] = {"file": file} if file else {}
+    if pending:
+        extra["pending"] = True
+    turn.set_state("report.task", page=page, **extra)
     text = turn.t(key, count=len(items), page=page, pages=pages)
     return [OutgoingMessage(text, tuple(options))]
 
@@ -201,12 +209,13 @@ def with_attachment(turn: Turn, data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-async def _step_task(turn: Turn, chosen: str | None, text: str) -> list[OutgoingMessage]:
+async def step_task(turn: Turn, chosen: str | None, text: str) -> list[OutgoingMessage]:
+    """``report.task``: the chosen task's status is asked next; anything else asks again."""
     file = turn.data.get("file")
     if chosen and chosen.startswith("t:") and re.fullmatch(r"[0-9]{1,12}", chosen[2:]):
         item = await owned_item(turn, int(chosen[2:]))
         return ask_status(turn, item, file=file)
-    items = await unit_items(turn)
+    items = await listed_items(turn)
     if not items:
         turn.clear_state()
         return [
@@ -218,7 +227,13 @@ async def _step_task(turn: Turn, chosen: str | None, text: str) -> list[Outgoing
             )
         ]
     page = int(turn.data.get("page", 1))
-    return ask_task(turn, items, page, "conv.report.choose_task_again", file)
+    pending = bool(turn.data.get("pending"))
+    return ask_task(turn, items, page, "conv.report.choose_task_again", file, pending=pending)
+
+
+async def listed_items(turn: Turn) -> list[UnitItem]:
+    """The tasks the ``report.task`` list was made of, read again."""
+    return await (pending_items(turn) if turn.data.get("pending") else unit_items(turn))
 
 
 async def _step_status(turn: Turn, chosen: str | None, text: str) -> list[OutgoingMessage]:
@@ -430,8 +445,8 @@ def recorded(
     return OutgoingMessage(text, tuple(options))
 
 
+# ``report.task`` is ``handlers.short_replies``' step: a status typed there is a short reply.
 FLOW_STEPS: dict[str, STEP] = {
-    "report.task": _step_task,
     "report.status": _step_status,
     "report.percent": _step_percent,
     "report.note": _step_note,

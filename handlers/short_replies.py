@@ -8,12 +8,23 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from handlers.menus import help_options
-from handlers.officer import STEP, ask_status, ask_task, recorded, save_report, with_attachment
-from handlers.replies import parse_reply
+from handlers.officer import (
+    STEP,
+    ask_status,
+    ask_task,
+    listed_items,
+    recorded,
+    save_report,
+    step_task,
+    with_attachment,
+)
+from handlers.replies import ParsedReply, parse_reply
 from handlers.turn import Turn
 from handlers.unit_items import (
+    UnitItem,
     item_option,
     owned_item,
     pending_items,
@@ -36,17 +47,31 @@ async def short_reply(turn: Turn, text: str) -> list[OutgoingMessage]:
             return [turn.say("conv.reply.ack_nothing", options=help_options(turn))]
         if len(items) == 1:
             return ask_status(turn, items[0], "conv.reply.ack_ask_status")
-        return ask_task(turn, items, 1, "conv.reply.ack_ask_task")
+        return ask_task(turn, items, 1, "conv.reply.ack_ask_task", pending=True)
     items = await pending_items(turn)
     if not items:
         return [turn.say("conv.reply.nothing_pending", options=help_options(turn))]
     file = with_attachment(turn, {}).get("file")
     if len(items) == 1:
-        report = await save_report(
-            turn, items[0], parsed.status, parsed.percent, parsed.note, file, source="chat"
-        )
-        turn.clear_state()
-        return [recorded(turn, [(items[0], report)], file["name"] if file else None)]
+        return await _save_one(turn, items[0], parsed, file)
+    return _ask_which(turn, items, parsed, file)
+
+
+async def _save_one(
+    turn: Turn, item: UnitItem, parsed: ParsedReply, file: dict[str, Any] | None
+) -> list[OutgoingMessage]:
+    report = await save_report(
+        turn, item, parsed.status, parsed.percent, parsed.note, file, source="chat"
+    )
+    turn.clear_state()
+    return [recorded(turn, [(item, report)], file["name"] if file else None)]
+
+
+def _ask_which(
+    turn: Turn, items: list[UnitItem], parsed: ParsedReply, file: dict[str, Any] | None
+) -> list[OutgoingMessage]:
+    """Several tasks could be meant: keep what was said and ask which one (state
+    ``reply.which``), with an "all of them" option."""
     shown = items[: turn.ctx.page_size]
     options = [item_option(turn, item, f"c:{item.id}") for item in shown]
     options.append(turn.option("conv.opt.all_listed", "c:all"))
@@ -64,6 +89,22 @@ async def short_reply(turn: Turn, text: str) -> list[OutgoingMessage]:
         count=len(items),
     )
     return [OutgoingMessage(text_out, tuple(options))]
+
+
+async def _step_task(turn: Turn, chosen: str | None, text: str) -> list[OutgoingMessage]:
+    """``report.task`` (choose a task of ``/baocao``, or after "ok"): a status typed instead
+    of a number — "xong", "đang làm 70%" — is kept, and the same tasks are asked for it, as
+    after a short reply; anything else is the ``/baocao`` step's to answer."""
+    if chosen is None:
+        parsed = parse_reply(text)
+        if parsed.is_report:
+            items = await listed_items(turn)
+            if items:
+                file = with_attachment(turn, {}).get("file") or turn.data.get("file")
+                if len(items) == 1:
+                    return await _save_one(turn, items[0], parsed, file)
+                return _ask_which(turn, items, parsed, file)
+    return await step_task(turn, chosen, text)
 
 
 async def _step_which(turn: Turn, chosen: str | None, text: str) -> list[OutgoingMessage]:
@@ -100,7 +141,7 @@ async def attachment_outside_report(turn: Turn) -> list[OutgoingMessage]:
     file = with_attachment(turn, {})["file"]
     if len(items) == 1:
         return ask_status(turn, items[0], "conv.reply.file_ask_status", file)
-    return ask_task(turn, items, 1, "conv.reply.file_ask_task", file)
+    return ask_task(turn, items, 1, "conv.reply.file_ask_task", file, pending=True)
 
 
-FLOW_STEPS: dict[str, STEP] = {"reply.which": _step_which}
+FLOW_STEPS: dict[str, STEP] = {"report.task": _step_task, "reply.which": _step_which}

@@ -169,6 +169,31 @@ def test_acknowledgement_asks_for_the_status(cw: ConsoleWorld) -> None:
     assert report.status == "done" and report.occurrence_id == cw.world.occurrences["2"]
 
 
+def test_a_status_typed_at_the_task_list_is_kept_for_the_chosen_task(cw: ConsoleWorld) -> None:
+    # "ok" (or /baocao) lists the tasks; the officer answers with the status instead of a
+    # number: the status and percent are kept, and only the task is asked.
+    remind(cw, "lan", "1")
+    remind(cw, "lan", "2")
+    out = cw.console("lan", "ok", "đang làm 70%")
+    assert 'Đồng chí báo "Đang thực hiện (70%)" cho nhiệm vụ nào? (đơn vị có 2 nhiệm vụ' in out
+    assert all_reports(cw) == []
+    cw.console("lan", "2")
+    (report,) = all_reports(cw)
+    assert (report.status, report.percent, report.occurrence_id) == (
+        "in_progress",
+        70,
+        cw.world.occurrences["2"],
+    )
+    out = cw.console("lan", "/baocao", "vuong: chua co so lieu", "1")
+    assert "cho nhiệm vụ nào" in out and "Vướng mắc" in out
+    latest = all_reports(cw)[-1]
+    assert (latest.status, latest.note, latest.occurrence_id) == (
+        "blocked",
+        "chua co so lieu",
+        cw.world.occurrences["1"],
+    )
+
+
 def test_unclear_message_explains_how_to_reply(cw: ConsoleWorld) -> None:
     out = cw.console("lan", "ai phụ trách việc này vậy?")
     assert "Chưa hiểu nội dung" in out and '"đang làm 70%"' in out
