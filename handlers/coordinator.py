@@ -113,12 +113,8 @@ def _paged(
 
 
 def _item_line(turn: Turn, item: SummaryItem) -> str:
-    title = " ".join(item.title.split())
-    if len(title) > 70:
-        title = title[:69].rstrip() + "…"
-    ordinal = f"{item.ordinal}. " if item.ordinal else ""
     due = item.due.strftime("%d/%m/%Y") if item.due else item.period
-    return turn.t("conv.summary.item", title=f"{ordinal}{title}", plan=item.plan_code, due=due)
+    return turn.t("conv.summary.item", title=item.label(70), plan=item.plan_code, due=due)
 
 
 def _scope_words(turn: Turn, summary: Summary, period: Period | None) -> str:

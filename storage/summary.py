@@ -108,6 +108,16 @@ class SummaryItem:
     plan_id: int = 0
     section: str = ""
     position: int = 0
+    key: str = ""  # the task's key in its plan ("II.3" where ordinals restart per section)
+
+    def label(self, limit: int = 0) -> str:
+        """How lists name the task: "II.3. Title" (the key is unambiguous, the ordinal not);
+        a title longer than ``limit`` characters (when given) is cut with "…"."""
+        title = " ".join(self.title.split())
+        if limit and len(title) > limit:
+            title = title[: limit - 1].rstrip() + "…"
+        number = self.key or self.ordinal
+        return f"{number}. {title}" if number else title
 
 
 @dataclass(frozen=True)
@@ -157,6 +167,7 @@ class TaskTotals:
     total: int = 0
     blocked: int = 0
     position: int = 0
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -336,6 +347,7 @@ async def _compute(
             Task.section,
             Task.position,
             Plan.issuer,
+            Task.key,
         )
         .join(Task, Task.id == Occurrence.task_id)
         .join(Plan, Plan.id == Task.plan_id)
@@ -375,7 +387,7 @@ async def _compute(
         if not rows:
             continue
         (occ_id, task_id, period_label, start, due, plan_id, p_code, plan_title,
-         ordinal, title, section, position, issuer) = occ  # fmt: skip
+         ordinal, title, section, position, issuer, key) = occ  # fmt: skip
         if plan_id not in plans:
             plans[plan_id] = PlanRef(plan_id, p_code, plan_title or "", issuer or "")
         cutoff = (
@@ -437,6 +449,7 @@ async def _compute(
                     plan_id,
                     section or "",
                     position or 0,
+                    key or "",
                 )
             )
     return _assemble(items, plans.values(), today, lo, hi, label, plan_code, unit_code, zone)
@@ -584,7 +597,12 @@ def _assemble(
         task = per_task.get(item.task_id)
         if task is None:
             task = per_task[item.task_id] = TaskTotals(
-                item.task_id, item.plan_code, item.ordinal, item.title, position=item.position
+                item.task_id,
+                item.plan_code,
+                item.ordinal,
+                item.title,
+                position=item.position,
+                key=item.key,
             )
         task.counts[item.category] += 1
         task.total += 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
@@ -156,3 +157,22 @@ def test_subprocess(run: SummaryCli, tmp_path: Path) -> None:
     ok = subprocess.run([*dondoc, *args], env=env, capture_output=True, text=True, check=False)
     assert ok.returncode == 0, ok.stderr
     assert load_workbook(out)["Tổng hợp"]["D9"].value == 7  # the total row: all 7 items of 2024
+
+
+def test_lists_name_tasks_by_their_key_where_ordinals_restart_per_section(dondoc) -> None:  # noqa: ANN001
+    # The sample plan numbers tasks 1, 2, 3 again in every section (I, II, III): the lists of
+    # late units and the JSON name each task by its key ("II.1"), never by a bare "1.".
+    samples = ROOT / "bot" / "samples"
+    assert dondoc("init").exit_code == 0
+    assert dondoc("units", "import", str(samples / "phuong-mau-units.csv")).exit_code == 0
+    plan = str(samples / "phuong-mau-ke-hoach-cchc-2025.xlsx")
+    assert dondoc("plan", "import", plan).exit_code == 0
+    data = json.loads(dondoc("summary", "--period", "2025-11", "--json").output)
+    late = [t for unit in data["late_units"] for t in unit["tasks"]]
+    assert late and all("." in t["key"] for t in late)
+    assert {t["key"] for t in late} >= {"I.1", "II.1"}
+    invite = dondoc("invite", "create", "--unit", "VHXH", "--role", "coordinator").output
+    code = re.search(r"/start ([A-Z0-9]+)", invite).group(1)  # type: ignore[union-attr]
+    chat = dondoc("console", "--user", "ha", input=f"/start {code}\n/tonghop 125/KH-UBND 2025-11\n")
+    assert "– II.1. Rà soát, công khai đầy đủ" in chat.output
+    assert "– 1. " not in chat.output

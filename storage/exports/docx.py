@@ -273,8 +273,7 @@ def _results(doc: Any, summary: Summary, language: str) -> None:
 
 
 def _item_text(item: SummaryItem, summary: Summary, language: str) -> str:
-    title = " ".join(item.title.split())
-    label = f"{item.ordinal}. {title}" if item.ordinal else title
+    label = item.label()
     category = category_word(item.category, language).lower()
     if item.due is None:
         return _t("exports.docx.late_item_no_due", language, task=label, category=category)
@@ -346,14 +345,13 @@ def _blocked(doc: Any, summary: Summary, language: str) -> None:
     if not summary.blocked:
         _para(doc, _t("exports.docx.no_blocked", language), indent=True)
     for item in summary.blocked[:MAX_LISTED]:
-        title = " ".join(item.title.split())
         _para(
             doc,
             _t(
                 "exports.docx.blocked_item",
                 language,
                 unit=item.unit_name,
-                task=f"{item.ordinal}. {title}" if item.ordinal else title,
+                task=item.label(),
                 note=" ".join(item.note.split()) or _t("exports.docx.no_note", language),
             ),
             indent=True,

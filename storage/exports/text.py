@@ -84,18 +84,13 @@ def unit_line(unit: UnitTotals, language: str) -> str:
     return text
 
 
-def _task(item: SummaryItem) -> str:
-    title = " ".join(item.title.split())
-    return f"{item.ordinal}. {title}" if item.ordinal else title
-
-
 def blocked_line(item: SummaryItem, language: str) -> str:
     due = format_short_day(item.due, language) if item.due else "—"
     return _(
         "exports.text.blocked_item",
         language,
         unit=item.unit_name,
-        task=_task(item),
+        task=item.label(),
         due=due,
         note=" ".join(item.note.split()) or "—",
     )
@@ -140,6 +135,7 @@ def _late_units(summary: Summary) -> list[dict[str, Any]]:
         entry["tasks"].append(
             {
                 "plan_code": item.plan_code,
+                "key": item.key,
                 "ordinal": item.ordinal,
                 "title": item.title,
                 "period": item.period,
@@ -171,6 +167,7 @@ def summary_dict(summary: Summary) -> dict[str, Any]:
                 "unit_code": i.unit_code,
                 "unit_name": i.unit_name,
                 "plan_code": i.plan_code,
+                "key": i.key,
                 "ordinal": i.ordinal,
                 "title": i.title,
                 "period": i.period,
@@ -197,6 +194,7 @@ def summary_dict(summary: Summary) -> dict[str, Any]:
         "per_task": [
             {
                 "plan": t.plan_code,
+                "key": t.key,
                 "ordinal": t.ordinal,
                 "title": t.title,
                 "total": t.total,
@@ -208,6 +206,7 @@ def summary_dict(summary: Summary) -> dict[str, Any]:
         "items": [
             {
                 "plan": i.plan_code,
+                "key": i.key,
                 "ordinal": i.ordinal,
                 "title": i.title,
                 "period": i.period,

@@ -339,11 +339,6 @@ def _group_cells(m: _Matrix, item: SummaryItem | None) -> list[Any]:
     ]
 
 
-def _task_label(item: SummaryItem) -> str:
-    title = " ".join(item.title.split())
-    return f"{item.ordinal}. {title}" if item.ordinal else title
-
-
 def _tasks_as_rows(m: _Matrix) -> None:
     sheet, language = m.sheet, m.language
     fixed = [
@@ -365,7 +360,7 @@ def _tasks_as_rows(m: _Matrix) -> None:
         letter = get_column_letter(column)
         sheet.ws.merged_cells.add(f"{letter}4:{letter}5")
     for occ in m.occurrences:
-        sheet.fit(2, _task_label(occ), 60)
+        sheet.fit(2, occ.label(), 60)
         sheet.fit(3, period_words(occ.period, language), 22)
     sheet.fit(4, "00/00/0000", 14)
     header_row = 5
@@ -374,7 +369,7 @@ def _tasks_as_rows(m: _Matrix) -> None:
     sheet.append(top)
     sheet.append(sub)
     for number, occ in enumerate(m.occurrences, start=1):
-        label = _task_label(occ)
+        label = occ.label()
         row: list[Any] = [
             number,
             sheet.cell(label, alignment=_WRAP),
@@ -402,7 +397,7 @@ def _units_as_rows(m: _Matrix) -> None:
     due_format = '"' + _t("exports.xlsx.due_prefix", language) + '" ' + DATE_FORMAT
     for n, occ in enumerate(m.occurrences):
         first = len(fixed) + 3 * n + 1
-        label = f"{_task_label(occ)} ({period_words(occ.period, language)})"
+        label = f"{occ.label()} ({period_words(occ.period, language)})"
         top += _group_header(sheet, label)
         due_row += _group_header(sheet, occ.due, number_format=due_format)
         sub += _sub_header(sheet, first, language)
@@ -450,7 +445,7 @@ def _blocked_sheet(workbook: Workbook, summary: Summary, language: str, title: s
     header = _header(sheet, labels)
     for item in summary.blocked:
         sheet.fit(2, item.plan_code, 20)
-        sheet.fit(3, _task_label(item), 50)
+        sheet.fit(3, item.label(), 50)
         sheet.fit(6, item.unit_name, 40)
         sheet.fit(8, item.note, 70)
     sheet.fit(5, "00/00/0000", 14)
@@ -458,7 +453,7 @@ def _blocked_sheet(workbook: Workbook, summary: Summary, language: str, title: s
     sheet.begin("A2")
     sheet.append(header)
     for number, item in enumerate(summary.blocked, start=1):
-        label = _task_label(item)
+        label = item.label()
         day: date | None = summary.local_date(item.reported_at)
         sheet.append(
             [
