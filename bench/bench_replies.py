@@ -160,17 +160,23 @@ async def run(
         await sessions[user].say("/viec")
 
     latencies: list[float] = []
-    started = time.perf_counter()
+    steal_before = cpu_ticks()
+    cpu_started, started = time.process_time(), time.perf_counter()
     for _ in range(messages):
         user = rng.choice(users)
         t0 = time.perf_counter()
         await sessions[user].say(pick(rng))
         latencies.append((time.perf_counter() - t0) * 1000)
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     print(
         f"sequential: {messages} messages in {elapsed:.2f} s = {messages / elapsed:.0f} msg/s; "
         f"p50 {statistics.median(latencies):.1f} ms, p95 {percentile(latencies, 0.95):.1f} ms, "
         f"p99 {percentile(latencies, 0.99):.1f} ms, max {max(latencies):.1f} ms"
+    )
+    print(
+        f"  process CPU {cpu / messages * 1000:.2f} ms a message (both threads); "
+        f"CPU stolen by the host meanwhile: {stolen(steal_before, cpu_ticks())}"
     )
 
     by_kind: dict[str, list[float]] = {}
@@ -216,6 +222,22 @@ async def run(
     await engine.dispose()
     shutil.rmtree(folder, ignore_errors=True)
     print(f"load average at the end: {load()} (2 cores are shared with other work: compare runs)")
+
+
+def cpu_ticks() -> tuple[int, int] | None:
+    """(steal, total) jiffies of all CPUs from /proc/stat (Linux), for the host's steal time."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return None
+    values = [int(v) for v in fields[:8]]
+    return values[7], sum(values)
+
+
+def stolen(before: tuple[int, int] | None, after: tuple[int, int] | None) -> str:
+    if before is None or after is None or after[1] == before[1]:
+        return "unknown"
+    return f"{100 * (after[0] - before[0]) / (after[1] - before[1]):.0f} %"
 
 
 def load() -> str:
