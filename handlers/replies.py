@@ -108,6 +108,9 @@ _BLOCKED = re.compile(
         "cho huong dan",
         "khong the",
         "khong kip",
+        "ko kip",
+        "k kip",
+        "k0 kip",
         "bi tre",
         "bi cham",
         "ach tac",
@@ -208,11 +211,17 @@ _IN_PROGRESS = re.compile(
         "dang xay dung",
         "dang du thao",
         "dang trinh",
+        "da trinh",
+        "trinh ky",
+        "cho ky",
+        "cho duyet",
         "dang cho",
         "sap xong",
         "gan xong",
         "se nop",
         "se gui",
+        "gui sau",
+        "nop sau",
         "se hoan thanh",
         "tiep tuc",
         "in progress",
@@ -220,8 +229,11 @@ _IN_PROGRESS = re.compile(
         "ongoing",
         "almost done",
     )
-    + ")"
-    + _E
+    # A sending still to come: "mai em gửi", "chiều nay nộp", "hôm nay bên em sẽ gửi".
+    # ("tối" is left out: folded, it is "tôi", and "tôi gửi rồi" is done.)
+    + r"|(?:mai|ngay mai|sang mai|chieu|hom nay|tuan sau|tuan nay)(?:\s+nay)?"
+    r"(?:\s+(?:em|minh|toi|ben em|chung em))?(?:\s+se)?\s+(?:gui|nop|bao cao)"
+    r"(?!\s+(?:roi|xong))" + ")" + _E
 )
 _ACKNOWLEDGEMENT = re.compile(
     r"^(?:(?:"
@@ -269,7 +281,7 @@ _ACKNOWLEDGEMENT = re.compile(
         "xin chao",
         "alo",
     )
-    + r")[\s.!,]*)+(?:a|nhe|nha|roi|ah|a\.)?[\s.!]*$"
+    + r")[\s.!,]*)+(?:a|ak|nhe|nha|roi|ah|e|em|anh|chi|a\.)?[\s.!]*$"
 )
 _EMOJI_ACK = {"👍", "👌", "🙏", "✅", "👍🏻", "👍🏼", "👍🏽", "🆗"}
 _SEPARATOR = re.compile(r"[:\-–—]\s*|\s*,\s*|\s*\.\s+")

@@ -89,9 +89,36 @@ CASES: list[tuple[str, str, int | None]] = [
     ("không có vướng mắc, đã xong", "done", None),
     ("Đã gửi Đảng ủy phường", "done", None),
     ("công tác tuyên truyền đã thực hiện xong", "done", None),
+    ("đã trình lãnh đạo ký", "in_progress", None),
+    ("dang cho duyet", "in_progress", None),
+    ("mai em gửi ạ", "in_progress", None),
+    ("chiều nay em gửi", "in_progress", None),
+    ("ngày mai bên em sẽ nộp", "in_progress", None),
+    ("hôm nay em gửi rồi ạ", "done", None),
+    ("hôm nay em đã gửi", "done", None),
+    ("tôi gửi rồi", "done", None),
+    ("hôm nay em gửi", "in_progress", None),
+    ("em nộp sau ạ", "in_progress", None),
+    ("k kịp hạn", "blocked", None),
+    ("ko kip", "blocked", None),
+    ("ok e", "unclear", None),
+    ("ok anh ạ", "unclear", None),
 ]
 
-ACKNOWLEDGEMENTS = ["ok", "OK", "đã nhận", "Đã nhận ạ", "cảm ơn", "cam on", "vâng ạ", "👍", "dạ"]
+ACKNOWLEDGEMENTS = [
+    "ok",
+    "OK",
+    "đã nhận",
+    "Đã nhận ạ",
+    "cảm ơn",
+    "cam on",
+    "vâng ạ",
+    "👍",
+    "dạ",
+    "ok e",
+    "ok em",
+    "oke anh",
+]
 
 
 def test_at_least_sixty_real_style_replies() -> None:
