@@ -41,7 +41,8 @@ from storage.db import make_engine, migrate, transaction
 from storage.exports import default_filename, write_export
 from storage.invites import create_invite
 from storage.models import Role
-from storage.summary import Category, compute_summary
+from storage.summary import compute_summary
+from storage.summary_model import Category
 from storage.units import import_units, read_units_file, unit_by_code
 
 START = date(2025, 11, 3)  # a Monday; the sample plan's November deadlines follow

@@ -26,7 +26,8 @@ from storage.errors import UserError
 from storage.invites import create_invite
 from storage.models import Plan, Role, Task, Unit
 from storage.periods import Period
-from storage.summary import Category, Summary, SummaryItem, compute_summary
+from storage.summary import compute_summary
+from storage.summary_model import Category, Summary, SummaryItem
 from storage.text import fold
 
 PAGE_CHARS = 1300  # + the head and the options: under Zalo's 2000 characters

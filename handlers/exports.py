@@ -20,7 +20,7 @@ from storage import audit
 from storage.errors import UserError
 from storage.exports import default_filename, write_export
 from storage.exports.text import count_lines, headline
-from storage.summary import Summary
+from storage.summary_model import Summary
 from storage.text import fold
 
 TELEGRAM_MAX_BYTES = 50 * 1024 * 1024

@@ -14,7 +14,8 @@ from handlers.turn import Turn
 from storage.errors import UserError
 from storage.models import Plan
 from storage.periods import Period, parse_period
-from storage.summary import Summary, compute_summary
+from storage.summary import compute_summary
+from storage.summary_model import Summary
 from storage.text import fold
 
 

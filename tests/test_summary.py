@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from storage.db import transaction
 from storage.errors import UserError
 from storage.periods import parse_period
-from storage.summary import Category, Summary, categorise, compute_summary
+from storage.summary import compute_summary
+from storage.summary_model import Category, Summary, categorise
 from tests.summary_data import VN, add_report, build_ward, local, standard_reports
 
 TODAY = date(2024, 7, 18)

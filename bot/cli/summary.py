@@ -25,7 +25,8 @@ from storage.errors import UserError
 from storage.exports import FORMATS, default_filename, write_export
 from storage.exports.text import summary_dict, summary_text
 from storage.periods import Period, parse_period
-from storage.summary import Summary, compute_summary
+from storage.summary import compute_summary
+from storage.summary_model import Summary
 
 OUTPUT_FORMATS = ("text", "json", *FORMATS)
 

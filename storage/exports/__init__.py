@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from storage.errors import UserError
-from storage.summary import Summary
+from storage.summary_model import Summary
 from storage.text import fold
 
 FORMATS = ("xlsx", "docx", "png")

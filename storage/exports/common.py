@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from locales import _, format_short_day
-from storage.summary import CATEGORIES, Category, Summary
+from storage.summary_model import CATEGORIES, Category, Summary
 
 # Fill colours (RGB hex) of the categories, the usual traffic-light meaning in Excel.
 CATEGORY_COLOURS: dict[Category, str] = {

@@ -38,7 +38,7 @@ from storage.exports.common import (
     rate_text,
     scope_words,
 )
-from storage.summary import CATEGORIES, Category, Summary, SummaryItem
+from storage.summary_model import CATEGORIES, Category, Summary, SummaryItem
 from storage.text import fold
 
 MAX_LISTED = 100

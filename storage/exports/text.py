@@ -8,7 +8,7 @@ from typing import Any
 
 from locales import _, format_short_day
 from storage.exports.common import category_word, plan_words, rate_text, scope_words
-from storage.summary import CATEGORIES, Category, Summary, SummaryItem, UnitTotals
+from storage.summary_model import CATEGORIES, Category, Summary, SummaryItem, UnitTotals
 
 
 def headline(summary: Summary, language: str) -> str:

@@ -40,7 +40,7 @@ from storage.exports.common import (
     plan_words,
     scope_words,
 )
-from storage.summary import CATEGORIES, Summary, SummaryItem
+from storage.summary_model import CATEGORIES, Summary, SummaryItem
 
 MAX_COLUMNS = 16_384  # Excel's limit
 MAX_UNIT_GROUPS = 120  # more units than this: units become rows
