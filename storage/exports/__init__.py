@@ -1,5 +1,5 @@
 """Coordinator outputs (*xuất báo cáo*): the summary as an Excel workbook, a Word report ready
-to sign, or a bar chart of on-time rates — all from one ``storage.summary.Summary``.
+to sign, or a bar chart of on-time rates — all from one ``storage.summary_model.Summary``.
 
 ``write_export(summary, fmt, path, ...)`` writes the file atomically: into a temporary file in
 the target folder, renamed over the target only when complete, so a failure (disk full, no
