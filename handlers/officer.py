@@ -7,7 +7,8 @@ The ``/baocao`` steps are states of ``ConversationState``::
     report.task → report.status → report.percent → report.note → report.file → report.confirm
 
 (percent only for "đang thực hiện" / "vướng mắc"; evidence not for "chưa thực hiện"; a step
-whose answer was already given — "đang làm 70%" typed at the status step — is skipped).
+whose answer was already given — "đang làm 70%" typed at the status step — is skipped; words
+with no number at the percent step are the note).
 Every report is a new ``Report`` row (history kept, the latest counts) with an audit entry.
 """
 
@@ -23,7 +24,7 @@ from typing import Any
 from sqlalchemy import insert
 
 from handlers.menus import help_options
-from handlers.replies import MAX_NOTE, parse_reply
+from handlers.replies import MAX_NOTE, UNCLEAR, parse_reply
 from handlers.turn import Turn
 from handlers.unit_items import (
     STATUS_ORDER,
@@ -268,12 +269,29 @@ async def _step_percent(turn: Turn, chosen: str | None, text: str) -> list[Outgo
     if match is None:
         parsed = parse_reply(text)
         value = parsed.percent
+        if _is_note_instead(text, parsed.status, data):
+            # Words, no number ("chưa có số liệu của phường"): the officer skipped the
+            # percent and wrote the note; take it as that rather than ask for a number again.
+            data["percent"] = None
+            data["note"] = " ".join(text.split())[:MAX_NOTE]
+            return _next_step(turn, with_attachment(turn, data))
     else:
         value = int(match.group(1))
     if value is None or not 0 <= value <= 100:
         return [turn.say("conv.report.bad_percent", options=[_skip(turn)])]
     data["percent"] = value
     return _next_step(turn, with_attachment(turn, data))
+
+
+def _is_note_instead(text: str, status: str, data: dict[str, Any]) -> bool:
+    """At the percent step: a text with words and no digit, that does not name another
+    status, while the note is still to be asked."""
+    return (
+        "note" not in data
+        and not re.search(r"\d", text)
+        and re.search(r"\w", text) is not None
+        and status in (UNCLEAR, data.get("status"))
+    )
 
 
 async def _step_note(turn: Turn, chosen: str | None, text: str) -> list[OutgoingMessage]:

@@ -231,6 +231,24 @@ def test_bad_percent_is_asked_again(cw: ConsoleWorld) -> None:
     assert all_reports(cw)[0].percent == 45
 
 
+def test_words_at_the_percent_step_are_the_note(cw: ConsoleWorld) -> None:
+    # Asked for a percent, the officer writes the note instead: it is taken as the note (no
+    # percent), and the report goes on; a text with a number that is no percent is asked again.
+    out = cw.console("lan", "/baocao", "1", "2", "đang chờ ý kiến của lãnh đạo phòng")
+    assert "Tỷ lệ phải là một số" not in out
+    assert "Đồng chí gửi tệp hoặc ảnh minh chứng" in out
+    out = cw.console("lan", "bỏ qua", "xác nhận")
+    assert "• Ghi chú: đang chờ ý kiến của lãnh đạo phòng" in out and "Tiến độ" not in out
+    (report,) = all_reports(cw)
+    assert (report.status, report.percent, report.note) == (
+        "in_progress",
+        None,
+        "đang chờ ý kiến của lãnh đạo phòng",
+    )
+    out = cw.console("lan", "/baocao", "1", "2", "xong")
+    assert "Tỷ lệ phải là một số" in out  # another status: not a note
+
+
 def test_officer_cannot_see_or_report_another_units_task(cw: ConsoleWorld) -> None:
     other = cw.world.occurrences["3"]  # P_NC's task
     out = cw.console("lan", f"/baocao {other}")
