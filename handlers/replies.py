@@ -58,6 +58,8 @@ def _fold_char(char: str) -> str:
         return " " if not base else base[0]
     if "\u2010" <= base <= "\u2015" or base == "\u2212":
         return "-"
+    if base in "\u2018\u2019\u02bc":  # a phone's apostrophe: "I’m"
+        return "'"
     if base.isspace():
         return " "
     return base
@@ -331,6 +333,21 @@ _FILLER = re.compile(
         "cho",
         "hien",
         "hien tai",
+        "it",
+        "i",
+        "i'm",
+        "im",
+        "i am",
+        "we",
+        "we're",
+        "we are",
+        "is",
+        "the",
+        "task",
+        "now",
+        "already",
+        "yes",
+        "about",
     )
     + ")"
     + _E

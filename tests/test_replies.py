@@ -156,6 +156,10 @@ def test_note_keeps_the_officers_words() -> None:
     assert parse_reply("xong").note == ""
     assert parse_reply("đang làm 70%").note == ""
     assert parse_reply("dạ xong rồi ạ").note == ""
+    assert parse_reply("working on it 70%").note == ""
+    assert parse_reply("Done already").note == ""
+    assert parse_reply("I'm working on it, about 60%").note == ""
+    assert parse_reply("I’m working on it 60%").note == ""  # a phone's apostrophe
     note = parse_reply("đang làm, dự kiến nộp trước ngày 20/7").note
     assert "20/7" in note
 
