@@ -24,6 +24,7 @@ from scheduler.messages import shorten
 from scheduler.outgoing import OutgoingMessage
 from scheduler.policy import ReminderPolicy
 from storage.models import (
+    REMINDED_ROLES,
     Assignment,
     Member,
     Occurrence,
@@ -121,7 +122,7 @@ async def gather(
     )
     reachable_units: set[int] = set()
     for unit_id, name, reachable, reason, role in members.all():
-        if role not in (Role.OFFICER.value, Role.HEAD.value):
+        if role not in REMINDED_ROLES:
             continue
         if reachable and unit_id is not None:
             reachable_units.add(unit_id)

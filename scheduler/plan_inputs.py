@@ -31,13 +31,13 @@ from scheduler.planner import (
 )
 from scheduler.policy import ReminderPolicy
 from storage.models import (
+    REMINDED_ROLES,
     Assignment,
     Member,
     Occurrence,
     Plan,
     ReminderLog,
     Report,
-    Role,
     Task,
     Unit,
 )
@@ -224,7 +224,7 @@ async def load_inputs(
                 Member.display_name,
             ).where(
                 col(Member.unit_id).in_(part),
-                col(Member.role).in_([Role.OFFICER.value, Role.HEAD.value]),
+                col(Member.role).in_(REMINDED_ROLES),
                 col(Member.active).is_(True),
             )
         )

@@ -43,6 +43,11 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+# The roles reminders go to (officers; heads when escalated or alone). A unit with none of
+# them reachable is *không liên lạc được*, even when its coordinator is linked.
+REMINDED_ROLES: tuple[str, ...] = (Role.OFFICER.value, Role.HEAD.value)
+
+
 class AssignmentRole(StrEnum):
     LEAD = "lead"  # chủ trì
     COOPERATING = "cooperating"  # phối hợp

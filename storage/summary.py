@@ -28,11 +28,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, DateTime, and_, func, or_, type_coerce
 from sqlalchemy.orm import aliased
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.errors import UserError
 from storage.models import (
+    REMINDED_ROLES,
     Assignment,
     Member,
     Occurrence,
@@ -190,7 +191,12 @@ async def _compute(
     units = {row[0]: (row[1], row[2]) for row in (await session.exec(unit_query)).all()}
     reachable_query = (
         select(Member.unit_id)
-        .where(Member.active.is_(True), Member.reachable.is_(True), Member.unit_id.is_not(None))  # type: ignore[attr-defined,union-attr]
+        .where(
+            col(Member.active).is_(True),
+            col(Member.reachable).is_(True),
+            col(Member.unit_id).is_not(None),
+            col(Member.role).in_(REMINDED_ROLES),
+        )
         .distinct()
     )
     reachable = set((await session.exec(reachable_query)).all())

@@ -18,8 +18,9 @@ Rules, precisely:
 * **On-time rate** of a unit = done on time / (done on time + done late + overdue): the items
   that are done or whose due date has passed; items still running in time or not yet due are
   left out. ``None`` when that denominator is 0.
-* **Unreachable** (*không liên lạc được*): the unit has no active member with ``reachable``
-  set (nobody linked, or every member blocked the bot).
+* **Unreachable** (*không liên lạc được*): the unit has no active, reachable member of the
+  roles reminders go to (``REMINDED_ROLES``: officers, heads) — nobody linked, every member
+  blocked the bot, or only a coordinator linked, whom reminders do not go to.
 """
 
 from __future__ import annotations

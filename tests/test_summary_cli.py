@@ -176,3 +176,29 @@ def test_lists_name_tasks_by_their_key_where_ordinals_restart_per_section(dondoc
     chat = dondoc("console", "--user", "ha", input=f"/start {code}\n/tonghop 125/KH-UBND 2025-11\n")
     assert "– II.1. Rà soát, công khai đầy đủ" in chat.output
     assert "– 1. " not in chat.output
+
+
+def test_a_unit_with_only_its_coordinator_linked_is_unreachable(dondoc) -> None:  # noqa: ANN001
+    # Reminders go to officers and heads. Phòng VHXH has tasks of its own, and only the
+    # coordinator of the ward is linked there: nobody will be reminded of them, so the summary
+    # says "không liên lạc được" for VHXH, as the digest does, until an officer joins.
+    samples = ROOT / "bot" / "samples"
+    assert dondoc("init").exit_code == 0
+    assert dondoc("units", "import", str(samples / "phuong-mau-units.csv")).exit_code == 0
+    plan = str(samples / "phuong-mau-ke-hoach-cchc-2025.xlsx")
+    assert dondoc("plan", "import", plan).exit_code == 0
+
+    def join(role: str, user: str) -> str:
+        invite = dondoc("invite", "create", "--unit", "VHXH", "--role", role).output
+        code = re.search(r"/start ([A-Z0-9]+)", invite).group(1)  # type: ignore[union-attr]
+        return dondoc(
+            "console", "--user", user, input=f"/start {code}\n/tonghop\n/tonghop p2\n/tonghop p3\n"
+        ).output
+
+    chat = join("coordinator", "ha")
+    assert "Phòng Văn hóa - Xã hội" in chat.split("KHÔNG LIÊN LẠC ĐƯỢC", 1)[1]
+    data = json.loads(dondoc("summary", "--period", "2025-11", "--json").output)
+    assert "VHXH" in {u["code"] for u in data["unreachable_units"]}
+    join("officer", "an")
+    data = json.loads(dondoc("summary", "--period", "2025-11", "--json").output)
+    assert "VHXH" not in {u["code"] for u in data["unreachable_units"]}
