@@ -278,21 +278,23 @@ async def remind_command(turn: Turn, args: str) -> list[OutgoingMessage]:
     except IntegrityError:
         # The same nudge in the same second (a double press): the first one stands.
         raise UserError("conv.remind.just_done", target=described) from None
-    units = {i.unit_id for i in chosen}
     unreachable = sorted({i.unit_name for i in chosen if i.unreachable})
+    reachable = [i for i in chosen if not i.unreachable]
     if queued:
         key = "conv.remind.queued"
-    elif any(not i.unreachable for i in chosen):
+    elif reachable:
         key = "conv.remind.already_queued"  # nudge() does not queue the same message twice
     else:
         key = "conv.remind.none_queued"
+    # The counts are about the units reminded; when none can be, about those that could not.
+    counted = reachable or chosen
     lines = [
         turn.t(
             key,
             target=described,
             messages=queued,
-            units=len(units),
-            tasks=len(pairs),
+            units=len({i.unit_id for i in counted}),
+            tasks=len({(i.occurrence_id, i.unit_id) for i in counted}),
         )
     ]
     if unreachable:
