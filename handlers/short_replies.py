@@ -68,11 +68,17 @@ async def _save_one(
 
 
 def _ask_which(
-    turn: Turn, items: list[UnitItem], parsed: ParsedReply, file: dict[str, Any] | None
+    turn: Turn,
+    items: list[UnitItem],
+    parsed: ParsedReply,
+    file: dict[str, Any] | None,
+    page: int = 1,
 ) -> list[OutgoingMessage]:
     """Several tasks could be meant: keep what was said and ask which one (state
-    ``reply.which``), with an "all of them" option."""
-    shown = items[: turn.ctx.page_size]
+    ``reply.which``) among the ``page`` of them in view, with an "all of them" option."""
+    size = turn.ctx.page_size
+    page = max(1, min(page, (len(items) + size - 1) // size))
+    shown = items[(page - 1) * size : page * size]
     options = [item_option(turn, item, f"c:{item.id}") for item in shown]
     options.append(turn.option("conv.opt.all_listed", "c:all"))
     turn.set_state(
@@ -103,7 +109,8 @@ async def _step_task(turn: Turn, chosen: str | None, text: str) -> list[Outgoing
                 file = with_attachment(turn, {}).get("file") or turn.data.get("file")
                 if len(items) == 1:
                     return await _save_one(turn, items[0], parsed, file)
-                return _ask_which(turn, items, parsed, file)
+                # The page of the list the officer was looking at, as they saw it.
+                return _ask_which(turn, items, parsed, file, int(turn.data.get("page", 1)))
     return await step_task(turn, chosen, text)
 
 

@@ -9,8 +9,19 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from handlers.core import Conversation
+from scheduler.clock import FakeClock
 from storage.models import AuditLog, ConversationState
-from tests.conversation_world import ConsoleWorld, all_reports, remind
+from tests.conversation_world import (
+    NOW,
+    ConsoleWorld,
+    all_reports,
+    build_world,
+    make_context,
+    remind,
+    reports,
+    say,
+)
 
 
 @pytest.fixture
@@ -293,3 +304,22 @@ def test_a_report_whose_task_left_the_unit_starts_afresh(cw: ConsoleWorld) -> No
     listing = cw.console("lan", "/viec")  # the chat works normally again
     assert "không thuộc đơn vị" not in listing
     assert all_reports(cw) == []
+
+
+async def test_a_status_typed_at_page_two_asks_among_page_two(engine) -> None:  # noqa: ANN001
+    # Two tasks a page: the officer turns to page 2 of /baocao and types "xong"; the question
+    # lists the task of page 2 they were looking at, and choosing it records it.
+    world = await build_world(engine)
+    conversation = Conversation(make_context(engine, FakeClock(NOW), page_size=2))
+    await say(conversation, "lan", f"/start {world.codes['lan']}")
+    first = await say(conversation, "lan", "/baocao")
+    assert "trang 1/2" in first and "Tuyên truyền" not in first
+    second = await say(conversation, "lan", "Trang sau")
+    assert "Tuyên truyền" in second
+    which = await say(conversation, "lan", "xong")
+    assert 'báo "Đã hoàn thành" cho nhiệm vụ nào' in which
+    assert "1. Tuyên truyền" in which and "Xây dựng Kế hoạch" not in which
+    saved = await say(conversation, "lan", "1")
+    assert "Đã ghi nhận" in saved
+    (report,) = await reports(engine)
+    assert (report.status, report.occurrence_id) == ("done", world.occurrences["4"])
