@@ -54,7 +54,7 @@ async def short_reply(turn: Turn, text: str) -> list[OutgoingMessage]:
     file = with_attachment(turn, {}).get("file")
     if len(items) == 1:
         return await _save_one(turn, items[0], parsed, file)
-    return _ask_which(turn, items, parsed, file)
+    return _ask_which(turn, items, parsed, file, pending=True)
 
 
 async def _save_one(
@@ -73,13 +73,19 @@ def _ask_which(
     parsed: ParsedReply,
     file: dict[str, Any] | None,
     page: int = 1,
+    *,
+    pending: bool,
 ) -> list[OutgoingMessage]:
     """Several tasks could be meant: keep what was said and ask which one (state
-    ``reply.which``) among the ``page`` of them in view, with an "all of them" option."""
+    ``reply.which``) among the ``page`` of them in view, with "next page" and "all of these"
+    options. ``pending``: ``items`` are ``pending_items``, else all the unit's open ones."""
     size = turn.ctx.page_size
-    page = max(1, min(page, (len(items) + size - 1) // size))
+    pages = (len(items) + size - 1) // size
+    page = max(1, min(page, pages))
     shown = items[(page - 1) * size : page * size]
     options = [item_option(turn, item, f"c:{item.id}") for item in shown]
+    if page < pages:
+        options.append(turn.option("conv.opt.next_page", f"c:p:{page + 1}"))
     options.append(turn.option("conv.opt.all_listed", "c:all"))
     turn.set_state(
         "reply.which",
@@ -88,6 +94,7 @@ def _ask_which(
         note=parsed.note,
         file=file,
         occs=[item.id for item in shown],
+        **({"pending": True} if pending else {}),
     )
     text_out = turn.t(
         "conv.reply.which",
@@ -110,7 +117,9 @@ async def _step_task(turn: Turn, chosen: str | None, text: str) -> list[Outgoing
                 if len(items) == 1:
                     return await _save_one(turn, items[0], parsed, file)
                 # The page of the list the officer was looking at, as they saw it.
-                return _ask_which(turn, items, parsed, file, int(turn.data.get("page", 1)))
+                page = int(turn.data.get("page", 1))
+                pending = bool(turn.data.get("pending"))
+                return _ask_which(turn, items, parsed, file, page, pending=pending)
     return await step_task(turn, chosen, text)
 
 
@@ -121,6 +130,14 @@ async def _step_which(turn: Turn, chosen: str | None, text: str) -> list[Outgoin
             options = [Option(label, value) for label, value in data.get("options", [])]
             return [turn.say("conv.reply.which_again", options=options, count=len(options))]
         return await short_reply(turn, text)
+    if chosen.startswith("c:p:"):  # the next page of the same tasks, the status still kept
+        items = await listed_items(turn)
+        if not items:
+            turn.clear_state()
+            return [turn.say("conv.reply.nothing_pending", options=help_options(turn))]
+        parsed = ParsedReply(data["status"], data.get("percent"), data.get("note", ""))
+        page, pending = int(chosen[4:]), bool(data.get("pending"))
+        return _ask_which(turn, items, parsed, data.get("file"), page, pending=pending)
     wanted = data.get("occs", []) if chosen == "c:all" else [int(chosen[2:])]
     saved = []
     for occurrence_id in wanted:

@@ -323,3 +323,24 @@ async def test_a_status_typed_at_page_two_asks_among_page_two(engine) -> None:  
     assert "Đã ghi nhận" in saved
     (report,) = await reports(engine)
     assert (report.status, report.occurrence_id) == ("done", world.occurrences["4"])
+
+
+async def test_which_task_question_has_pages_and_keeps_the_status(engine) -> None:  # noqa: ANN001
+    # "đang làm 40%" with three tasks pending and two a page: page 1 offers "Trang sau"; page 2
+    # still asks for "Đang thực hiện (40%)", and its task can be chosen.
+    world = await build_world(engine)
+    conversation = Conversation(make_context(engine, FakeClock(NOW), page_size=2))
+    await say(conversation, "lan", f"/start {world.codes['lan']}")
+    first = await say(conversation, "lan", "đang làm 40%")
+    assert "(đơn vị có 3 nhiệm vụ" in first and "3. Trang sau" in first
+    assert "Tuyên truyền" not in first
+    second = await say(conversation, "lan", "3")
+    assert 'báo "Đang thực hiện (40%)" cho nhiệm vụ nào' in second
+    assert "1. Tuyên truyền" in second and "Trang sau" not in second
+    await say(conversation, "lan", "1")
+    (report,) = await reports(engine)
+    assert (report.status, report.percent, report.occurrence_id) == (
+        "in_progress",
+        40,
+        world.occurrences["4"],
+    )
