@@ -122,5 +122,33 @@ def format_short_day(day: date | datetime, language: str | None = DEFAULT_LANGUA
     return format_date(day, "dd/MM/yyyy", locale=normalise_language(language))
 
 
+def format_period(label: str, language: str | None = DEFAULT_LANGUAGE) -> str:
+    """A period (*kỳ*) label in words: "2024-07" → "tháng 7/2024"; "2024-Q3" → "quý III/2024";
+    "2024-6T" → "6 tháng đầu năm 2024"; "2024-9T" → "9 tháng năm 2024"; "2024" → "năm 2024";
+    a one-off deadline's "2024-07-15" → "15/07/2024"; other labels as they are."""
+    return _format_period(label, normalise_language(language))
+
+
+@lru_cache(maxsize=4096)
+def _format_period(label: str, language: str) -> str:
+    # Every reminder of a wave names a period, and few periods recur.
+    year, _sep, rest = label.partition("-")
+    if not year.isdigit():
+        return label
+    if not rest:
+        return _("period.year", language, year=year)
+    if rest.isdigit() and len(rest) <= 2:
+        return _("period.month", language, month=int(rest), year=year)
+    if rest.startswith("Q") and rest[1:].isdigit():
+        roman = {1: "I", 2: "II", 3: "III", 4: "IV"}.get(int(rest[1:]), rest[1:])
+        return _("period.quarter", language, quarter=roman, year=year)
+    if rest in ("6T", "9T"):
+        return _(f"period.first_{rest[0]}", language, year=year)
+    try:
+        return format_short_day(date.fromisoformat(label), language)
+    except ValueError:
+        return label
+
+
 def format_number(value: float, language: str | None = DEFAULT_LANGUAGE) -> str:
     return format_decimal(value, locale=normalise_language(language))

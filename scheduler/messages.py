@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from locales import _, format_day
+from locales import _, format_day, format_period
 from scheduler.calendar import WorkingCalendar
 from scheduler.outgoing import OutgoingMessage
 from scheduler.policy import CHECKIN_STEP, ReminderPolicy
@@ -71,7 +71,8 @@ def timing_text(item: ItemView, today: date, calendar: WorkingCalendar, language
     cooperating = item.role == AssignmentRole.COOPERATING.value
     soft = ".soft" if cooperating else ""
     if item.step == CHECKIN_STEP or item.due is None:
-        return _("reminders.timing.checkin" + soft, language, period=item.period)
+        period = format_period(item.period, language)
+        return _("reminders.timing.checkin" + soft, language, period=period)
     if item.due > today:
         days = _working_days(calendar, today, item.due)
         return _("reminders.timing.before" + soft, language, days=max(days, 1))
@@ -93,13 +94,15 @@ def item_text(
 ) -> str:
     due = _day(item.due, language) if item.due is not None else _("reminders.item.no_due", language)
     role = _(f"reminders.role.{item.role}", language)
+    # A one-off deadline's period is its due date, said once already: no "kỳ" line then.
+    once = item.due is not None and item.period == item.due.isoformat()
     return _(
-        "reminders.item",
+        "reminders.item.once" if once else "reminders.item",
         language,
         index=index,
         title=shorten(item.title, policy.title_chars),
         plan=item.plan_code,
-        period=item.period,
+        period=format_period(item.period, language),
         due=due,
         timing=timing_text(item, today, calendar, language),
         role=role,

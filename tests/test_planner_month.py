@@ -121,6 +121,9 @@ async def test_a_month_of_reminders(engine, calendar):
     text = on_17.payload["text"]
     assert "Thứ Hai, 15/07/2024" in text and "Thứ Hai, 22/07/2024" in text
     assert "phối hợp" in text and "chủ trì" in text and "xong" in text
+    # The monthly report names its period in words; the one-off task's period is its due date,
+    # said once on the "Hạn" line.
+    assert "KH 84/KH-UBND, kỳ tháng 7/2024 ·" in text and "2024-07" not in text
     assert on_17.payload["meta"]["reminders"]
     a2 = next(r for r in reminder_rows if r.member_id == world.members["a2"])
     assert a2.payload["text"].startswith("Dear")

@@ -3,9 +3,7 @@ colours of the categories, and how a period or a window is named in a title."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from locales import _, format_short_day
+from locales import _, format_period, format_short_day
 from storage.summary_model import CATEGORIES, Category, Summary
 
 # Fill colours (RGB hex) of the categories, the usual traffic-light meaning in Excel.
@@ -28,31 +26,10 @@ def category_words(language: str) -> list[str]:
     return [category_word(c, language) for c in CATEGORIES]
 
 
-def period_words(label: str, language: str) -> str:
-    """ "2024-07" → "tháng 7/2024"; "2024-Q3" → "quý III/2024"; "2024-6T" → "6 tháng đầu năm
-    2024"; "2024-9T" → "9 tháng năm 2024"; "2024" → "năm 2024"; other labels as they are."""
-    year, _sep, rest = label.partition("-")
-    if not year.isdigit():
-        return label
-    if not rest:
-        return _("exports.period.year", language, year=year)
-    if rest.isdigit() and len(rest) <= 2:
-        return _("exports.period.month", language, month=int(rest), year=year)
-    if rest.startswith("Q") and rest[1:].isdigit():
-        roman = {1: "I", 2: "II", 3: "III", 4: "IV"}.get(int(rest[1:]), rest[1:])
-        return _("exports.period.quarter", language, quarter=roman, year=year)
-    if rest in ("6T", "9T"):
-        return _(f"exports.period.first_{rest[0]}", language, year=year)
-    try:
-        return format_short_day(date.fromisoformat(label), language)
-    except ValueError:
-        return label
-
-
 def scope_words(summary: Summary, language: str) -> str:
     """What a title says the summary covers: the period, or the days, or "up to …"."""
     if summary.label:
-        return period_words(summary.label, language)
+        return format_period(summary.label, language)
     if summary.first and summary.last:
         return _(
             "exports.scope.range",

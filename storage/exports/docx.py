@@ -28,12 +28,11 @@ from docx.shared import Cm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from locales import _, format_short_day
+from locales import _, format_period, format_short_day
 from storage.exports import ReportHeading
 from storage.exports.common import (
     category_word,
     percent_of,
-    period_words,
     plan_words,
     rate_text,
     scope_words,
@@ -284,7 +283,7 @@ def _item_text(item: SummaryItem, summary: Summary, language: str) -> str:
         "exports.docx.late_item",
         language,
         task=label,
-        period=period_words(item.period, language),
+        period=format_period(item.period, language),
         due=due,
         category=category,
     )

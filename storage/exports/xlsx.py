@@ -30,13 +30,12 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from locales import _, format_short_day
+from locales import _, format_period, format_short_day
 from storage.errors import UserError
 from storage.exports.common import (
     BLOCKED_COLOUR,
     CATEGORY_COLOURS,
     category_word,
-    period_words,
     plan_words,
     scope_words,
 )
@@ -361,7 +360,7 @@ def _tasks_as_rows(m: _Matrix) -> None:
         sheet.ws.merged_cells.add(f"{letter}4:{letter}5")
     for occ in m.occurrences:
         sheet.fit(2, occ.label(), 60)
-        sheet.fit(3, period_words(occ.period, language), 22)
+        sheet.fit(3, format_period(occ.period, language), 22)
     sheet.fit(4, "00/00/0000", 14)
     header_row = 5
     sheet.begin(f"E{header_row + 1}")
@@ -373,7 +372,7 @@ def _tasks_as_rows(m: _Matrix) -> None:
         row: list[Any] = [
             number,
             sheet.cell(label, alignment=_WRAP),
-            period_words(occ.period, language),
+            format_period(occ.period, language),
             sheet.cell(occ.due, number_format=DATE_FORMAT) if occ.due else None,
         ]
         for unit_id in m.unit_order:
@@ -397,7 +396,7 @@ def _units_as_rows(m: _Matrix) -> None:
     due_format = '"' + _t("exports.xlsx.due_prefix", language) + '" ' + DATE_FORMAT
     for n, occ in enumerate(m.occurrences):
         first = len(fixed) + 3 * n + 1
-        label = f"{occ.label()} ({period_words(occ.period, language)})"
+        label = f"{occ.label()} ({format_period(occ.period, language)})"
         top += _group_header(sheet, label)
         due_row += _group_header(sheet, occ.due, number_format=due_format)
         sub += _sub_header(sheet, first, language)
@@ -460,7 +459,7 @@ def _blocked_sheet(workbook: Workbook, summary: Summary, language: str, title: s
                 number,
                 item.plan_code,
                 sheet.cell(label, alignment=_WRAP),
-                period_words(item.period, language),
+                format_period(item.period, language),
                 sheet.cell(item.due, number_format=DATE_FORMAT) if item.due else None,
                 item.unit_name,
                 sheet.cell(day, number_format=DATE_FORMAT) if day else None,
