@@ -33,6 +33,7 @@ from handlers.unit_items import (
     item_block,
     item_option,
     owned_item,
+    page_of,
     pending_items,
     status_words,
     task_name,
@@ -68,17 +69,20 @@ async def tasks_command(turn: Turn, args: str) -> list[OutgoingMessage]:
                 days=turn.ctx.horizon_days,
             )
         ]
-    size = turn.ctx.page_size
-    pages = (len(items) + size - 1) // size
-    page = min(_page(args), pages)
-    shown = items[(page - 1) * size : page * size]
+    page = page_of(turn, items, _page(args))
     lines = [
-        turn.t("conv.tasks.title", unit=turn.unit.name, count=len(items), page=page, pages=pages)
+        turn.t(
+            "conv.tasks.title",
+            unit=turn.unit.name,
+            count=len(items),
+            page=page.number,
+            pages=page.count,
+        )
     ]
-    lines += [item_block(turn, (page - 1) * size + i, it) for i, it in enumerate(shown, 1)]
+    lines += [item_block(turn, page.offset + i, it) for i, it in enumerate(page.items, 1)]
     options = [turn.option("conv.opt.report", "/baocao")]
-    if page < pages:
-        options.insert(0, turn.option("conv.opt.next_page", f"/viec {page + 1}"))
+    if page.has_next:
+        options.insert(0, turn.option("conv.opt.next_page", f"/viec {page.number + 1}"))
     return [OutgoingMessage("\n\n".join(lines), tuple(options))]
 
 
@@ -118,18 +122,15 @@ def ask_task(
 ) -> list[OutgoingMessage]:
     """List ``items`` to choose from (state ``report.task``). ``pending``: they are the tasks a
     short reply would be about (``pending_items``), not all the unit's open ones."""
-    size = turn.ctx.page_size
-    pages = (len(items) + size - 1) // size
-    page = max(1, min(page, pages))
-    shown = items[(page - 1) * size : page * size]
-    options = [item_option(turn, item, f"t:{item.id}") for item in shown]
-    if page < pages:
-        options.append(turn.option("conv.opt.next_page", f"/baocao p{page + 1}"))
+    shown = page_of(turn, items, page)
+    options = [item_option(turn, item, f"t:{item.id}") for item in shown.items]
+    if shown.has_next:
+        options.append(turn.option("conv.opt.next_page", f"/baocao p{shown.number + 1}"))
     extra: dict[str, Any] = {"file": file} if file else {}
     if pending:
         extra["pending"] = True
-    turn.set_state("report.task", page=page, **extra)
-    text = turn.t(key, count=len(items), page=page, pages=pages)
+    turn.set_state("report.task", page=shown.number, **extra)
+    text = turn.t(key, count=len(items), page=shown.number, pages=shown.count)
     return [OutgoingMessage(text, tuple(options))]
 
 

@@ -27,6 +27,7 @@ from handlers.unit_items import (
     UnitItem,
     item_option,
     owned_item,
+    page_of,
     pending_items,
     status_words,
 )
@@ -79,13 +80,10 @@ def _ask_which(
     """Several tasks could be meant: keep what was said and ask which one (state
     ``reply.which``) among the ``page`` of them in view, with "next page" and "all of these"
     options. ``pending``: ``items`` are ``pending_items``, else all the unit's open ones."""
-    size = turn.ctx.page_size
-    pages = (len(items) + size - 1) // size
-    page = max(1, min(page, pages))
-    shown = items[(page - 1) * size : page * size]
-    options = [item_option(turn, item, f"c:{item.id}") for item in shown]
-    if page < pages:
-        options.append(turn.option("conv.opt.next_page", f"c:p:{page + 1}"))
+    shown = page_of(turn, items, page)
+    options = [item_option(turn, item, f"c:{item.id}") for item in shown.items]
+    if shown.has_next:
+        options.append(turn.option("conv.opt.next_page", f"c:p:{shown.number + 1}"))
     options.append(turn.option("conv.opt.all_listed", "c:all"))
     turn.set_state(
         "reply.which",
@@ -93,7 +91,7 @@ def _ask_which(
         percent=parsed.percent,
         note=parsed.note,
         file=file,
-        occs=[item.id for item in shown],
+        occs=[item.id for item in shown.items],
         **({"pending": True} if pending else {}),
     )
     text_out = turn.t(

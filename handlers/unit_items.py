@@ -216,6 +216,29 @@ async def owned_item(turn: Turn, occurrence_id: int) -> UnitItem:
     return found[0]
 
 
+@dataclass(frozen=True, slots=True)
+class ItemPage:
+    """One page of a list of items (``page_size`` a page, Zalo shows 2000 characters)."""
+
+    items: list[UnitItem]
+    number: int  # 1-based, within 1..count
+    count: int  # pages in all
+    offset: int  # items before this page
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.count
+
+
+def page_of(turn: Turn, items: list[UnitItem], page: int) -> ItemPage:
+    """Page ``page`` of ``items`` (brought within the pages there are)."""
+    size = turn.ctx.page_size
+    count = max(1, (len(items) + size - 1) // size)
+    number = max(1, min(page, count))
+    offset = (number - 1) * size
+    return ItemPage(items[offset : offset + size], number, count, offset)
+
+
 # ---- words ---------------------------------------------------------------------------------
 
 
