@@ -16,12 +16,11 @@ from handlers.officer import (
     ask_status,
     ask_task,
     listed_items,
-    recorded,
-    save_report,
     step_task,
     with_attachment,
 )
 from handlers.replies import ParsedReply, parse_reply
+from handlers.reports import recorded, save_report
 from handlers.turn import Turn
 from handlers.unit_items import (
     UnitItem,
