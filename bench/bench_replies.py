@@ -259,25 +259,13 @@ def main() -> None:
     if not args.postgres:
         asyncio.run(run(args.messages, args.units, args.tasks, args.concurrency))
         return
-    import uuid
+    from tests.conftest import fresh_postgres_database  # the tests' own set-up and clean-up
 
-    import asyncpg
+    async def on_postgres() -> None:
+        async with fresh_postgres_database("dondoc_bench") as url:
+            await run(args.messages, args.units, args.tasks, args.concurrency, url)
 
-    name = f"dondoc_bench_{uuid.uuid4().hex[:8]}"
-
-    async def admin(sql: str) -> None:
-        connection = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/postgres")
-        try:
-            await connection.execute(sql)
-        finally:
-            await connection.close()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    try:
-        url = f"postgresql://postgres@127.0.0.1:5432/{name}"
-        asyncio.run(run(args.messages, args.units, args.tasks, args.concurrency, url))
-    finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(on_postgres())
 
 
 if __name__ == "__main__":
