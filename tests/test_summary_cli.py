@@ -159,14 +159,19 @@ def test_subprocess(run: SummaryCli, tmp_path: Path) -> None:
     assert load_workbook(out)["Tổng hợp"]["D9"].value == 7  # the total row: all 7 items of 2024
 
 
-def test_lists_name_tasks_by_their_key_where_ordinals_restart_per_section(dondoc) -> None:  # noqa: ANN001
-    # The sample plan numbers tasks 1, 2, 3 again in every section (I, II, III): the lists of
-    # late units and the JSON name each task by its key ("II.1"), never by a bare "1.".
+def sample_ward(dondoc) -> None:  # noqa: ANN001
+    """The sample ward of the README (bot/samples), set up through the CLI."""
     samples = ROOT / "bot" / "samples"
     assert dondoc("init").exit_code == 0
     assert dondoc("units", "import", str(samples / "phuong-mau-units.csv")).exit_code == 0
     plan = str(samples / "phuong-mau-ke-hoach-cchc-2025.xlsx")
     assert dondoc("plan", "import", plan).exit_code == 0
+
+
+def test_lists_name_tasks_by_their_key_where_ordinals_restart_per_section(dondoc) -> None:  # noqa: ANN001
+    # The sample plan numbers tasks 1, 2, 3 again in every section (I, II, III): the lists of
+    # late units and the JSON name each task by its key ("II.1"), never by a bare "1.".
+    sample_ward(dondoc)
     data = json.loads(dondoc("summary", "--period", "2025-11", "--json").output)
     late = [t for unit in data["late_units"] for t in unit["tasks"]]
     assert late and all("." in t["key"] for t in late)
@@ -182,11 +187,7 @@ def test_a_unit_with_only_its_coordinator_linked_is_unreachable(dondoc) -> None:
     # Reminders go to officers and heads. Phòng VHXH has tasks of its own, and only the
     # coordinator of the ward is linked there: nobody will be reminded of them, so the summary
     # says "không liên lạc được" for VHXH, as the digest does, until an officer joins.
-    samples = ROOT / "bot" / "samples"
-    assert dondoc("init").exit_code == 0
-    assert dondoc("units", "import", str(samples / "phuong-mau-units.csv")).exit_code == 0
-    plan = str(samples / "phuong-mau-ke-hoach-cchc-2025.xlsx")
-    assert dondoc("plan", "import", plan).exit_code == 0
+    sample_ward(dondoc)
 
     def join(role: str, user: str) -> str:
         invite = dondoc("invite", "create", "--unit", "VHXH", "--role", role).output
