@@ -21,7 +21,7 @@ from typing import Any
 
 from handlers.menus import help_options
 from handlers.replies import MAX_NOTE, UNCLEAR, parse_reply
-from handlers.reports import recorded, save_report
+from handlers.reports import save_one
 from handlers.turn import Turn
 from handlers.unit_items import (
     STATUS_ORDER,
@@ -330,18 +330,9 @@ async def _step_confirm(turn: Turn, chosen: str | None, text: str) -> list[Outgo
             )
         ]
     item = await owned_item(turn, int(data["occ"]))
+    status, percent, note = data["status"], data.get("percent"), data.get("note", "")
     file = data.get("file") or None
-    report = await save_report(
-        turn,
-        item,
-        data["status"],
-        data.get("percent"),
-        data.get("note", ""),
-        file,
-        source="command",
-    )
-    turn.clear_state()
-    return [recorded(turn, [(item, report)], file["name"] if file else None)]
+    return await save_one(turn, item, status, percent, note, file, source="command")
 
 
 STEP = Callable[[Turn, str | None, str], Awaitable[list[OutgoingMessage]]]

@@ -91,6 +91,22 @@ async def save_report(
     return report
 
 
+async def save_one(
+    turn: Turn,
+    item: UnitItem,
+    status: str,
+    percent: int | None,
+    note: str,
+    file: dict[str, Any] | None,
+    *,
+    source: str,
+) -> list[OutgoingMessage]:
+    """Save one report, end the conversation's step, and answer with the confirmation."""
+    report = await save_report(turn, item, status, percent, note, file, source=source)
+    turn.clear_state()
+    return [recorded(turn, [(item, report)], file["name"] if file else None)]
+
+
 def recorded(
     turn: Turn, saved: list[tuple[UnitItem, SavedReport]], file_name: str | None = None
 ) -> OutgoingMessage:

@@ -20,7 +20,7 @@ from handlers.officer import (
     with_attachment,
 )
 from handlers.replies import ParsedReply, parse_reply
-from handlers.reports import recorded, save_report
+from handlers.reports import recorded, save_one, save_report
 from handlers.turn import Turn
 from handlers.unit_items import (
     UnitItem,
@@ -53,18 +53,15 @@ async def short_reply(turn: Turn, text: str) -> list[OutgoingMessage]:
         return [turn.say("conv.reply.nothing_pending", options=help_options(turn))]
     file = with_attachment(turn, {}).get("file")
     if len(items) == 1:
-        return await _save_one(turn, items[0], parsed, file)
+        return await _save_parsed(turn, items[0], parsed, file)
     return _ask_which(turn, items, parsed, file, pending=True)
 
 
-async def _save_one(
+async def _save_parsed(
     turn: Turn, item: UnitItem, parsed: ParsedReply, file: dict[str, Any] | None
 ) -> list[OutgoingMessage]:
-    report = await save_report(
-        turn, item, parsed.status, parsed.percent, parsed.note, file, source="chat"
-    )
-    turn.clear_state()
-    return [recorded(turn, [(item, report)], file["name"] if file else None)]
+    status, percent, note = parsed.status, parsed.percent, parsed.note
+    return await save_one(turn, item, status, percent, note, file, source="chat")
 
 
 def _ask_which(
@@ -112,7 +109,7 @@ async def _step_task(turn: Turn, chosen: str | None, text: str) -> list[Outgoing
             if items:
                 file = with_attachment(turn, {}).get("file") or turn.data.get("file")
                 if len(items) == 1:
-                    return await _save_one(turn, items[0], parsed, file)
+                    return await _save_parsed(turn, items[0], parsed, file)
                 # The page of the list the officer was looking at, as they saw it.
                 page = int(turn.data.get("page", 1))
                 pending = bool(turn.data.get("pending"))
