@@ -18,13 +18,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scheduler import outbox  # noqa: E402
-from scheduler.calendar import WorkingCalendar  # noqa: E402
-from scheduler.dispatcher import Dispatcher  # noqa: E402
-from scheduler.limits import RateLimits  # noqa: E402
-from scheduler.outgoing import OutgoingMessage  # noqa: E402
-from storage.db import make_engine, migrate, transaction  # noqa: E402
-from storage.models import Member, Unit  # noqa: E402
+from dondoc.scheduler import outbox  # noqa: E402
+from dondoc.scheduler.calendar import WorkingCalendar  # noqa: E402
+from dondoc.scheduler.dispatcher import Dispatcher  # noqa: E402
+from dondoc.scheduler.limits import RateLimits  # noqa: E402
+from dondoc.scheduler.outgoing import OutgoingMessage  # noqa: E402
+from dondoc.storage.db import make_engine, migrate, transaction  # noqa: E402
+from dondoc.storage.models import Member, Unit  # noqa: E402
 from tests.fake_channel import FakeServer, HttpChannel  # noqa: E402
 
 

@@ -28,12 +28,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from handlers.plans import import_plan  # noqa: E402
-from scheduler.calendar import WorkingCalendar  # noqa: E402
-from scheduler.schedules import DueRules  # noqa: E402
-from storage.db import make_engine, migrate, transaction  # noqa: E402
-from storage.plan_tables import read_plan_file  # noqa: E402
-from storage.units import import_units, read_units_file  # noqa: E402
+from dondoc.handlers.plans import import_plan  # noqa: E402
+from dondoc.scheduler.calendar import WorkingCalendar  # noqa: E402
+from dondoc.scheduler.schedules import DueRules  # noqa: E402
+from dondoc.storage.db import make_engine, migrate, transaction  # noqa: E402
+from dondoc.storage.plan_tables import read_plan_file  # noqa: E402
+from dondoc.storage.units import import_units, read_units_file  # noqa: E402
 from tests.plan_fixtures import (  # noqa: E402
     is_section,
     tanphu_table,

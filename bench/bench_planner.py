@@ -39,11 +39,11 @@ from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scheduler.calendar import WorkingCalendar  # noqa: E402
-from scheduler.policy import ReminderPolicy  # noqa: E402
-from scheduler.reminder_queue import compute_tick  # noqa: E402
-from scheduler.waves import SLICE_UNITS, TICK_BUDGET, Wave, advance  # noqa: E402
-from storage.db import make_engine, migrate, transaction  # noqa: E402
+from dondoc.scheduler.calendar import WorkingCalendar  # noqa: E402
+from dondoc.scheduler.policy import ReminderPolicy  # noqa: E402
+from dondoc.scheduler.reminder_queue import compute_tick  # noqa: E402
+from dondoc.scheduler.waves import SLICE_UNITS, TICK_BUDGET, Wave, advance  # noqa: E402
+from dondoc.storage.db import make_engine, migrate, transaction  # noqa: E402
 
 UNITS_PER_COMMUNE = 8
 TASKS_PER_COMMUNE = 60

@@ -29,15 +29,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.console import ConsoleChannel, ConsoleSession  # noqa: E402
-from handlers.context import BotContext  # noqa: E402
-from handlers.core import Conversation  # noqa: E402
-from scheduler.calendar import WorkingCalendar  # noqa: E402
-from scheduler.clock import FakeClock  # noqa: E402
-from scheduler.occurrences import sync_all_occurrences  # noqa: E402
-from scheduler.schedules import DueRules, Schedule, ScheduleKind  # noqa: E402
-from storage.db import make_engine, migrate, transaction  # noqa: E402
-from storage.models import (  # noqa: E402
+from dondoc.bot.console import ConsoleChannel, ConsoleSession  # noqa: E402
+from dondoc.handlers.context import BotContext  # noqa: E402
+from dondoc.handlers.core import Conversation  # noqa: E402
+from dondoc.scheduler.calendar import WorkingCalendar  # noqa: E402
+from dondoc.scheduler.clock import FakeClock  # noqa: E402
+from dondoc.scheduler.occurrences import sync_all_occurrences  # noqa: E402
+from dondoc.scheduler.schedules import DueRules, Schedule, ScheduleKind  # noqa: E402
+from dondoc.storage.db import make_engine, migrate, transaction  # noqa: E402
+from dondoc.storage.models import (  # noqa: E402
     Assignment,
     Member,
     Occurrence,
@@ -215,7 +215,7 @@ async def run(
     async with transaction(engine) as session:
         from sqlalchemy import func, select
 
-        from storage.models import Report
+        from dondoc.storage.models import Report
 
         reports = (await session.exec(select(func.count()).select_from(Report))).one()
     print(f"reports written: {reports[0] if isinstance(reports, tuple) else reports}")

@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncEngine  # noqa: E402
 
-from storage.db import make_engine, migrate, transaction  # noqa: E402
-from storage.models import Assignment, Member, Occurrence, Plan, Report, Task, Unit  # noqa: E402
+from dondoc.storage.db import make_engine, migrate, transaction  # noqa: E402
+from dondoc.storage.models import Assignment, Member, Occurrence, Plan, Report, Task, Unit  # noqa: E402
 
 TODAY = date(2024, 7, 25)
 PERIOD = "2024-07"
@@ -202,8 +202,8 @@ async def generate(db: Path, communes: int, units_per: int, tasks: int) -> dict[
 
 
 async def phase_summary(db: Path) -> dict[str, float]:
-    from storage.periods import parse_period
-    from storage.summary import compute_summary
+    from dondoc.storage.periods import parse_period
+    from dondoc.storage.summary import compute_summary
 
     engine = make_engine(f"sqlite:///{db}")
     started, cpu = time.perf_counter(), cpu_seconds()
@@ -222,9 +222,9 @@ async def phase_summary(db: Path) -> dict[str, float]:
 
 
 async def phase_export(db: Path, fmt: str, out: Path) -> dict[str, float]:
-    from storage.exports import write_export
-    from storage.periods import parse_period
-    from storage.summary import compute_summary
+    from dondoc.storage.exports import write_export
+    from dondoc.storage.periods import parse_period
+    from dondoc.storage.summary import compute_summary
 
     engine = make_engine(f"sqlite:///{db}")
     started, cpu0 = time.perf_counter(), cpu_seconds()

@@ -37,14 +37,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine  # noqa: E402
 from sqlmodel import select  # noqa: E402
 from telegram.ext import AIORateLimiter  # noqa: E402
 
-from bot.settings import Settings  # noqa: E402
-from bot.telegram_channel import TelegramChannel  # noqa: E402
-from scheduler.dispatcher import Dispatcher  # noqa: E402
-from scheduler.limits import RateLimits  # noqa: E402
-from scheduler.outbox import enqueue  # noqa: E402
-from scheduler.outgoing import Option, OutgoingMessage  # noqa: E402
-from storage.db import make_engine, migrate, transaction  # noqa: E402
-from storage.models import Member, Outbox, OutboxStatus  # noqa: E402
+from dondoc.bot.settings import Settings  # noqa: E402
+from dondoc.bot.telegram_channel import TelegramChannel  # noqa: E402
+from dondoc.scheduler.dispatcher import Dispatcher  # noqa: E402
+from dondoc.scheduler.limits import RateLimits  # noqa: E402
+from dondoc.scheduler.outbox import enqueue  # noqa: E402
+from dondoc.scheduler.outgoing import Option, OutgoingMessage  # noqa: E402
+from dondoc.storage.db import make_engine, migrate, transaction  # noqa: E402
+from dondoc.storage.models import Member, Outbox, OutboxStatus  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
 
 MESSAGE = OutgoingMessage(

@@ -11,11 +11,11 @@ from pathlib import Path
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.settings import Settings
-from bot.telegram_channel import MAX_DOWNLOAD, TelegramChannel
-from storage.db import transaction
-from storage.errors import UserError
-from storage.models import Member, Report
+from dondoc.bot.settings import Settings
+from dondoc.bot.telegram_channel import MAX_DOWNLOAD, TelegramChannel
+from dondoc.storage.db import transaction
+from dondoc.storage.errors import UserError
+from dondoc.storage.models import Member, Report
 
 SAFE_NAME = re.compile(r"[^\w.\-]+")
 

@@ -16,9 +16,9 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from handlers.core import Conversation
-from handlers.incoming import Attachment, IncomingMessage
-from scheduler.outgoing import OutgoingMessage, SendOutcome
+from dondoc.handlers.core import Conversation
+from dondoc.handlers.incoming import Attachment, IncomingMessage
+from dondoc.scheduler.outgoing import OutgoingMessage, SendOutcome
 
 CHANNEL = "console"
 

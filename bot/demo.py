@@ -27,23 +27,23 @@ import click
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.console import CHANNEL, incoming
-from bot.samples import PLAN_FILE, UNITS_FILE
-from bot.settings import Settings
-from bot.wiring import bot_context
-from handlers.core import Conversation
-from handlers.plans import import_plan
-from locales import _, format_day
-from scheduler.clock import FakeClock
-from scheduler.outgoing import FailureKind, OutgoingMessage, SendOutcome
-from scheduler.ticks import JOB_OPTIONS, ReminderEngine, build_engine
-from storage.db import make_engine, migrate, transaction
-from storage.exports import default_filename, write_export
-from storage.invites import create_invite
-from storage.models import Role
-from storage.summary import compute_summary
-from storage.summary_model import Category
-from storage.units import import_units, read_units_file, unit_by_code
+from dondoc.bot.console import CHANNEL, incoming
+from dondoc.bot.samples import PLAN_FILE, UNITS_FILE
+from dondoc.bot.settings import Settings
+from dondoc.bot.wiring import bot_context
+from dondoc.handlers.core import Conversation
+from dondoc.handlers.plans import import_plan
+from dondoc.locales import _, format_day
+from dondoc.scheduler.clock import FakeClock
+from dondoc.scheduler.outgoing import FailureKind, OutgoingMessage, SendOutcome
+from dondoc.scheduler.ticks import JOB_OPTIONS, ReminderEngine, build_engine
+from dondoc.storage.db import make_engine, migrate, transaction
+from dondoc.storage.exports import default_filename, write_export
+from dondoc.storage.invites import create_invite
+from dondoc.storage.models import Role
+from dondoc.storage.summary import compute_summary
+from dondoc.storage.summary_model import Category
+from dondoc.storage.units import import_units, read_units_file, unit_by_code
 
 START = date(2025, 11, 3)  # a Monday; the sample plan's November deadlines follow
 SLOTS = (time(8, 0), time(10, 0), time(14, 30), time(16, 30))  # local moments ticked each day

@@ -18,13 +18,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
-from handlers.incoming import IncomingMessage
-from locales import _, normalise_language
-from scheduler.clock import Clock
-from scheduler.outgoing import Channel, FailureKind, OutgoingMessage, SendOutcome
-from storage import audit
-from storage.db import transaction
-from storage.models import Member, ProcessedUpdate
+from dondoc.handlers.incoming import IncomingMessage
+from dondoc.locales import _, normalise_language
+from dondoc.scheduler.clock import Clock
+from dondoc.scheduler.outgoing import Channel, FailureKind, OutgoingMessage, SendOutcome
+from dondoc.storage import audit
+from dondoc.storage.db import transaction
+from dondoc.storage.models import Member, ProcessedUpdate
 
 log = logging.getLogger("dondoc.inbox")
 

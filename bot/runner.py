@@ -24,16 +24,16 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.error import InvalidToken, TelegramError
 
-from bot.inbox import Handle, Inbox
-from bot.logsafe import configure_logging
-from bot.settings import Settings
-from bot.telegram_channel import TelegramChannel
-from bot.webhook import TELEGRAM_PATH, ZALO_PATH, Endpoint, WebhookServer
-from bot.zalo.channel import ZaloChannel, ZaloTokenRejected
-from bot.zalo.client import ZaloClient, ZaloError
-from locales import _
-from scheduler.clock import Clock
-from storage.errors import UserError
+from dondoc.bot.inbox import Handle, Inbox
+from dondoc.bot.logsafe import configure_logging
+from dondoc.bot.settings import Settings
+from dondoc.bot.telegram_channel import TelegramChannel
+from dondoc.bot.webhook import TELEGRAM_PATH, ZALO_PATH, Endpoint, WebhookServer
+from dondoc.bot.zalo.channel import ZaloChannel, ZaloTokenRejected
+from dondoc.bot.zalo.client import ZaloClient, ZaloError
+from dondoc.locales import _
+from dondoc.scheduler.clock import Clock
+from dondoc.storage.errors import UserError
 
 log = logging.getLogger("dondoc.run")
 
@@ -43,8 +43,8 @@ Say = Callable[[str], None]
 
 def conversation_handle(settings: Settings, engine: AsyncEngine, clock: Clock) -> Handle:
     """The conversation core as the inbox calls it, built from the settings."""
-    from bot.wiring import bot_context
-    from handlers.core import Conversation
+    from dondoc.bot.wiring import bot_context
+    from dondoc.handlers.core import Conversation
 
     return Conversation(bot_context(settings, engine, clock)).handle
 
@@ -327,7 +327,7 @@ class Runner:
 
     async def _start_ticks(self) -> None:
         """The reminder engine: plan and deliver through the running channels."""
-        from scheduler.ticks import start_ticks
+        from dondoc.scheduler.ticks import start_ticks
 
         channels: dict[str, Any] = {}
         if self.zalo is not None:

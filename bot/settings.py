@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from scheduler.calendar import QuietHours, WorkingCalendar
-from scheduler.limits import RateLimits
-from scheduler.policy import ReminderPolicy
-from scheduler.schedules import DueRules
-from storage.exports import ReportHeading
+from dondoc.scheduler.calendar import QuietHours, WorkingCalendar
+from dondoc.scheduler.limits import RateLimits
+from dondoc.scheduler.policy import ReminderPolicy
+from dondoc.scheduler.schedules import DueRules
+from dondoc.storage.exports import ReportHeading
 
 
 class Settings(BaseSettings):

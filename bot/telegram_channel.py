@@ -45,12 +45,12 @@ from telegram.error import (
 )
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot.inbox import Inbox
-from bot.splitting import split_message, utf16_length
-from handlers.incoming import Attachment, IncomingMessage
-from locales import _
-from scheduler.outgoing import FailureKind, OutgoingMessage, SendOutcome
-from storage.errors import UserError
+from dondoc.bot.inbox import Inbox
+from dondoc.bot.splitting import split_message, utf16_length
+from dondoc.handlers.incoming import Attachment, IncomingMessage
+from dondoc.locales import _
+from dondoc.scheduler.outgoing import FailureKind, OutgoingMessage, SendOutcome
+from dondoc.storage.errors import UserError
 
 log = logging.getLogger("dondoc.telegram")
 
@@ -105,7 +105,7 @@ def keyboard(message: OutgoingMessage) -> InlineKeyboardMarkup | None:
 
 def bot_commands(language: str) -> list[BotCommand]:
     """The command menu in ``language``, from the conversation core's registry."""
-    from handlers.commands import REGISTRY
+    from dondoc.handlers.commands import REGISTRY
 
     commands = []
     for command in REGISTRY.commands:

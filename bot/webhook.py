@@ -19,10 +19,10 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.inbox import Inbox
-from bot.telegram_channel import TelegramChannel
-from bot.zalo.channel import ZaloChannel
-from bot.zalo.updates import EventKind, MalformedUpdate, parse_update
+from dondoc.bot.inbox import Inbox
+from dondoc.bot.telegram_channel import TelegramChannel
+from dondoc.bot.zalo.channel import ZaloChannel
+from dondoc.bot.zalo.updates import EventKind, MalformedUpdate, parse_update
 
 log = logging.getLogger("dondoc.webhook")
 

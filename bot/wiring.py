@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.settings import Settings
-from handlers.context import BotContext
-from scheduler.clock import Clock
+from dondoc.bot.settings import Settings
+from dondoc.handlers.context import BotContext
+from dondoc.scheduler.clock import Clock
 
 
 def bot_context(settings: Settings, engine: AsyncEngine, clock: Clock) -> BotContext:

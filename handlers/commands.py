@@ -4,11 +4,11 @@ plus the commands that belong to no room: ``/trogiup`` (help) and ``/huy`` (canc
 
 from __future__ import annotations
 
-from handlers import coordinator, exports, language, officer, onboarding
-from handlers.menus import help_options
-from handlers.registry import Access, Command, Registry
-from handlers.turn import IDLE, Turn
-from scheduler.outgoing import OutgoingMessage
+from dondoc.handlers import coordinator, exports, language, officer, onboarding
+from dondoc.handlers.menus import help_options
+from dondoc.handlers.registry import Access, Command, Registry
+from dondoc.handlers.turn import IDLE, Turn
+from dondoc.scheduler.outgoing import OutgoingMessage
 
 
 async def help_command(turn: Turn, args: str) -> list[OutgoingMessage]:

@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from scheduler.calendar import WorkingCalendar
-from scheduler.clock import Clock
-from scheduler.schedules import DueRules
-from storage.exports import ReportHeading
+from dondoc.scheduler.calendar import WorkingCalendar
+from dondoc.scheduler.clock import Clock
+from dondoc.scheduler.schedules import DueRules
+from dondoc.storage.exports import ReportHeading
 
 
 @dataclass

@@ -15,20 +15,20 @@ from collections import defaultdict
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from handlers.menus import help_options
-from handlers.scope import scoped_summary
-from handlers.turn import Turn
-from scheduler.nudge import nudge
-from scheduler.outgoing import Option, OutgoingMessage
-from scheduler.policy import ReminderPolicy
-from storage import audit
-from storage.errors import UserError
-from storage.invites import create_invite
-from storage.models import Plan, Role, Task, Unit
-from storage.periods import Period
-from storage.summary import compute_summary
-from storage.summary_model import Category, Summary, SummaryItem
-from storage.text import fold
+from dondoc.handlers.menus import help_options
+from dondoc.handlers.scope import scoped_summary
+from dondoc.handlers.turn import Turn
+from dondoc.scheduler.nudge import nudge
+from dondoc.scheduler.outgoing import Option, OutgoingMessage
+from dondoc.scheduler.policy import ReminderPolicy
+from dondoc.storage import audit
+from dondoc.storage.errors import UserError
+from dondoc.storage.invites import create_invite
+from dondoc.storage.models import Plan, Role, Task, Unit
+from dondoc.storage.periods import Period
+from dondoc.storage.summary import compute_summary
+from dondoc.storage.summary_model import Category, Summary, SummaryItem
+from dondoc.storage.text import fold
 
 PAGE_CHARS = 1300  # + the head and the options: under Zalo's 2000 characters
 MAX_OPTION_VALUE = 64

@@ -28,19 +28,19 @@ from sqlalchemy import and_, bindparam, insert, literal, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from handlers import officer, short_replies
-from handlers.commands import REGISTRY, help_options, unknown_command
-from handlers.context import BotContext
-from handlers.incoming import IncomingMessage
-from handlers.onboarding import not_linked
-from handlers.registry import split_command
-from handlers.turn import IDLE, StoredState, Turn, UnitRef, Who, load_state
-from locales import _, normalise_language
-from scheduler.outgoing import OutgoingMessage
-from storage.db import is_sqlite, transaction
-from storage.errors import UserError
-from storage.models import ConversationState, Member, ProcessedUpdate, Unit
-from storage.text import fold
+from dondoc.handlers import officer, short_replies
+from dondoc.handlers.commands import REGISTRY, help_options, unknown_command
+from dondoc.handlers.context import BotContext
+from dondoc.handlers.incoming import IncomingMessage
+from dondoc.handlers.onboarding import not_linked
+from dondoc.handlers.registry import split_command
+from dondoc.handlers.turn import IDLE, StoredState, Turn, UnitRef, Who, load_state
+from dondoc.locales import _, normalise_language
+from dondoc.scheduler.outgoing import OutgoingMessage
+from dondoc.storage.db import is_sqlite, transaction
+from dondoc.storage.errors import UserError
+from dondoc.storage.models import ConversationState, Member, ProcessedUpdate, Unit
+from dondoc.storage.text import fold
 
 log = logging.getLogger(__name__)
 

@@ -13,15 +13,15 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from handlers.scope import scoped_summary
-from handlers.turn import Turn
-from scheduler.outgoing import Option, OutgoingFile, OutgoingMessage
-from storage import audit
-from storage.errors import UserError
-from storage.exports import default_filename, write_export
-from storage.exports.text import count_lines, headline
-from storage.summary_model import Summary
-from storage.text import fold
+from dondoc.handlers.scope import scoped_summary
+from dondoc.handlers.turn import Turn
+from dondoc.scheduler.outgoing import Option, OutgoingFile, OutgoingMessage
+from dondoc.storage import audit
+from dondoc.storage.errors import UserError
+from dondoc.storage.exports import default_filename, write_export
+from dondoc.storage.exports.text import count_lines, headline
+from dondoc.storage.summary_model import Summary
+from dondoc.storage.text import fold
 
 TELEGRAM_MAX_BYTES = 50 * 1024 * 1024
 DOCUMENT_CHANNELS = ("telegram", "console")

@@ -7,13 +7,13 @@ from dataclasses import replace
 from sqlalchemy import update
 from sqlmodel import col
 
-from handlers.menus import help_options
-from handlers.turn import Turn
-from locales import LANGUAGES
-from scheduler.outgoing import Option, OutgoingMessage
-from storage import audit
-from storage.models import Member
-from storage.text import fold
+from dondoc.handlers.menus import help_options
+from dondoc.handlers.turn import Turn
+from dondoc.locales import LANGUAGES
+from dondoc.scheduler.outgoing import Option, OutgoingMessage
+from dondoc.storage import audit
+from dondoc.storage.models import Member
+from dondoc.storage.text import fold
 
 _NAMES = {
     "vi": ("vi", "tieng viet", "viet", "vn", "vietnamese"),

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from handlers.turn import Turn
-from scheduler.outgoing import Option
-from storage.models import Role
+from dondoc.handlers.turn import Turn
+from dondoc.scheduler.outgoing import Option
+from dondoc.storage.models import Role
 
 
 def help_options(turn: Turn) -> list[Option]:

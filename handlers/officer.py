@@ -19,11 +19,11 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from handlers.menus import help_options
-from handlers.replies import MAX_NOTE, UNCLEAR, parse_reply
-from handlers.reports import save_one
-from handlers.turn import Turn
-from handlers.unit_items import (
+from dondoc.handlers.menus import help_options
+from dondoc.handlers.replies import MAX_NOTE, UNCLEAR, parse_reply
+from dondoc.handlers.reports import save_one
+from dondoc.handlers.turn import Turn
+from dondoc.handlers.unit_items import (
     STATUS_ORDER,
     UnitItem,
     due_words,
@@ -36,8 +36,8 @@ from handlers.unit_items import (
     task_name,
     unit_items,
 )
-from scheduler.outgoing import Option, OutgoingMessage
-from storage.text import fold
+from dondoc.scheduler.outgoing import Option, OutgoingMessage
+from dondoc.storage.text import fold
 
 
 def _page(args: str) -> int:

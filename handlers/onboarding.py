@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from handlers.menus import help_options
-from handlers.turn import Turn, UnitRef, Who
-from scheduler.outgoing import OutgoingMessage
-from storage import audit
-from storage.invites import redeem_invite
-from storage.models import Member, Role, Unit
+from dondoc.handlers.menus import help_options
+from dondoc.handlers.turn import Turn, UnitRef, Who
+from dondoc.scheduler.outgoing import OutgoingMessage
+from dondoc.storage import audit
+from dondoc.storage.invites import redeem_invite
+from dondoc.storage.models import Member, Role, Unit
 
 
 def not_linked(turn: Turn) -> list[OutgoingMessage]:

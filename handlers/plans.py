@@ -24,15 +24,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from scheduler.calendar import WorkingCalendar
-from scheduler.occurrences import specs_for, sync_task_occurrences
-from scheduler.phrases import parse_deadline
-from scheduler.schedules import DueRules, Schedule, ScheduleKind
-from storage import audit
-from storage.db import transaction
-from storage.errors import UserError
-from storage.models import Assignment, AssignmentRole, Occurrence, Plan, Task, Unit
-from storage.plan_tables import (
+from dondoc.scheduler.calendar import WorkingCalendar
+from dondoc.scheduler.occurrences import specs_for, sync_task_occurrences
+from dondoc.scheduler.phrases import parse_deadline
+from dondoc.scheduler.schedules import DueRules, Schedule, ScheduleKind
+from dondoc.storage import audit
+from dondoc.storage.db import transaction
+from dondoc.storage.errors import UserError
+from dondoc.storage.models import Assignment, AssignmentRole, Occurrence, Plan, Task, Unit
+from dondoc.storage.plan_tables import (
     PlanRow,
     document_date,
     document_number,
@@ -40,7 +40,7 @@ from storage.plan_tables import (
     document_years,
     read_plan_file,
 )
-from storage.unit_names import NamedUnits, UnitDirectory
+from dondoc.storage.unit_names import NamedUnits, UnitDirectory
 
 HORIZON_DAYS = 396  # occurrences are materialised about 13 months ahead
 

@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from scheduler.outgoing import OutgoingMessage
-from storage.models import Role
-from storage.text import fold
+from dondoc.scheduler.outgoing import OutgoingMessage
+from dondoc.storage.models import Role
+from dondoc.storage.text import fold
 
 if TYPE_CHECKING:
-    from handlers.turn import Turn
+    from dondoc.handlers.turn import Turn
 
 Handler = Callable[["Turn", str], Awaitable[list[OutgoingMessage]]]
 

@@ -12,12 +12,12 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from handlers.replies import MAX_NOTE
-from handlers.turn import Turn
-from handlers.unit_items import UnitItem, task_name
-from scheduler.outgoing import Option, OutgoingMessage
-from storage import audit
-from storage.models import Report, ReportStatus
+from dondoc.handlers.replies import MAX_NOTE
+from dondoc.handlers.turn import Turn
+from dondoc.handlers.unit_items import UnitItem, task_name
+from dondoc.scheduler.outgoing import Option, OutgoingMessage
+from dondoc.storage import audit
+from dondoc.storage.models import Report, ReportStatus
 
 
 @dataclass(frozen=True, slots=True)

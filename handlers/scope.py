@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from handlers.turn import Turn
-from storage.errors import UserError
-from storage.models import Plan
-from storage.periods import Period, parse_period
-from storage.summary import compute_summary
-from storage.summary_model import Summary
-from storage.text import fold
+from dondoc.handlers.turn import Turn
+from dondoc.storage.errors import UserError
+from dondoc.storage.models import Plan
+from dondoc.storage.periods import Period, parse_period
+from dondoc.storage.summary import compute_summary
+from dondoc.storage.summary_model import Summary
+from dondoc.storage.text import fold
 
 
 async def parse_scope(turn: Turn, text: str, error_key: str) -> tuple[str | None, Period | None]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from handlers.menus import help_options
-from handlers.officer import (
+from dondoc.handlers.menus import help_options
+from dondoc.handlers.officer import (
     STEP,
     ask_status,
     ask_task,
@@ -19,10 +19,10 @@ from handlers.officer import (
     step_task,
     with_attachment,
 )
-from handlers.replies import ParsedReply, parse_reply
-from handlers.reports import recorded, save_one, save_report
-from handlers.turn import Turn
-from handlers.unit_items import (
+from dondoc.handlers.replies import ParsedReply, parse_reply
+from dondoc.handlers.reports import recorded, save_one, save_report
+from dondoc.handlers.turn import Turn
+from dondoc.handlers.unit_items import (
     UnitItem,
     item_option,
     owned_item,
@@ -30,8 +30,8 @@ from handlers.unit_items import (
     pending_items,
     status_words,
 )
-from scheduler.outgoing import Option, OutgoingMessage
-from storage.text import fold
+from dondoc.scheduler.outgoing import Option, OutgoingMessage
+from dondoc.storage.text import fold
 
 # ---- short replies -------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.plans import (
+from dondoc.handlers.plans import (
     TaskResult,
     interpret_row,
     materialise_until,
@@ -23,14 +23,14 @@ from handlers.plans import (
     unit_directory,
     write_tasks,
 )
-from scheduler.calendar import WorkingCalendar
-from scheduler.occurrences import sync_task_occurrences
-from scheduler.schedules import DueRules, Schedule, ScheduleKind
-from storage import audit
-from storage.db import transaction
-from storage.errors import UserError
-from storage.models import Assignment, AssignmentRole, Occurrence, Plan, Task, Unit
-from storage.plan_tables import (
+from dondoc.scheduler.calendar import WorkingCalendar
+from dondoc.scheduler.occurrences import sync_task_occurrences
+from dondoc.scheduler.schedules import DueRules, Schedule, ScheduleKind
+from dondoc.storage import audit
+from dondoc.storage.db import transaction
+from dondoc.storage.errors import UserError
+from dondoc.storage.models import Assignment, AssignmentRole, Occurrence, Plan, Task, Unit
+from dondoc.storage.plan_tables import (
     PlanRow,
 )
 

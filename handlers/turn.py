@@ -20,12 +20,12 @@ from sqlalchemy import bindparam, delete, insert, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.context import BotContext
-from handlers.incoming import IncomingMessage
-from locales import _, format_day
-from scheduler.outgoing import Option, OutgoingMessage
-from storage.models import ConversationState, Member, Role, Unit
-from storage.text import fold
+from dondoc.handlers.context import BotContext
+from dondoc.handlers.incoming import IncomingMessage
+from dondoc.locales import _, format_day
+from dondoc.scheduler.outgoing import Option, OutgoingMessage
+from dondoc.storage.models import ConversationState, Member, Role, Unit
+from dondoc.storage.text import fold
 
 IDLE = "idle"
 

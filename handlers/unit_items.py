@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import and_, bindparam, literal, or_
 from sqlmodel import select
 
-from handlers.turn import Turn
-from scheduler.outgoing import Option
-from storage.errors import UserError
-from storage.models import (
+from dondoc.handlers.turn import Turn
+from dondoc.scheduler.outgoing import Option
+from dondoc.storage.errors import UserError
+from dondoc.storage.models import (
     Assignment,
     AssignmentRole,
     Occurrence,

@@ -17,13 +17,13 @@ from sqlalchemy import and_, or_, select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from locales import _, format_day, format_short_day
-from scheduler import outbox
-from scheduler.calendar import WorkingCalendar
-from scheduler.messages import shorten
-from scheduler.outgoing import OutgoingMessage
-from scheduler.policy import ReminderPolicy
-from storage.models import (
+from dondoc.locales import _, format_day, format_short_day
+from dondoc.scheduler import outbox
+from dondoc.scheduler.calendar import WorkingCalendar
+from dondoc.scheduler.messages import shorten
+from dondoc.scheduler.outgoing import OutgoingMessage
+from dondoc.scheduler.policy import ReminderPolicy
+from dondoc.storage.models import (
     REMINDED_ROLES,
     Assignment,
     Member,

@@ -32,15 +32,15 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 
-from scheduler import outbox
-from scheduler.calendar import WorkingCalendar
-from scheduler.clock import Clock
-from scheduler.lease import DbLease
-from scheduler.limits import RateLimits, SlidingWindow
-from scheduler.outgoing import Channel, FailureKind, OutgoingMessage, SendOutcome
-from storage import audit
-from storage.db import transaction
-from storage.models import Member, Outbox
+from dondoc.scheduler import outbox
+from dondoc.scheduler.calendar import WorkingCalendar
+from dondoc.scheduler.clock import Clock
+from dondoc.scheduler.lease import DbLease
+from dondoc.scheduler.limits import RateLimits, SlidingWindow
+from dondoc.scheduler.outgoing import Channel, FailureKind, OutgoingMessage, SendOutcome
+from dondoc.storage import audit
+from dondoc.storage.db import transaction
+from dondoc.storage.models import Member, Outbox
 
 log = logging.getLogger(__name__)
 

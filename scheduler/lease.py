@@ -24,9 +24,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col, select
 
-from scheduler.clock import Clock
-from storage.db import transaction
-from storage.models import Lease
+from dondoc.scheduler.clock import Clock
+from dondoc.storage.db import transaction
+from dondoc.storage.models import Lease
 
 
 def new_holder_id() -> str:

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from locales import _, format_day, format_period
-from scheduler.calendar import WorkingCalendar
-from scheduler.outgoing import OutgoingMessage
-from scheduler.policy import CHECKIN_STEP, ReminderPolicy
-from storage.models import AssignmentRole, ReportStatus
+from dondoc.locales import _, format_day, format_period
+from dondoc.scheduler.calendar import WorkingCalendar
+from dondoc.scheduler.outgoing import OutgoingMessage
+from dondoc.scheduler.policy import CHECKIN_STEP, ReminderPolicy
+from dondoc.storage.models import AssignmentRole, ReportStatus
 
 
 @dataclass(frozen=True)

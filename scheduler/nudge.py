@@ -10,21 +10,21 @@ from sqlalchemy import select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from scheduler.calendar import WorkingCalendar
-from scheduler.plan_inputs import load_inputs
-from scheduler.planner import (
+from dondoc.scheduler.calendar import WorkingCalendar
+from dondoc.scheduler.plan_inputs import load_inputs
+from dondoc.scheduler.planner import (
     MemberRow,
     Reminder,
     current_steps,
 )
-from scheduler.policy import (
+from dondoc.scheduler.policy import (
     NUDGE_STEP,
     ReminderPolicy,
 )
-from scheduler.reminder_queue import TickPlan, group_messages, write_tick
-from storage import audit
-from storage.errors import UserError
-from storage.models import (
+from dondoc.scheduler.reminder_queue import TickPlan, group_messages, write_tick
+from dondoc.storage import audit
+from dondoc.storage.errors import UserError
+from dondoc.storage.models import (
     AssignmentRole,
     Occurrence,
     Role,

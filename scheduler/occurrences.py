@@ -15,9 +15,9 @@ from sqlalchemy import delete, func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from scheduler.calendar import WorkingCalendar
-from scheduler.schedules import DueRules, OccurrenceSpec, Schedule, ScheduleKind, occurrences
-from storage.models import Occurrence, Plan, Report, Task
+from dondoc.scheduler.calendar import WorkingCalendar
+from dondoc.scheduler.schedules import DueRules, OccurrenceSpec, Schedule, ScheduleKind, occurrences
+from dondoc.storage.models import Occurrence, Plan, Report, Task
 
 
 def task_window(schedule: Schedule, plan_year: int | None, until: date) -> tuple[date, date]:

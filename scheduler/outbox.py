@@ -23,8 +23,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from scheduler.outgoing import OutgoingMessage
-from storage.models import Member, Outbox, OutboxStatus
+from dondoc.scheduler.outgoing import OutgoingMessage
+from dondoc.storage.models import Member, Outbox, OutboxStatus
 
 PENDING = OutboxStatus.PENDING.value
 SENDING = OutboxStatus.SENDING.value

@@ -29,8 +29,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from scheduler.schedules import Schedule, ScheduleKind
-from storage.text import fold
+from dondoc.scheduler.schedules import Schedule, ScheduleKind
+from dondoc.storage.text import fold
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,9 @@ from sqlalchemy import and_, or_, select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from scheduler import outbox
-from scheduler.calendar import WorkingCalendar
-from scheduler.planner import (
+from dondoc.scheduler import outbox
+from dondoc.scheduler.calendar import WorkingCalendar
+from dondoc.scheduler.planner import (
     AssignmentRow,
     MemberRow,
     OccurrenceRow,
@@ -29,8 +29,8 @@ from scheduler.planner import (
     checkin_step,
     steps_for_due,
 )
-from scheduler.policy import ReminderPolicy
-from storage.models import (
+from dondoc.scheduler.policy import ReminderPolicy
+from dondoc.storage.models import (
     REMINDED_ROLES,
     Assignment,
     Member,

@@ -18,15 +18,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from scheduler.calendar import WorkingCalendar
-from scheduler.policy import (
+from dondoc.scheduler.calendar import WorkingCalendar
+from dondoc.scheduler.policy import (
     CHECKIN_STEP,
     DUE_STEP,
     ReminderPolicy,
     before_step,
     overdue_step,
 )
-from storage.models import (
+from dondoc.storage.models import (
     AssignmentRole,
     ReportStatus,
     Role,

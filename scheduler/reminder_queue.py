@@ -20,16 +20,16 @@ from sqlalchemy import insert, select, update
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from scheduler import outbox
-from scheduler.calendar import WorkingCalendar
-from scheduler.messages import ItemView, reminder_message
-from scheduler.outgoing import OutgoingMessage
-from scheduler.plan_inputs import PlanInputs, load_inputs, occurrence_filter
-from scheduler.planner import OccurrenceRow, Reminder, ReportRow, plan
-from scheduler.policy import (
+from dondoc.scheduler import outbox
+from dondoc.scheduler.calendar import WorkingCalendar
+from dondoc.scheduler.messages import ItemView, reminder_message
+from dondoc.scheduler.outgoing import OutgoingMessage
+from dondoc.scheduler.plan_inputs import PlanInputs, load_inputs, occurrence_filter
+from dondoc.scheduler.planner import OccurrenceRow, Reminder, ReportRow, plan
+from dondoc.scheduler.policy import (
     ReminderPolicy,
 )
-from storage.models import (
+from dondoc.storage.models import (
     Member,
     Outbox,
     ReminderLog,

@@ -32,7 +32,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, Literal
 
-from scheduler.calendar import WorkingCalendar
+from dondoc.scheduler.calendar import WorkingCalendar
 
 
 class ScheduleKind(StrEnum):

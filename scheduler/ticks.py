@@ -27,17 +27,17 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from scheduler.calendar import WorkingCalendar
-from scheduler.clock import Clock
-from scheduler.digest import digest_moment, queue_digest
-from scheduler.dispatcher import Dispatcher, DispatchStats
-from scheduler.limits import RateLimits
-from scheduler.occurrences import sync_all_occurrences
-from scheduler.outgoing import Channel
-from scheduler.policy import ReminderPolicy
-from scheduler.schedules import DueRules
-from scheduler.waves import SLICE_UNITS, TICK_BUDGET, Wave, advance
-from storage.db import transaction
+from dondoc.scheduler.calendar import WorkingCalendar
+from dondoc.scheduler.clock import Clock
+from dondoc.scheduler.digest import digest_moment, queue_digest
+from dondoc.scheduler.dispatcher import Dispatcher, DispatchStats
+from dondoc.scheduler.limits import RateLimits
+from dondoc.scheduler.occurrences import sync_all_occurrences
+from dondoc.scheduler.outgoing import Channel
+from dondoc.scheduler.policy import ReminderPolicy
+from dondoc.scheduler.schedules import DueRules
+from dondoc.scheduler.waves import SLICE_UNITS, TICK_BUDGET, Wave, advance
+from dondoc.storage.db import transaction
 
 log = logging.getLogger(__name__)
 

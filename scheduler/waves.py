@@ -25,12 +25,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from scheduler.calendar import WorkingCalendar
-from scheduler.plan_inputs import occurrence_filter
-from scheduler.policy import ReminderPolicy
-from scheduler.reminder_queue import compute_tick, write_tick
-from storage.db import transaction
-from storage.models import Unit
+from dondoc.scheduler.calendar import WorkingCalendar
+from dondoc.scheduler.plan_inputs import occurrence_filter
+from dondoc.scheduler.policy import ReminderPolicy
+from dondoc.scheduler.reminder_queue import compute_tick, write_tick
+from dondoc.storage.db import transaction
+from dondoc.storage.models import Unit
 
 SLICE_UNITS = 250  # units planned per transaction
 TICK_BUDGET = 1500  # messages queued per tick at most: about a minute of Telegram's 30/s

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import AuditLog
+from dondoc.storage.models import AuditLog
 
 
 def record(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from storage.errors import UserError
+from dondoc.storage.errors import UserError
 
 
 def sqlite_path(url: str) -> Path:

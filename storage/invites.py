@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.errors import UserError
-from storage.models import Invite, Member, Role, Unit
+from dondoc.storage.errors import UserError
+from dondoc.storage.models import Invite, Member, Role, Unit
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8

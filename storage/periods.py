@@ -29,8 +29,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from storage.errors import UserError
-from storage.text import fold
+from dondoc.storage.errors import UserError
+from dondoc.storage.text import fold
 
 FORMS = (
     "2024-07, 2024-Q3, 2024-6T, 2024-9T, 2024, tháng 7/2024, quý III/2024, 6 tháng 2024, năm 2024"

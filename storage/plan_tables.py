@@ -29,9 +29,9 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from storage.errors import UserError
-from storage.tabular import Rows, read_tables
-from storage.text import fold as _fold_text
+from dondoc.storage.errors import UserError
+from dondoc.storage.tabular import Rows, read_tables
+from dondoc.storage.text import fold as _fold_text
 
 
 @lru_cache(maxsize=8192)

@@ -31,8 +31,8 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.errors import UserError
-from storage.models import (
+from dondoc.storage.errors import UserError
+from dondoc.storage.models import (
     REMINDED_ROLES,
     Assignment,
     Member,
@@ -43,8 +43,8 @@ from storage.models import (
     Task,
     Unit,
 )
-from storage.periods import Period, current_month
-from storage.summary_model import (
+from dondoc.storage.periods import Period, current_month
+from dondoc.storage.summary_model import (
     DEFAULT_TIMEZONE,
     Category,
     PlanRef,

@@ -31,7 +31,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from storage.models import ReportStatus
+from dondoc.storage.models import ReportStatus
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 

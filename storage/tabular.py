@@ -10,7 +10,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from storage.errors import UserError
+from dondoc.storage.errors import UserError
 
 Rows = list[list[str]]
 

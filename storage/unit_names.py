@@ -21,8 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from storage.models import UnitKind
-from storage.text import fold as _fold_text
+from dondoc.storage.models import UnitKind
+from dondoc.storage.text import fold as _fold_text
 
 
 @lru_cache(maxsize=8192)

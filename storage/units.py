@@ -14,10 +14,10 @@ from pathlib import Path
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.errors import UserError
-from storage.models import Unit, UnitKind
-from storage.tabular import non_empty, read_tables
-from storage.text import fold
+from dondoc.storage.errors import UserError
+from dondoc.storage.models import Unit, UnitKind
+from dondoc.storage.tabular import non_empty, read_tables
+from dondoc.storage.text import fold
 
 COLUMNS = ("code", "name", "kind", "parent", "aliases")
 

@@ -15,9 +15,9 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from scheduler.calendar import WorkingCalendar
-from scheduler.clock import FakeClock
-from storage.db import make_engine, migrate
+from dondoc.scheduler.calendar import WorkingCalendar
+from dondoc.scheduler.clock import FakeClock
+from dondoc.storage.db import make_engine, migrate
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 POSTGRES_URL = os.environ.get(
@@ -115,7 +115,7 @@ class Cli:
         self.env = {"DONDOC_DATA_DIR": str(data_dir), "DONDOC_LOCALE": "vi", **(env or {})}
 
     def __call__(self, *args: str, input: str | None = None) -> Result:
-        from bot.cli import cli
+        from dondoc.bot.cli import cli
 
         runner = CliRunner()
         return runner.invoke(cli, list(args), env=self.env, input=input, catch_exceptions=False)

@@ -16,18 +16,18 @@ from click.testing import CliRunner
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
-from bot.cli import App, cli
-from bot.settings import Settings
-from handlers.context import BotContext
-from handlers.core import Conversation
-from handlers.incoming import IncomingMessage
-from scheduler.calendar import WorkingCalendar
-from scheduler.clock import FakeClock
-from scheduler.occurrences import sync_all_occurrences
-from scheduler.schedules import DueRules, Schedule, ScheduleKind
-from storage.db import make_engine, migrate, transaction
-from storage.invites import create_invite
-from storage.models import Assignment, Occurrence, Plan, Report, Role, Task, Unit
+from dondoc.bot.cli import App, cli
+from dondoc.bot.settings import Settings
+from dondoc.handlers.context import BotContext
+from dondoc.handlers.core import Conversation
+from dondoc.handlers.incoming import IncomingMessage
+from dondoc.scheduler.calendar import WorkingCalendar
+from dondoc.scheduler.clock import FakeClock
+from dondoc.scheduler.occurrences import sync_all_occurrences
+from dondoc.scheduler.schedules import DueRules, Schedule, ScheduleKind
+from dondoc.storage.db import make_engine, migrate, transaction
+from dondoc.storage.invites import create_invite
+from dondoc.storage.models import Assignment, Occurrence, Plan, Report, Role, Task, Unit
 
 NOW = datetime(2024, 7, 8, 2, 0, tzinfo=UTC)  # Thứ Hai 08/07/2024 09:00 Hà Nội
 PLAN = "84/KH-UBND"
@@ -201,7 +201,7 @@ class ConsoleWorld:
 
 
 async def _remind(session, user: str, occurrence_id: int, unit_id: int, at: datetime) -> None:  # noqa: ANN001
-    from storage.models import Member, ReminderLog
+    from dondoc.storage.models import Member, ReminderLog
 
     member = (await session.exec(select(Member).where(Member.channel_user_id == user))).one()
     session.add(

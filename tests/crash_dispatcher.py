@@ -10,11 +10,11 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from scheduler import outbox
-from scheduler.clock import SystemClock
-from scheduler.dispatcher import Dispatcher
-from scheduler.limits import RateLimits
-from storage.db import make_engine, transaction
+from dondoc.scheduler import outbox
+from dondoc.scheduler.clock import SystemClock
+from dondoc.scheduler.dispatcher import Dispatcher
+from dondoc.scheduler.limits import RateLimits
+from dondoc.storage.db import make_engine, transaction
 from tests.fake_channel import HttpChannel
 
 

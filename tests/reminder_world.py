@@ -16,15 +16,15 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from scheduler.calendar import WorkingCalendar
-from scheduler.clock import Clock
-from scheduler.limits import RateLimits
-from scheduler.occurrences import sync_all_occurrences
-from scheduler.outgoing import Channel
-from scheduler.schedules import DueRules, Schedule, ScheduleKind
-from scheduler.ticks import ReminderEngine, build_engine, start_ticks
-from storage.db import transaction
-from storage.models import Assignment, Member, Plan, Report, Task, Unit
+from dondoc.scheduler.calendar import WorkingCalendar
+from dondoc.scheduler.clock import Clock
+from dondoc.scheduler.limits import RateLimits
+from dondoc.scheduler.occurrences import sync_all_occurrences
+from dondoc.scheduler.outgoing import Channel
+from dondoc.scheduler.schedules import DueRules, Schedule, ScheduleKind
+from dondoc.scheduler.ticks import ReminderEngine, build_engine, start_ticks
+from dondoc.storage.db import transaction
+from dondoc.storage.models import Assignment, Member, Plan, Report, Task, Unit
 from tests.fake_channel import FakeServer, HttpChannel
 
 UNTHROTTLED = {"telegram": RateLimits(1000, 1000)}  # pacing is real time: tested elsewhere

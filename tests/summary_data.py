@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.db import transaction
-from storage.models import Assignment, Member, Occurrence, Plan, Report, Task, Unit
+from dondoc.storage.db import transaction
+from dondoc.storage.models import Assignment, Member, Occurrence, Plan, Report, Task, Unit
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
@@ -190,7 +190,7 @@ async def standard_reports(engine: AsyncEngine, ward: Ward) -> None:
 
 async def summary_for(engine: AsyncEngine, today: date = date(2024, 7, 18), **kwargs: object):  # noqa: ANN201
     """The summary of the standard ward as compute_summary gives it."""
-    from storage.summary import compute_summary
+    from dondoc.storage.summary import compute_summary
 
     async with transaction(engine) as session:
         return await compute_summary(session, today=today, **kwargs)  # type: ignore[arg-type]

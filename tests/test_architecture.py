@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 LAYERS = ["storage", "scheduler", "handlers", "bot"]  # lowest first
 ALLOWED = {
@@ -20,15 +22,82 @@ ALLOWED = {
 }
 
 
-def imported_packages(path: Path) -> set[str]:
+def imported_modules(path: Path) -> set[str]:
+    """Every absolute module name ``path`` imports."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            found.update(alias.name.split(".")[0] for alias in node.names)
+            found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module.split(".")[0])
-    return found & set(ALLOWED)
+            found.add(node.module)
+    return found
+
+
+def imported_packages(path: Path) -> set[str]:
+    """The parts of dondoc (``bot``, ``storage`` …) that ``path`` imports."""
+    parts = {name.split(".")[1] for name in imported_modules(path) if name.startswith("dondoc.")}
+    return parts & set(ALLOWED)
+
+
+def test_everything_is_imported_under_one_namespace() -> None:
+    """``from storage import …`` would work only from the repository's root (or import some
+    other distribution's ``storage``): every import of our code names ``dondoc.``."""
+    bare = []
+    for path in [*ROOT.glob("*/**/*.py")]:
+        if ".venv" in path.parts:
+            continue
+        for name in imported_modules(path):
+            if name.split(".")[0] in ALLOWED:
+                bare.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert bare == []
+
+
+def test_the_wheel_holds_only_dondoc(tmp_path: Path) -> None:
+    """``pip install .`` puts one package into site-packages: the wheel built from the tracked
+    files (offline, in a copy: nothing is written into the repository) holds ``dondoc/…`` and
+    its metadata, nothing else, and every folder of the layout is in it."""
+    import zipfile
+
+    pytest.importorskip("wheel")
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], capture_output=True, cwd=ROOT, check=False
+    ).stdout.split(b"\0")
+    if not any(listed):
+        pytest.skip("not a git checkout: the tracked files are unknown")
+    source = tmp_path / "source"
+    for name in filter(None, listed):
+        target = source / name.decode()
+        if (ROOT / name.decode()).is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name.decode(), target)
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation"]
+        + ["--disable-pip-version-check", "-w", str(tmp_path / "wheel"), str(source)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr[-2000:]
+    (wheel,) = (tmp_path / "wheel").glob("dondoc-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    tops = {name.split("/")[0] for name in names}
+    assert {top for top in tops if not top.endswith(".dist-info")} == {"dondoc"}
+    for part in [*ALLOWED, "storage/migrations/versions", "bot/samples"]:
+        assert any(name.startswith(f"dondoc/{part}/") for name in names), part
+    info = next(top for top in tops if top.endswith(".dist-info"))
+    assert zipfile.ZipFile(wheel).read(f"{info}/top_level.txt").split() == [b"dondoc"]
+
+
+def test_the_distribution_installs_only_dondoc() -> None:
+    """``top_level.txt`` of the installed distribution names ``dondoc`` alone, and the
+    entry point is inside it."""
+    from importlib.metadata import distribution
+
+    dist = distribution("dondoc")
+    top = (dist.read_text("top_level.txt") or "dondoc").split()
+    assert top == ["dondoc"]
+    assert [ep.value for ep in dist.entry_points if ep.name == "dondoc"] == ["dondoc.bot.cli:main"]
 
 
 def test_imports_run_one_way() -> None:
@@ -67,7 +136,7 @@ def test_cli_command_table_matches_the_modules() -> None:
 
     import click
 
-    from bot.cli import COMMAND_MODULES, COMMANDS
+    from dondoc.bot.cli import COMMAND_MODULES, COMMANDS
 
     registered: dict[str, str] = {}
     for module in COMMAND_MODULES:

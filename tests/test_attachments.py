@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.attachments import fetch_attachment
-from bot.settings import Settings
-from scheduler.schedules import Schedule, ScheduleKind
-from storage.db import make_engine, migrate, transaction
-from storage.errors import UserError
-from storage.models import Occurrence, Plan, Report
+from dondoc.bot.attachments import fetch_attachment
+from dondoc.bot.settings import Settings
+from dondoc.scheduler.schedules import Schedule, ScheduleKind
+from dondoc.storage.db import make_engine, migrate, transaction
+from dondoc.storage.errors import UserError
+from dondoc.storage.models import Occurrence, Plan, Report
 from tests.fakes.telegram_api import FakeTelegram
 from tests.reminder_world import add_member, add_task, add_unit
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from scheduler.calendar import QuietHours, WorkingCalendar
+from dondoc.scheduler.calendar import QuietHours, WorkingCalendar
 
 
 def test_tet_2025_is_not_working(calendar: WorkingCalendar) -> None:

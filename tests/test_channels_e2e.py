@@ -14,19 +14,19 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from bot.inbox import Inbox
-from bot.telegram_channel import TelegramChannel
-from bot.zalo.channel import ZaloChannel
-from bot.zalo.client import ZaloClient
-from handlers.context import BotContext
-from handlers.core import Conversation
-from scheduler.clock import FakeClock
-from scheduler.occurrences import sync_all_occurrences
-from scheduler.schedules import DueRules, Schedule, ScheduleKind
-from scheduler.ticks import build_engine
-from storage.db import transaction
-from storage.invites import create_invite
-from storage.models import Member, Plan, Report, Role
+from dondoc.bot.inbox import Inbox
+from dondoc.bot.telegram_channel import TelegramChannel
+from dondoc.bot.zalo.channel import ZaloChannel
+from dondoc.bot.zalo.client import ZaloClient
+from dondoc.handlers.context import BotContext
+from dondoc.handlers.core import Conversation
+from dondoc.scheduler.clock import FakeClock
+from dondoc.scheduler.occurrences import sync_all_occurrences
+from dondoc.scheduler.schedules import DueRules, Schedule, ScheduleKind
+from dondoc.scheduler.ticks import build_engine
+from dondoc.storage.db import transaction
+from dondoc.storage.invites import create_invite
+from dondoc.storage.models import Member, Plan, Report, Role
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
 from tests.reminder_world import add_task, add_unit

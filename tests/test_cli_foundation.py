@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from storage.invites import hash_code
+from dondoc.storage.invites import hash_code
 from tests.conftest import Cli
 
 UNITS_CSV = (

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from storage.models import Assignment, AuditLog, Occurrence, Outbox, Task, Unit
+from dondoc.storage.models import Assignment, AuditLog, Occurrence, Outbox, Task, Unit
 from tests.conversation_world import NOW, ConsoleWorld
 
 

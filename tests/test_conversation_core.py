@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from handlers.core import Conversation
-from handlers.registry import Access, Command, Registry
-from locales import _
-from scheduler.clock import FakeClock
-from storage.db import transaction
-from storage.models import AuditLog, ConversationState, Member, ProcessedUpdate, Report
+from dondoc.handlers.core import Conversation
+from dondoc.handlers.registry import Access, Command, Registry
+from dondoc.locales import _
+from dondoc.scheduler.clock import FakeClock
+from dondoc.storage.db import transaction
+from dondoc.storage.models import AuditLog, ConversationState, Member, ProcessedUpdate, Report
 from tests.conversation_world import NOW, build_world, make_context, msg, reports, say
 
 
@@ -126,7 +126,7 @@ def test_registry_takes_one_more_command_and_refuses_a_duplicate_word() -> None:
 
 
 def test_every_help_key_has_both_languages() -> None:
-    from handlers.commands import REGISTRY
+    from dondoc.handlers.commands import REGISTRY
 
     for command in REGISTRY.commands:
         for language in ("vi", "en"):

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from handlers.core import Conversation
-from scheduler.clock import FakeClock
-from storage.models import AuditLog, ConversationState
+from dondoc.handlers.core import Conversation
+from dondoc.scheduler.clock import FakeClock
+from dondoc.storage.models import AuditLog, ConversationState
 from tests.conversation_world import (
     NOW,
     ConsoleWorld,
@@ -288,7 +288,7 @@ def test_a_report_whose_task_left_the_unit_starts_afresh(cw: ConsoleWorld) -> No
     occurrence = cw.world.occurrences["1"]
 
     async def move_task(session) -> None:  # noqa: ANN001
-        from storage.models import Assignment, Occurrence
+        from dondoc.storage.models import Assignment, Occurrence
 
         task_id = (await session.get(Occurrence, occurrence)).task_id
         for row in (

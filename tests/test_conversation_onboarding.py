@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from storage.models import AuditLog, Member
+from dondoc.storage.models import AuditLog, Member
 from tests.conversation_world import ConsoleWorld
 
 NOT_LINKED = "Để sử dụng, đồng chí cần mã mời"

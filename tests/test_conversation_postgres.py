@@ -7,10 +7,10 @@ import asyncio
 
 import pytest
 
-from handlers.core import Conversation
-from locales import _
-from scheduler.clock import FakeClock
-from storage.db import make_engine, migrate
+from dondoc.handlers.core import Conversation
+from dondoc.locales import _
+from dondoc.scheduler.clock import FakeClock
+from dondoc.storage.db import make_engine, migrate
 from tests.conversation_world import NOW, build_world, make_context, msg, reports, say
 
 pytestmark = pytest.mark.postgres

@@ -11,12 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import delete, select
 
-from handlers.core import FLOW_STEPS, Conversation
-from handlers.turn import IDLE
-from locales import _
-from scheduler.clock import FakeClock
-from storage.db import make_engine, migrate, transaction
-from storage.models import (
+from dondoc.handlers.core import FLOW_STEPS, Conversation
+from dondoc.handlers.turn import IDLE
+from dondoc.locales import _
+from dondoc.scheduler.clock import FakeClock
+from dondoc.storage.db import make_engine, migrate, transaction
+from dondoc.storage.models import (
     Assignment,
     AuditLog,
     ConversationState,
@@ -138,7 +138,7 @@ async def _consistent(engine, units: dict[str, int]) -> None:  # noqa: ANN001
         assert {a.details["report_id"] for a in audits} == {r.id for r in reports}
         members = {m.id: m for m in (await session.exec(select(Member))).all()}
         assigned = {(a.task_id, a.unit_id) for a in (await session.exec(select(Assignment))).all()}
-        from storage.models import Occurrence
+        from dondoc.storage.models import Occurrence
 
         for report in reports:
             member = members[report.member_id]
@@ -163,7 +163,7 @@ def test_random_messages_at_every_state(tmp_path: Path) -> None:
     counter = iter(range(10**9))
 
     async def one(user: str, text: str, option: str | None, attachment: str | None) -> None:
-        from handlers.incoming import Attachment
+        from dondoc.handlers.incoming import Attachment
 
         file = Attachment(attachment, f"file-{next(counter)}", "x.pdf") if attachment else None
         answers = await conversation.handle(
@@ -216,7 +216,7 @@ def test_random_messages_at_every_state(tmp_path: Path) -> None:
 @settings(max_examples=1500, deadline=None)
 @given(texts)
 def test_parse_reply_reads_thousands_of_texts(text: str) -> None:
-    from handlers.replies import STATUSES, parse_reply
+    from dondoc.handlers.replies import STATUSES, parse_reply
 
     parsed = parse_reply(text)
     assert parsed.status in STATUSES

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from scheduler import outbox
-from scheduler.outgoing import OutgoingMessage
-from storage.db import transaction
-from storage.models import Lease, Outbox, Unit
+from dondoc.scheduler import outbox
+from dondoc.scheduler.outgoing import OutgoingMessage
+from dondoc.storage.db import transaction
+from dondoc.storage.models import Lease, Outbox, Unit
 from tests.fake_channel import FakeServer
 from tests.reminder_world import add_member
 

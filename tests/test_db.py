@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from storage.db import _one_hop_supported, _OneHopDBAPI, make_engine, migrate, transaction
-from storage.models import Unit
+from dondoc.storage.db import _one_hop_supported, _OneHopDBAPI, make_engine, migrate, transaction
+from dondoc.storage.models import Unit
 
 
 def test_one_hop_adapter_is_supported_by_the_installed_versions() -> None:

@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from scheduler import outbox
-from scheduler.calendar import WorkingCalendar
-from scheduler.dispatcher import Dispatcher
-from scheduler.outgoing import OutgoingMessage
-from storage.db import transaction
-from storage.models import AuditLog, Member, Outbox
+from dondoc.scheduler import outbox
+from dondoc.scheduler.calendar import WorkingCalendar
+from dondoc.scheduler.dispatcher import Dispatcher
+from dondoc.scheduler.outgoing import OutgoingMessage
+from dondoc.storage.db import transaction
+from dondoc.storage.models import AuditLog, Member, Outbox
 from tests.fake_channel import FakeServer, HttpChannel
 from tests.test_outbox import make_member
 
@@ -183,7 +183,7 @@ async def test_only_the_lease_holder_sends(engine, clock, server, channel):
 async def test_sliding_window_never_admits_more_than_its_limit():
     import asyncio
 
-    from scheduler.limits import SlidingWindow
+    from dondoc.scheduler.limits import SlidingWindow
 
     window = SlidingWindow(5, 0.1)
     loop = asyncio.get_running_loop()

@@ -8,14 +8,14 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlmodel import select
 
-from scheduler import outbox
-from scheduler.clock import FakeClock
-from scheduler.lease import DbLease
-from scheduler.limits import RateLimits
-from scheduler.outgoing import OutgoingMessage
-from scheduler.ticks import build_engine
-from storage.db import transaction
-from storage.models import Member, Outbox, ReminderLog
+from dondoc.scheduler import outbox
+from dondoc.scheduler.clock import FakeClock
+from dondoc.scheduler.lease import DbLease
+from dondoc.scheduler.limits import RateLimits
+from dondoc.scheduler.outgoing import OutgoingMessage
+from dondoc.scheduler.ticks import build_engine
+from dondoc.storage.db import transaction
+from dondoc.storage.models import Member, Outbox, ReminderLog
 from tests.fake_channel import FakeServer, HttpChannel
 from tests.reminder_world import build_world
 

@@ -10,9 +10,9 @@ import pytest
 from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.exports import chart as chart_module
-from storage.exports import write_export
-from storage.exports.chart import (
+from dondoc.storage.exports import chart as chart_module
+from dondoc.storage.exports import write_export
+from dondoc.storage.exports.chart import (
     DPI,
     VIETNAMESE_SAMPLE,
     WIDTH_INCHES,
@@ -21,7 +21,7 @@ from storage.exports.chart import (
     font_covers,
     vietnamese_font,
 )
-from storage.summary_model import Category, UnitTotals
+from dondoc.storage.summary_model import Category, UnitTotals
 from tests.summary_data import build_ward, standard_reports, summary_for
 
 
@@ -64,7 +64,7 @@ async def test_every_label_is_covered(engine: AsyncEngine) -> None:
 def test_only_the_lowest_units_at_national_scale(monkeypatch: pytest.MonkeyPatch) -> None:
     from datetime import date
 
-    from storage.summary_model import Summary, empty_counts
+    from dondoc.storage.summary_model import Summary, empty_counts
 
     units = []
     for n in range(60):

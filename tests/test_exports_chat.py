@@ -13,12 +13,12 @@ from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
-from handlers.core import Conversation
-from handlers.incoming import IncomingMessage
-from scheduler.clock import FakeClock
-from scheduler.outgoing import OutgoingMessage
-from storage.db import transaction
-from storage.models import AuditLog, Member, Role
+from dondoc.handlers.core import Conversation
+from dondoc.handlers.incoming import IncomingMessage
+from dondoc.scheduler.clock import FakeClock
+from dondoc.scheduler.outgoing import OutgoingMessage
+from dondoc.storage.db import transaction
+from dondoc.storage.models import AuditLog, Member, Role
 from tests.conversation_world import NOW, build_world, make_context
 
 
@@ -126,8 +126,8 @@ async def test_only_coordinators(chat) -> None:  # noqa: ANN001
 async def test_chat_export_follows_the_deployment_settings(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:
-    from bot.settings import Settings
-    from bot.wiring import bot_context
+    from dondoc.bot.settings import Settings
+    from dondoc.bot.wiring import bot_context
 
     world = await build_world(engine)
     settings = Settings(

@@ -11,9 +11,9 @@ import docx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.exports import ReportHeading, write_export
-from storage.exports import docx as docx_module
-from storage.periods import parse_period
+from dondoc.storage.exports import ReportHeading, write_export
+from dondoc.storage.exports import docx as docx_module
+from dondoc.storage.periods import parse_period
 from tests.summary_data import build_ward, standard_reports, summary_for
 
 HEADING = ReportHeading(

@@ -9,11 +9,11 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.errors import UserError
-from storage.exports import atomic_write, default_filename, write_export
-from storage.exports import xlsx as xlsx_module
-from storage.exports.xlsx import sheet_title
-from storage.periods import parse_period
+from dondoc.storage.errors import UserError
+from dondoc.storage.exports import atomic_write, default_filename, write_export
+from dondoc.storage.exports import xlsx as xlsx_module
+from dondoc.storage.exports.xlsx import sheet_title
+from dondoc.storage.periods import parse_period
 from tests.summary_data import build_ward, standard_reports, summary_for
 
 
@@ -199,7 +199,7 @@ def test_unwritable_paths_are_said_plainly(tmp_path: Path, make, key: str) -> No
     with pytest.raises(UserError) as caught:
         atomic_write(make(tmp_path), lambda s: s.write(b"x"))
     assert caught.value.key == key
-    from locales import _
+    from dondoc.locales import _
 
     assert "Không ghi được tệp" in _(key, "vi", **caught.value.values)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt"]

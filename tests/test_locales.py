@@ -10,8 +10,8 @@ from string import Formatter
 import pytest
 from babel.messages.pofile import read_po
 
-import locales
-from locales import MissingTranslation, _, format_day
+import dondoc.locales
+from dondoc.locales import MissingTranslation, _, format_day
 
 ROOT = Path(__file__).resolve().parents[1]
 CODE_DIRS = ("bot", "handlers", "scheduler", "storage")
@@ -76,5 +76,5 @@ def test_vietnamese_dates() -> None:
 
 
 def test_catalogs_compile_to_mo() -> None:
-    compiled = locales.compile_all()
+    compiled = dondoc.locales.compile_all()
     assert compiled and all(p.suffix == ".mo" and p.stat().st_size > 0 for p in compiled)

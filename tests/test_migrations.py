@@ -12,8 +12,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401
-from storage.db import make_engine, migrate
+import dondoc.storage.models  # noqa: F401
+from dondoc.storage.db import make_engine, migrate
 from tests.conftest import POSTGRES_URL, postgres_available
 
 

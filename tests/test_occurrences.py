@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
-from scheduler.calendar import WorkingCalendar
-from scheduler.occurrences import sync_all_occurrences, sync_task_occurrences
-from scheduler.schedules import DueRules, Schedule, ScheduleKind
-from storage.db import transaction
-from storage.models import Occurrence, Plan, Report, Task, Unit
+from dondoc.scheduler.calendar import WorkingCalendar
+from dondoc.scheduler.occurrences import sync_all_occurrences, sync_task_occurrences
+from dondoc.scheduler.schedules import DueRules, Schedule, ScheduleKind
+from dondoc.storage.db import transaction
+from dondoc.storage.models import Occurrence, Plan, Report, Task, Unit
 
 NOW = datetime(2024, 7, 1, 2, 0, tzinfo=UTC)
 

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from scheduler import outbox
-from scheduler.outgoing import OutgoingMessage
-from storage.db import transaction
-from storage.models import Member, Outbox, Unit
+from dondoc.scheduler import outbox
+from dondoc.scheduler.outgoing import OutgoingMessage
+from dondoc.storage.db import transaction
+from dondoc.storage.models import Member, Outbox, Unit
 
 
 async def make_member(session, now, *, chat: str = "100", channel: str = "telegram") -> Member:

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from locales import _
-from storage.errors import UserError
-from storage.periods import parse_period
+from dondoc.locales import _
+from dondoc.storage.errors import UserError
+from dondoc.storage.periods import parse_period
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from scheduler.phrases import parse_deadline
-from scheduler.schedules import DueRules, ScheduleKind, occurrences
+from dondoc.scheduler.phrases import parse_deadline
+from dondoc.scheduler.schedules import DueRules, ScheduleKind, occurrences
 from tests.conftest import SEEDS
 
 ONCE, MONTHLY, QUARTERLY = ScheduleKind.ONCE, ScheduleKind.MONTHLY, ScheduleKind.QUARTERLY

@@ -12,13 +12,13 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
-from handlers.plans import ImportReport, TaskResult, import_plan
-from scheduler.calendar import WorkingCalendar
-from scheduler.clock import FakeClock
-from scheduler.schedules import DueRules
-from storage.db import transaction
-from storage.models import Assignment, AuditLog, Occurrence, Plan, Report, Task, Unit
-from storage.units import import_units, read_units_file
+from dondoc.handlers.plans import ImportReport, TaskResult, import_plan
+from dondoc.scheduler.calendar import WorkingCalendar
+from dondoc.scheduler.clock import FakeClock
+from dondoc.scheduler.schedules import DueRules
+from dondoc.storage.db import transaction
+from dondoc.storage.models import Assignment, AuditLog, Occurrence, Plan, Report, Task, Unit
+from dondoc.storage.units import import_units, read_units_file
 from tests.plan_fixtures import (
     CENTERS,
     DEPARTMENTS,
@@ -339,7 +339,7 @@ async def test_two_row_header_and_csv_without_bom(
 async def test_event_date_survives_a_reimport(
     units: AsyncEngine, tmp_path: Path, clock: FakeClock, calendar: WorkingCalendar
 ) -> None:
-    from handlers.tasks import set_event_date
+    from dondoc.handlers.tasks import set_event_date
 
     header = ["TT", "Nhiệm vụ", "Thời gian", "Chủ trì", "Phối hợp"]
     rows = [["1", "Tổ chức đối thoại", "Sau khi ban hành Kế hoạch", "Phòng Nội vụ", ""]]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from storage.errors import UserError
-from storage.plan_tables import (
+from dondoc.storage.errors import UserError
+from dondoc.storage.plan_tables import (
     clean_text,
     document_number,
     document_title,

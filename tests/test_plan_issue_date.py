@@ -6,9 +6,9 @@ import json
 from datetime import date
 from pathlib import Path
 
-from handlers.plans import from_issue
-from scheduler.schedules import Schedule, ScheduleKind
-from storage.plan_tables import document_date
+from dondoc.handlers.plans import from_issue
+from dondoc.scheduler.schedules import Schedule, ScheduleKind
+from dondoc.storage.plan_tables import document_date
 from tests.conftest import Cli
 
 SAMPLES = Path(__file__).resolve().parents[1] / "bot" / "samples"

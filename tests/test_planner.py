@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from scheduler.calendar import WorkingCalendar
-from scheduler.planner import (
+from dondoc.scheduler.calendar import WorkingCalendar
+from dondoc.scheduler.planner import (
     AssignmentRow,
     MemberRow,
     OccurrenceRow,
     ReportRow,
     plan,
 )
-from scheduler.policy import ReminderPolicy
+from dondoc.scheduler.policy import ReminderPolicy
 
 CAL = WorkingCalendar()
 POLICY = ReminderPolicy()

@@ -6,8 +6,8 @@ import asyncio
 import json
 from datetime import UTC, datetime, time
 
-from scheduler.calendar import WorkingCalendar
-from storage.db import make_engine
+from dondoc.scheduler.calendar import WorkingCalendar
+from dondoc.storage.db import make_engine
 from tests.reminder_world import build_world
 
 
@@ -83,9 +83,9 @@ def test_tick_queues_once_and_outbox_shows_it(dondoc):
 def test_remind_for_real_queues_once_and_frees_the_lease(dondoc, monkeypatch):
     from click.testing import CliRunner
 
-    from bot.cli import App, cli
-    from bot.settings import Settings
-    from scheduler.clock import FakeClock
+    from dondoc.bot.cli import App, cli
+    from dondoc.bot.settings import Settings
+    from dondoc.scheduler.clock import FakeClock
 
     seed(dondoc)
     for name, value in dondoc.env.items():

@@ -7,10 +7,10 @@ from datetime import date, time, timedelta
 
 from sqlmodel import select
 
-from scheduler.clock import FakeClock
-from scheduler.ticks import build_engine
-from storage.db import transaction
-from storage.models import Outbox, ReminderLog
+from dondoc.scheduler.clock import FakeClock
+from dondoc.scheduler.ticks import build_engine
+from dondoc.storage.db import transaction
+from dondoc.storage.models import Outbox, ReminderLog
 from tests.reminder_world import build_world, reminder_engine
 from tests.test_planner_month import Recorder
 
@@ -81,7 +81,7 @@ async def test_pending_message_superseded_after_delivery_outage(engine, calendar
 async def test_new_member_is_caught_up_by_the_daily_pass(engine, calendar):
     """Ticks between passes only look at steps that just began; the first pass of each day
     reconciles the whole window, so a member linked mid-day is included the next morning."""
-    from storage.db import transaction as tx
+    from dondoc.storage.db import transaction as tx
     from tests.reminder_world import add_member
 
     clock = FakeClock(calendar.at(date(2024, 7, 10), time(8, 30)))

@@ -10,10 +10,10 @@ from datetime import date, time, timedelta
 
 from sqlmodel import select
 
-from scheduler.clock import FakeClock
-from scheduler.outgoing import OutgoingMessage, SendOutcome
-from storage.db import transaction
-from storage.models import Member, Occurrence, Outbox, ReminderLog
+from dondoc.scheduler.clock import FakeClock
+from dondoc.scheduler.outgoing import OutgoingMessage, SendOutcome
+from dondoc.storage.db import transaction
+from dondoc.storage.models import Member, Occurrence, Outbox, ReminderLog
 from tests.reminder_world import build_world, reminder_engine, report
 
 ONCE = [4, 10, 12, 15, 17, 19, 23, 25, 29]  # T-7 … overdue-5 of the task due 15/7

@@ -7,12 +7,12 @@ from datetime import date, time
 import pytest
 from sqlmodel import select
 
-from scheduler.digest import queue_digest
-from scheduler.nudge import nudge
-from scheduler.policy import ReminderPolicy
-from storage.db import transaction
-from storage.errors import UserError
-from storage.models import AuditLog, Member, Occurrence, Outbox, ReminderLog
+from dondoc.scheduler.digest import queue_digest
+from dondoc.scheduler.nudge import nudge
+from dondoc.scheduler.policy import ReminderPolicy
+from dondoc.storage.db import transaction
+from dondoc.storage.errors import UserError
+from dondoc.storage.models import AuditLog, Member, Occurrence, Outbox, ReminderLog
 from tests.reminder_world import build_world, report
 
 POLICY = ReminderPolicy()

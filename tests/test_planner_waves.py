@@ -10,11 +10,11 @@ from datetime import date, time, timedelta
 
 from sqlmodel import select
 
-from scheduler.clock import FakeClock
-from scheduler.occurrences import sync_all_occurrences
-from scheduler.schedules import DueRules, Schedule, ScheduleKind
-from storage.db import transaction
-from storage.models import Outbox, Plan, ReminderLog
+from dondoc.scheduler.clock import FakeClock
+from dondoc.scheduler.occurrences import sync_all_occurrences
+from dondoc.scheduler.schedules import DueRules, Schedule, ScheduleKind
+from dondoc.storage.db import transaction
+from dondoc.storage.models import Outbox, Plan, ReminderLog
 from tests.reminder_world import add_member, add_task, add_unit, reminder_engine, ticking
 from tests.test_planner_month import Recorder
 from tests.waiting import wait_for

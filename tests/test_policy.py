@@ -6,9 +6,9 @@ from datetime import date, time
 
 import pytest
 
-from bot.settings import Settings
-from scheduler.planner import steps_for_due
-from scheduler.policy import ReminderPolicy
+from dondoc.bot.settings import Settings
+from dondoc.scheduler.planner import steps_for_due
+from dondoc.scheduler.policy import ReminderPolicy
 
 
 def test_defaults_follow_the_issue():

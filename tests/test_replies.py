@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 
-from handlers.replies import parse_reply
+from dondoc.handlers.replies import parse_reply
 
 # (reply as an officer types it, status, percent)
 CASES: list[tuple[str, str, int | None]] = [

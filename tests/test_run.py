@@ -13,9 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.webhook import TELEGRAM_HEADER, TELEGRAM_PATH, ZALO_HEADER, ZALO_PATH
-from locales import _
-from storage.db import make_engine, migrate
+from dondoc.bot.webhook import TELEGRAM_HEADER, TELEGRAM_PATH, ZALO_HEADER, ZALO_PATH
+from dondoc.locales import _
+from dondoc.storage.db import make_engine, migrate
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
 from tests.waiting import wait_for
@@ -263,9 +263,9 @@ async def test_a_platform_that_does_not_answer_does_not_stop_the_other(tmp_path,
 async def test_webhook_port_in_use_is_a_clear_error(tmp_path, engine, clock):
     import socket
 
-    from bot.runner import Runner
-    from bot.settings import Settings
-    from storage.errors import UserError
+    from dondoc.bot.runner import Runner
+    from dondoc.bot.settings import Settings
+    from dondoc.storage.errors import UserError
 
     taken = socket.socket()
     taken.bind(("127.0.0.1", 0))

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from scheduler.calendar import WorkingCalendar
-from scheduler.schedules import DueRules, Schedule, ScheduleKind, occurrences
+from dondoc.scheduler.calendar import WorkingCalendar
+from dondoc.scheduler.schedules import DueRules, Schedule, ScheduleKind, occurrences
 
 YEAR = (date(2024, 1, 1), date(2024, 12, 31))
 NO_SHIFT = DueRules(shift="none")

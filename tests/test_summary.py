@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.db import transaction
-from storage.errors import UserError
-from storage.periods import parse_period
-from storage.summary import compute_summary
-from storage.summary_model import Category, Summary, categorise
+from dondoc.storage.db import transaction
+from dondoc.storage.errors import UserError
+from dondoc.storage.periods import parse_period
+from dondoc.storage.summary import compute_summary
+from dondoc.storage.summary_model import Category, Summary, categorise
 from tests.summary_data import VN, add_report, build_ward, local, standard_reports
 
 TODAY = date(2024, 7, 18)
@@ -130,7 +130,7 @@ async def test_plan_and_unit_filters(engine: AsyncEngine) -> None:
 
 async def build_ward_second_plan(engine: AsyncEngine) -> int:
     """A second plan with one task for VP, due 10/7/2024; returns VP's item count in it."""
-    from storage.models import Assignment, Occurrence, Plan, Task
+    from dondoc.storage.models import Assignment, Occurrence, Plan, Task
     from tests.summary_data import T0
 
     async with transaction(engine) as session:
@@ -150,7 +150,7 @@ async def build_ward_second_plan(engine: AsyncEngine) -> int:
         await session.flush()
         from sqlmodel import select
 
-        from storage.models import Unit
+        from dondoc.storage.models import Unit
 
         vp = (await session.exec(select(Unit).where(Unit.code == "VP"))).one()
         session.add(Assignment(task_id=task.id, unit_id=vp.id, role="lead"))  # type: ignore[arg-type]
@@ -238,7 +238,7 @@ async def test_due_day_uses_local_date(engine: AsyncEngine) -> None:
 async def test_inactive_task_and_unit_left_out(engine: AsyncEngine) -> None:
     from sqlmodel import select
 
-    from storage.models import Task, Unit
+    from dondoc.storage.models import Task, Unit
 
     await build_ward(engine)
     async with transaction(engine) as session:
@@ -271,7 +271,7 @@ def test_categorise_pure() -> None:
 
 
 async def test_unit_named_twice_counts_once_as_lead(engine: AsyncEngine) -> None:
-    from storage.models import Assignment
+    from dondoc.storage.models import Assignment
 
     ward = await build_ward(engine)
     async with transaction(engine) as session:

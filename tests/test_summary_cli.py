@@ -16,10 +16,10 @@ from click.testing import CliRunner, Result
 from openpyxl import load_workbook
 from PIL import Image
 
-from bot.cli import App, cli
-from bot.settings import Settings
-from scheduler.clock import FakeClock
-from storage.db import make_engine, migrate
+from dondoc.bot.cli import App, cli
+from dondoc.bot.settings import Settings
+from dondoc.scheduler.clock import FakeClock
+from dondoc.storage.db import make_engine, migrate
 from tests.summary_data import build_ward, standard_reports
 
 NOW = datetime(2024, 7, 18, 3, 0, tzinfo=UTC)  # 10:00 in Hà Nội

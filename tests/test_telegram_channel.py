@@ -7,12 +7,12 @@ import asyncio
 
 import pytest
 
-from bot.inbox import Inbox
-from bot.telegram_channel import NUMBER_PREFIX, TelegramChannel
-from handlers.incoming import IncomingMessage
-from locales import _
-from scheduler.outgoing import FailureKind, Option, OutgoingFile, OutgoingMessage
-from storage.errors import UserError
+from dondoc.bot.inbox import Inbox
+from dondoc.bot.telegram_channel import NUMBER_PREFIX, TelegramChannel
+from dondoc.handlers.incoming import IncomingMessage
+from dondoc.locales import _
+from dondoc.scheduler.outgoing import FailureKind, Option, OutgoingFile, OutgoingMessage
+from dondoc.storage.errors import UserError
 from tests.fakes.telegram_api import FakeTelegram
 from tests.waiting import Recorder, wait_for
 
@@ -170,8 +170,8 @@ async def test_core_failure_apology_and_stop_drains_queue(fake, engine, clock):
 async def test_blocking_the_bot_marks_the_member_unreachable_at_once(fake, engine, clock):
     from sqlmodel import select
 
-    from storage.db import transaction
-    from storage.models import AuditLog, Member
+    from dondoc.storage.db import transaction
+    from dondoc.storage.models import AuditLog, Member
 
     async with transaction(engine) as session:
         session.add(

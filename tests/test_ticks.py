@@ -7,7 +7,7 @@ from datetime import date, time
 
 from apscheduler.triggers.cron import CronTrigger
 
-from scheduler.clock import FakeClock
+from dondoc.scheduler.clock import FakeClock
 from tests.reminder_world import build_world, ticking
 from tests.waiting import wait_for
 
@@ -35,9 +35,9 @@ async def test_ticks_plan_and_deliver_once(engine, calendar):
 
 
 def test_engine_from_settings(engine, monkeypatch):
-    from bot.settings import Settings
-    from scheduler.clock import SystemClock
-    from scheduler.ticks import build_engine
+    from dondoc.bot.settings import Settings
+    from dondoc.scheduler.clock import SystemClock
+    from dondoc.scheduler.ticks import build_engine
 
     monkeypatch.setenv("DONDOC_DELIVERY_CONCURRENCY", "4")
     monkeypatch.setenv("DONDOC_TELEGRAM_CHAT_RATE", "0.5")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from storage.unit_names import UnitDirectory, UnitRef, canonical
+from dondoc.storage.unit_names import UnitDirectory, UnitRef, canonical
 from tests.plan_fixtures import CENTERS, DEPARTMENTS, TANPHU_UNITS, WARDS
 
 

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from bot.inbox import Inbox
-from bot.telegram_channel import TelegramChannel
-from bot.webhook import (
+from dondoc.bot.inbox import Inbox
+from dondoc.bot.telegram_channel import TelegramChannel
+from dondoc.bot.webhook import (
     TELEGRAM_HEADER,
     TELEGRAM_PATH,
     ZALO_HEADER,
@@ -21,12 +21,12 @@ from bot.webhook import (
     WebhookServer,
     secret_matches,
 )
-from bot.zalo.channel import ZaloChannel
-from bot.zalo.client import ZaloClient
-from handlers.incoming import IncomingMessage
-from scheduler.outgoing import OutgoingMessage
-from storage.db import transaction
-from storage.models import ProcessedUpdate
+from dondoc.bot.zalo.channel import ZaloChannel
+from dondoc.bot.zalo.client import ZaloClient
+from dondoc.handlers.incoming import IncomingMessage
+from dondoc.scheduler.outgoing import OutgoingMessage
+from dondoc.storage.db import transaction
+from dondoc.storage.models import ProcessedUpdate
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
 from tests.waiting import Recorder

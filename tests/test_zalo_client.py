@@ -7,10 +7,10 @@ import logging
 
 import pytest
 
-from bot.splitting import split_message, utf16_length
-from bot.zalo.channel import MAX_TEXT, ZaloChannel
-from bot.zalo.client import ZaloApiError, ZaloClient, ZaloUnreachable
-from scheduler.outgoing import FailureKind, Option, OutgoingFile, OutgoingMessage
+from dondoc.bot.splitting import split_message, utf16_length
+from dondoc.bot.zalo.channel import MAX_TEXT, ZaloChannel
+from dondoc.bot.zalo.client import ZaloApiError, ZaloClient, ZaloUnreachable
+from dondoc.scheduler.outgoing import FailureKind, Option, OutgoingFile, OutgoingMessage
 from tests.fakes.zalo_api import FakeZalo
 
 
@@ -137,7 +137,7 @@ async def test_document_becomes_caption_and_saved_path(client, fake):
 
 
 async def test_token_not_logged(fake, caplog):
-    from bot.logsafe import RedactSecrets
+    from dondoc.bot.logsafe import RedactSecrets
 
     caplog.set_level(logging.DEBUG)
     caplog.handler.addFilter(RedactSecrets([fake.token]))

@@ -7,12 +7,12 @@ import asyncio
 
 import pytest
 
-from bot.inbox import Inbox
-from bot.zalo.channel import ZaloChannel, ZaloTokenRejected
-from bot.zalo.client import ZaloClient
-from handlers.incoming import IncomingMessage
-from locales import _
-from scheduler.outgoing import OutgoingMessage
+from dondoc.bot.inbox import Inbox
+from dondoc.bot.zalo.channel import ZaloChannel, ZaloTokenRejected
+from dondoc.bot.zalo.client import ZaloClient
+from dondoc.handlers.incoming import IncomingMessage
+from dondoc.locales import _
+from dondoc.scheduler.outgoing import OutgoingMessage
 from tests.fakes.zalo_api import FakeZalo
 from tests.waiting import Recorder, wait_for
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from handlers.incoming import IncomingMessage
-from scheduler.outgoing import OutgoingMessage
+from dondoc.handlers.incoming import IncomingMessage
+from dondoc.scheduler.outgoing import OutgoingMessage
 
 
 async def wait_for(predicate: Callable[[], object], timeout: float = 15.0) -> None:

@@ -21,11 +21,11 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.settings import Settings
-from locales import _
-from scheduler.clock import Clock, SystemClock
-from storage.db import DatabaseUnavailable, make_engine
-from storage.errors import UserError
+from dondoc.bot.settings import Settings
+from dondoc.locales import _
+from dondoc.scheduler.clock import Clock, SystemClock
+from dondoc.storage.db import DatabaseUnavailable, make_engine
+from dondoc.storage.errors import UserError
 
 T = TypeVar("T")
 
@@ -33,24 +33,24 @@ T = TypeVar("T")
 # ``dondoc units list`` does not pay for Telegram, aiohttp and matplotlib. A module's
 # ``register(group)`` adds its commands; a test checks this table against what they add.
 COMMANDS: dict[str, str] = {
-    "init": "bot.cli.setup",
-    "settings": "bot.cli.setup",
-    "backup": "bot.cli.setup",
-    "units": "bot.cli.units",
-    "invite": "bot.cli.invites",
-    "schedule": "bot.cli.schedule",
-    "demo": "bot.cli.demo",
-    "plan": "bot.cli.plans",
-    "task": "bot.cli.plans",
-    "tasks": "bot.cli.plans",
-    "run": "bot.cli.run",
-    "attachment": "bot.cli.attachments",
-    "console": "bot.cli.conversation",
-    "parse-reply": "bot.cli.conversation",
-    "remind": "bot.cli.reminders",
-    "outbox": "bot.cli.reminders",
-    "tick": "bot.cli.reminders",
-    "summary": "bot.cli.summary",
+    "init": "dondoc.bot.cli.setup",
+    "settings": "dondoc.bot.cli.setup",
+    "backup": "dondoc.bot.cli.setup",
+    "units": "dondoc.bot.cli.units",
+    "invite": "dondoc.bot.cli.invites",
+    "schedule": "dondoc.bot.cli.schedule",
+    "demo": "dondoc.bot.cli.demo",
+    "plan": "dondoc.bot.cli.plans",
+    "task": "dondoc.bot.cli.plans",
+    "tasks": "dondoc.bot.cli.plans",
+    "run": "dondoc.bot.cli.run",
+    "attachment": "dondoc.bot.cli.attachments",
+    "console": "dondoc.bot.cli.conversation",
+    "parse-reply": "dondoc.bot.cli.conversation",
+    "remind": "dondoc.bot.cli.reminders",
+    "outbox": "dondoc.bot.cli.reminders",
+    "tick": "dondoc.bot.cli.reminders",
+    "summary": "dondoc.bot.cli.summary",
 }
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 

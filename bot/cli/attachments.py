@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli import App, help_text, pass_app
+from dondoc.bot.cli import App, help_text, pass_app
 
 
 @click.command("attachment", help=help_text("cli.help.attachment"))
@@ -20,7 +20,7 @@ from bot.cli import App, help_text, pass_app
 )
 @pass_app
 def attachment_command(app: App, report_id: int, folder: Path | None) -> None:
-    from bot.attachments import fetch_attachment
+    from dondoc.bot.attachments import fetch_attachment
 
     target = folder or app.settings.data_dir / "attachments"
     path = app.run(lambda: fetch_attachment(app.settings, app.engine, report_id, target))

@@ -8,13 +8,13 @@ import sys
 
 import click
 
-from bot.cli import App, help_text, pass_app
-from bot.console import ConsoleChannel, ConsoleSession
-from bot.wiring import bot_context
-from handlers.core import Conversation
-from handlers.replies import parse_reply
-from storage.db import current_revision
-from storage.errors import UserError
+from dondoc.bot.cli import App, help_text, pass_app
+from dondoc.bot.console import ConsoleChannel, ConsoleSession
+from dondoc.bot.wiring import bot_context
+from dondoc.handlers.core import Conversation
+from dondoc.handlers.replies import parse_reply
+from dondoc.storage.db import current_revision
+from dondoc.storage.errors import UserError
 
 
 @click.command("console", help=help_text("cli.help.console"))

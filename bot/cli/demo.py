@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from bot.cli import App, help_text, pass_app
-from bot.demo import run_demo
-from storage.errors import UserError
+from dondoc.bot.cli import App, help_text, pass_app
+from dondoc.bot.demo import run_demo
+from dondoc.storage.errors import UserError
 
 
 @click.command("demo", help=help_text("cli.help.demo"))

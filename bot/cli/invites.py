@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from bot.cli import App, help_text, pass_app
-from locales import format_day
-from storage import audit
-from storage.db import transaction
-from storage.invites import NewInvite, create_invite, parse_duration, parse_role
-from storage.units import unit_by_code
+from dondoc.bot.cli import App, help_text, pass_app
+from dondoc.locales import format_day
+from dondoc.storage import audit
+from dondoc.storage.db import transaction
+from dondoc.storage.invites import NewInvite, create_invite, parse_duration, parse_role
+from dondoc.storage.units import unit_by_code
 
 
 @click.group("invite", help=help_text("cli.help.invite"))

@@ -11,13 +11,13 @@ from typing import Any, TypeVar
 
 import click
 
-from bot.cli import App, help_text, pass_app
-from bot.cli.schedule import parse_cli_date
-from handlers.plans import ImportReport, Notice, TaskResult, UnitMention, import_plan
-from handlers.tasks import DatedTask, add_task, list_plans, list_tasks, set_event_date
-from locales import format_day
-from scheduler.schedules import ScheduleKind
-from storage.errors import UserError
+from dondoc.bot.cli import App, help_text, pass_app
+from dondoc.bot.cli.schedule import parse_cli_date
+from dondoc.handlers.plans import ImportReport, Notice, TaskResult, UnitMention, import_plan
+from dondoc.handlers.tasks import DatedTask, add_task, list_plans, list_tasks, set_event_date
+from dondoc.locales import format_day
+from dondoc.scheduler.schedules import ScheduleKind
+from dondoc.storage.errors import UserError
 
 T = TypeVar("T")
 TITLE_WIDTH = 60

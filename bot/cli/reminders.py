@@ -17,16 +17,16 @@ from typing import Any
 import click
 from sqlmodel import col, select
 
-from bot.cli import App, help_text, pass_app
-from bot.cli.schedule import parse_cli_date
-from scheduler import outbox
-from scheduler.clock import FakeClock
-from scheduler.lease import DbLease
-from scheduler.reminder_queue import compute_tick, plan_tick
-from scheduler.ticks import ReminderEngine, build_engine
-from storage.db import transaction
-from storage.errors import UserError
-from storage.models import Member
+from dondoc.bot.cli import App, help_text, pass_app
+from dondoc.bot.cli.schedule import parse_cli_date
+from dondoc.scheduler import outbox
+from dondoc.scheduler.clock import FakeClock
+from dondoc.scheduler.lease import DbLease
+from dondoc.scheduler.reminder_queue import compute_tick, plan_tick
+from dondoc.scheduler.ticks import ReminderEngine, build_engine
+from dondoc.storage.db import transaction
+from dondoc.storage.errors import UserError
+from dondoc.storage.models import Member
 
 
 def parse_moment(text: str, app: App) -> datetime:

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from bot.cli import App, help_text, pass_app
+from dondoc.bot.cli import App, help_text, pass_app
 
 
 @click.command("run", help=help_text("cli.help.run"))
@@ -24,7 +24,7 @@ def run_command(
     public_url: str | None,
     no_ticks: bool,
 ) -> None:
-    from bot.runner import Runner
+    from dondoc.bot.runner import Runner
 
     overrides = {
         "webhook": webhook,

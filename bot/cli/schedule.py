@@ -7,11 +7,11 @@ from datetime import date
 
 import click
 
-from bot.cli import App, help_text, pass_app
-from locales import format_day
-from scheduler.phrases import parse_deadline
-from scheduler.schedules import occurrences
-from storage.errors import UserError
+from dondoc.bot.cli import App, help_text, pass_app
+from dondoc.locales import format_day
+from dondoc.scheduler.phrases import parse_deadline
+from dondoc.scheduler.schedules import occurrences
+from dondoc.storage.errors import UserError
 
 
 def parse_cli_date(text: str) -> date:

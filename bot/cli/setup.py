@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from bot.cli import App, help_text, pass_app
-from locales import format_number
-from storage.backup import backup_sqlite
-from storage.db import current_revision, migrate
-from storage.errors import UserError
+from dondoc.bot.cli import App, help_text, pass_app
+from dondoc.locales import format_number
+from dondoc.storage.backup import backup_sqlite
+from dondoc.storage.db import current_revision, migrate
+from dondoc.storage.errors import UserError
 
 
 @click.command("init", help=help_text("cli.help.init"))

@@ -18,15 +18,15 @@ from pathlib import Path
 
 import click
 
-from bot.cli import App, help_text, pass_app
-from bot.cli.schedule import parse_cli_date
-from storage.db import transaction
-from storage.errors import UserError
-from storage.exports import FORMATS, default_filename, write_export
-from storage.exports.text import summary_dict, summary_text
-from storage.periods import Period, parse_period
-from storage.summary import compute_summary
-from storage.summary_model import Summary
+from dondoc.bot.cli import App, help_text, pass_app
+from dondoc.bot.cli.schedule import parse_cli_date
+from dondoc.storage.db import transaction
+from dondoc.storage.errors import UserError
+from dondoc.storage.exports import FORMATS, default_filename, write_export
+from dondoc.storage.exports.text import summary_dict, summary_text
+from dondoc.storage.periods import Period, parse_period
+from dondoc.storage.summary import compute_summary
+from dondoc.storage.summary_model import Summary
 
 OUTPUT_FORMATS = ("text", "json", *FORMATS)
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from bot.cli import App, help_text, pass_app
-from storage import audit
-from storage.db import transaction
-from storage.units import ImportResult, import_units, list_units, read_units_file
+from dondoc.bot.cli import App, help_text, pass_app
+from dondoc.storage import audit
+from dondoc.storage.db import transaction
+from dondoc.storage.units import ImportResult, import_units, list_units, read_units_file
 
 
 @click.group("units", help=help_text("cli.help.units"))

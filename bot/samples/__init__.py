@@ -1,7 +1,7 @@
 """Sample data shipped with dondoc for ``dondoc demo``: a ward's units after the 2025 reform and
 an administrative-reform plan's appendix as a coordinator receives it (an Excel file with a
 title, merged section rows and the usual columns). Regenerate the workbook with
-``python -m bot.samples.build``."""
+``python -m dondoc.bot.samples.build``."""
 
 from __future__ import annotations
 

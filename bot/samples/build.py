@@ -1,4 +1,4 @@
-"""Build the sample plan workbook of ``dondoc demo`` (run: ``python -m bot.samples.build``).
+"""Build the sample plan workbook of ``dondoc demo`` (run: ``python -m dondoc.bot.samples.build``).
 
 The workbook looks like what a ward's coordinator receives: the plan's number and title
 above the table, the header in row 5, section rows merged across the table, deadlines in the
@@ -11,7 +11,7 @@ from __future__ import annotations
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from bot.samples import PLAN_FILE
+from dondoc.bot.samples import PLAN_FILE
 
 HEADER = [
     "TT",

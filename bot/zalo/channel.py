@@ -15,9 +15,9 @@ from typing import Any
 
 from aiolimiter import AsyncLimiter
 
-from bot.inbox import Inbox
-from bot.splitting import split_message
-from bot.zalo.client import (
+from dondoc.bot.inbox import Inbox
+from dondoc.bot.splitting import split_message
+from dondoc.bot.zalo.client import (
     DEFAULT_RETRY_AFTER,
     ZaloApiError,
     ZaloClient,
@@ -25,9 +25,9 @@ from bot.zalo.client import (
     ZaloUnreachable,
     failure_kind,
 )
-from bot.zalo.updates import EventKind, MalformedUpdate, parse_update
-from locales import _
-from scheduler.outgoing import FailureKind, OutgoingMessage, SendOutcome
+from dondoc.bot.zalo.updates import EventKind, MalformedUpdate, parse_update
+from dondoc.locales import _
+from dondoc.scheduler.outgoing import FailureKind, OutgoingMessage, SendOutcome
 
 log = logging.getLogger("dondoc.zalo")
 

@@ -19,9 +19,9 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
-from storage.errors import UserError
-from storage.summary_model import Summary
-from storage.text import fold
+from dondoc.storage.errors import UserError
+from dondoc.storage.summary_model import Summary
+from dondoc.storage.text import fold
 
 FORMATS = ("xlsx", "docx", "png")
 
@@ -114,11 +114,11 @@ def write_export(
     """Write ``summary`` as ``fmt`` (xlsx, docx, png) to ``path``; returns the path."""
     issued = issued or summary.today
     if fmt == "xlsx":
-        from storage.exports.xlsx import write_xlsx
+        from dondoc.storage.exports.xlsx import write_xlsx
 
         return atomic_write(path, lambda stream: write_xlsx(summary, stream, language))
     if fmt == "docx":
-        from storage.exports.docx import write_docx
+        from dondoc.storage.exports.docx import write_docx
 
         return atomic_write(
             path,
@@ -127,7 +127,7 @@ def write_export(
             ),
         )
     if fmt == "png":
-        from storage.exports.chart import write_chart
+        from dondoc.storage.exports.chart import write_chart
 
         return atomic_write(path, lambda stream: write_chart(summary, stream, language))
     raise UserError("export.unknown_format", value=fmt, formats=", ".join(FORMATS))

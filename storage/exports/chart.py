@@ -22,9 +22,9 @@ matplotlib.use("Agg")
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from locales import _, format_short_day  # noqa: E402
-from storage.exports.common import plan_words, rate_text, scope_words  # noqa: E402
-from storage.summary_model import Summary, UnitTotals  # noqa: E402
+from dondoc.locales import _, format_short_day  # noqa: E402
+from dondoc.storage.exports.common import plan_words, rate_text, scope_words  # noqa: E402
+from dondoc.storage.summary_model import Summary, UnitTotals  # noqa: E402
 
 FONT_FAMILY = "DejaVu Sans"
 MAX_BARS = 40
@@ -128,7 +128,7 @@ def write_chart(summary: Summary, stream: BinaryIO, language: str = "vi") -> Non
 
 
 def _count_text(unit: UnitTotals, language: str) -> str:
-    from storage.summary_model import Category
+    from dondoc.storage.summary_model import Category
 
     return _(
         "exports.chart.bar_counts",

@@ -3,8 +3,8 @@ colours of the categories, and how a period or a window is named in a title."""
 
 from __future__ import annotations
 
-from locales import _, format_period, format_short_day
-from storage.summary_model import CATEGORIES, Category, Summary
+from dondoc.locales import _, format_period, format_short_day
+from dondoc.storage.summary_model import CATEGORIES, Category, Summary
 
 # Fill colours (RGB hex) of the categories, the usual traffic-light meaning in Excel.
 CATEGORY_COLOURS: dict[Category, str] = {
@@ -56,7 +56,7 @@ def rate_text(rate: float | None, language: str) -> str:
         return "—"
     from babel.numbers import format_percent
 
-    from locales import normalise_language
+    from dondoc.locales import normalise_language
 
     return format_percent(rate, "#,##0.0%", locale=normalise_language(language))
 

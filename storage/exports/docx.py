@@ -28,17 +28,17 @@ from docx.shared import Cm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from locales import _, format_period, format_short_day
-from storage.exports import ReportHeading
-from storage.exports.common import (
+from dondoc.locales import _, format_period, format_short_day
+from dondoc.storage.exports import ReportHeading
+from dondoc.storage.exports.common import (
     category_word,
     percent_of,
     plan_words,
     rate_text,
     scope_words,
 )
-from storage.summary_model import CATEGORIES, Category, Summary, SummaryItem
-from storage.text import fold
+from dondoc.storage.summary_model import CATEGORIES, Category, Summary, SummaryItem
+from dondoc.storage.text import fold
 
 MAX_LISTED = 100
 FONT = "Times New Roman"

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from locales import _, format_short_day
-from storage.exports.common import category_word, plan_words, rate_text, scope_words
-from storage.summary_model import CATEGORIES, Category, Summary, SummaryItem, UnitTotals
+from dondoc.locales import _, format_short_day
+from dondoc.storage.exports.common import category_word, plan_words, rate_text, scope_words
+from dondoc.storage.summary_model import CATEGORIES, Category, Summary, SummaryItem, UnitTotals
 
 
 def headline(summary: Summary, language: str) -> str:

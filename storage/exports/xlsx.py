@@ -30,16 +30,16 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from locales import _, format_period, format_short_day
-from storage.errors import UserError
-from storage.exports.common import (
+from dondoc.locales import _, format_period, format_short_day
+from dondoc.storage.errors import UserError
+from dondoc.storage.exports.common import (
     BLOCKED_COLOUR,
     CATEGORY_COLOURS,
     category_word,
     plan_words,
     scope_words,
 )
-from storage.summary_model import CATEGORIES, Summary, SummaryItem
+from dondoc.storage.summary_model import CATEGORIES, Summary, SummaryItem
 
 MAX_COLUMNS = 16_384  # Excel's limit
 MAX_UNIT_GROUPS = 120  # more units than this: units become rows

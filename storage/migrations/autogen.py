@@ -1,6 +1,6 @@
 """Developer tool: write a new migration from the difference between the models and the schema.
 
-    python -m storage.migrations.autogen "add something"
+    python -m dondoc.storage.migrations.autogen "add something"
 
 It migrates a scratch SQLite database to head, then lets Alembic compare it with the models.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 from alembic import command
 from sqlalchemy.engine import Connection
 
-from storage.db import alembic_config, make_engine, migrate
+from dondoc.storage.db import alembic_config, make_engine, migrate
 
 
 async def _autogenerate(message: str) -> None:

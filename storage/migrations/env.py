@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401  (registers the tables)
+import dondoc.storage.models  # noqa: F401  (registers the tables)
 
 target_metadata = SQLModel.metadata
 
