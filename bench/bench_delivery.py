@@ -22,7 +22,7 @@ from dondoc.scheduler import outbox  # noqa: E402
 from dondoc.scheduler.calendar import WorkingCalendar  # noqa: E402
 from dondoc.scheduler.dispatcher import Dispatcher  # noqa: E402
 from dondoc.scheduler.limits import RateLimits  # noqa: E402
-from dondoc.scheduler.outgoing import OutgoingMessage  # noqa: E402
+from dondoc.scheduler.messaging import OutgoingMessage  # noqa: E402
 from dondoc.storage.db import make_engine, migrate, transaction  # noqa: E402
 from dondoc.storage.models import Member, Unit  # noqa: E402
 from tests.fake_channel import FakeServer, HttpChannel  # noqa: E402

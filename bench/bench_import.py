@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dondoc.handlers.plans import import_plan  # noqa: E402
+from dondoc.handlers.plans.importer import import_plan  # noqa: E402
 from dondoc.scheduler.calendar import WorkingCalendar  # noqa: E402
 from dondoc.scheduler.schedules import DueRules  # noqa: E402
 from dondoc.storage.db import make_engine, migrate, transaction  # noqa: E402

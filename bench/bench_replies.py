@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dondoc.bot.console import ConsoleChannel, ConsoleSession  # noqa: E402
-from dondoc.handlers.context import BotContext  # noqa: E402
-from dondoc.handlers.core import Conversation  # noqa: E402
+from dondoc.handlers.conversation.context import BotContext  # noqa: E402
+from dondoc.handlers.conversation.core import Conversation  # noqa: E402
 from dondoc.scheduler.calendar import WorkingCalendar  # noqa: E402
 from dondoc.scheduler.clock import FakeClock  # noqa: E402
 from dondoc.scheduler.occurrences import sync_all_occurrences  # noqa: E402

@@ -41,8 +41,8 @@ from dondoc.bot.settings import Settings  # noqa: E402
 from dondoc.bot.telegram_channel import TelegramChannel  # noqa: E402
 from dondoc.scheduler.dispatcher import Dispatcher  # noqa: E402
 from dondoc.scheduler.limits import RateLimits  # noqa: E402
+from dondoc.scheduler.messaging import Option, OutgoingMessage  # noqa: E402
 from dondoc.scheduler.outbox import enqueue  # noqa: E402
-from dondoc.scheduler.outgoing import Option, OutgoingMessage  # noqa: E402
 from dondoc.storage.db import make_engine, migrate, transaction  # noqa: E402
 from dondoc.storage.models import Member, Outbox, OutboxStatus  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegram  # noqa: E402

@@ -16,9 +16,8 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from dondoc.handlers.core import Conversation
-from dondoc.handlers.incoming import Attachment, IncomingMessage
-from dondoc.scheduler.outgoing import OutgoingMessage, SendOutcome
+from dondoc.handlers.conversation.core import Conversation
+from dondoc.scheduler.messaging import Attachment, IncomingMessage, OutgoingMessage, SendOutcome
 
 CHANNEL = "console"
 

@@ -31,11 +31,11 @@ from dondoc.bot.console import CHANNEL, incoming
 from dondoc.bot.samples import PLAN_FILE, UNITS_FILE
 from dondoc.bot.settings import Settings
 from dondoc.bot.wiring import bot_context
-from dondoc.handlers.core import Conversation
-from dondoc.handlers.plans import import_plan
+from dondoc.handlers.conversation.core import Conversation
+from dondoc.handlers.plans.importer import import_plan
 from dondoc.locales import _, format_day
 from dondoc.scheduler.clock import FakeClock
-from dondoc.scheduler.outgoing import FailureKind, OutgoingMessage, SendOutcome
+from dondoc.scheduler.messaging import FailureKind, OutgoingMessage, SendOutcome
 from dondoc.scheduler.ticks import JOB_OPTIONS, ReminderEngine, build_engine
 from dondoc.storage.db import make_engine, migrate, transaction
 from dondoc.storage.exports import default_filename, write_export

@@ -18,10 +18,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
-from dondoc.handlers.incoming import IncomingMessage
 from dondoc.locales import _, normalise_language
 from dondoc.scheduler.clock import Clock
-from dondoc.scheduler.outgoing import Channel, FailureKind, OutgoingMessage, SendOutcome
+from dondoc.scheduler.messaging import (
+    Channel,
+    FailureKind,
+    IncomingMessage,
+    OutgoingMessage,
+    SendOutcome,
+)
 from dondoc.storage import audit
 from dondoc.storage.db import transaction
 from dondoc.storage.models import Member, ProcessedUpdate

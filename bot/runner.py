@@ -44,7 +44,7 @@ Say = Callable[[str], None]
 def conversation_handle(settings: Settings, engine: AsyncEngine, clock: Clock) -> Handle:
     """The conversation core as the inbox calls it, built from the settings."""
     from dondoc.bot.wiring import bot_context
-    from dondoc.handlers.core import Conversation
+    from dondoc.handlers.conversation.core import Conversation
 
     return Conversation(bot_context(settings, engine, clock)).handle
 

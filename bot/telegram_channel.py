@@ -47,9 +47,14 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 
 from dondoc.bot.inbox import Inbox
 from dondoc.bot.splitting import split_message, utf16_length
-from dondoc.handlers.incoming import Attachment, IncomingMessage
 from dondoc.locales import _
-from dondoc.scheduler.outgoing import FailureKind, OutgoingMessage, SendOutcome
+from dondoc.scheduler.messaging import (
+    Attachment,
+    FailureKind,
+    IncomingMessage,
+    OutgoingMessage,
+    SendOutcome,
+)
 from dondoc.storage.errors import UserError
 
 log = logging.getLogger("dondoc.telegram")
@@ -105,7 +110,7 @@ def keyboard(message: OutgoingMessage) -> InlineKeyboardMarkup | None:
 
 def bot_commands(language: str) -> list[BotCommand]:
     """The command menu in ``language``, from the conversation core's registry."""
-    from dondoc.handlers.commands import REGISTRY
+    from dondoc.handlers.conversation.commands import REGISTRY
 
     commands = []
     for command in REGISTRY.commands:

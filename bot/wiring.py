@@ -1,12 +1,12 @@
 """From settings to the conversation core: ``bot_context`` builds the ``BotContext`` every
-channel (console, Telegram, Zalo) hands to ``handlers.core.Conversation``."""
+channel (console, Telegram, Zalo) hands to ``conversation.core.Conversation``."""
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from dondoc.bot.settings import Settings
-from dondoc.handlers.context import BotContext
+from dondoc.handlers.conversation.context import BotContext
 from dondoc.scheduler.clock import Clock
 
 

@@ -21,7 +21,7 @@ from dondoc.locales import _, format_day, format_short_day
 from dondoc.scheduler import outbox
 from dondoc.scheduler.calendar import WorkingCalendar
 from dondoc.scheduler.messages import shorten
-from dondoc.scheduler.outgoing import OutgoingMessage
+from dondoc.scheduler.messaging import OutgoingMessage
 from dondoc.scheduler.policy import ReminderPolicy
 from dondoc.storage.models import (
     REMINDED_ROLES,

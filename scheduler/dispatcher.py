@@ -37,7 +37,7 @@ from dondoc.scheduler.calendar import WorkingCalendar
 from dondoc.scheduler.clock import Clock
 from dondoc.scheduler.lease import DbLease
 from dondoc.scheduler.limits import RateLimits, SlidingWindow
-from dondoc.scheduler.outgoing import Channel, FailureKind, OutgoingMessage, SendOutcome
+from dondoc.scheduler.messaging import Channel, FailureKind, OutgoingMessage, SendOutcome
 from dondoc.storage import audit
 from dondoc.storage.db import transaction
 from dondoc.storage.models import Member, Outbox

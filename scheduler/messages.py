@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from dondoc.locales import _, format_day, format_period
 from dondoc.scheduler.calendar import WorkingCalendar
-from dondoc.scheduler.outgoing import OutgoingMessage
+from dondoc.scheduler.messaging import OutgoingMessage
 from dondoc.scheduler.policy import CHECKIN_STEP, ReminderPolicy
 from dondoc.storage.models import AssignmentRole, ReportStatus
 

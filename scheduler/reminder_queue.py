@@ -23,7 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from dondoc.scheduler import outbox
 from dondoc.scheduler.calendar import WorkingCalendar
 from dondoc.scheduler.messages import ItemView, reminder_message
-from dondoc.scheduler.outgoing import OutgoingMessage
+from dondoc.scheduler.messaging import OutgoingMessage
 from dondoc.scheduler.plan_inputs import PlanInputs, load_inputs, occurrence_filter
 from dondoc.scheduler.planner import OccurrenceRow, Reminder, ReportRow, plan
 from dondoc.scheduler.policy import (

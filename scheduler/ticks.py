@@ -32,8 +32,8 @@ from dondoc.scheduler.clock import Clock
 from dondoc.scheduler.digest import digest_moment, queue_digest
 from dondoc.scheduler.dispatcher import Dispatcher, DispatchStats
 from dondoc.scheduler.limits import RateLimits
+from dondoc.scheduler.messaging import Channel
 from dondoc.scheduler.occurrences import sync_all_occurrences
-from dondoc.scheduler.outgoing import Channel
 from dondoc.scheduler.policy import ReminderPolicy
 from dondoc.scheduler.schedules import DueRules
 from dondoc.scheduler.waves import SLICE_UNITS, TICK_BUDGET, Wave, advance

@@ -19,7 +19,8 @@ from dondoc.scheduler.calendar import WorkingCalendar
 from dondoc.scheduler.clock import FakeClock
 from dondoc.storage.db import make_engine, migrate
 
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+# The public plan texts the tests read (copies of the seeds: the repository stands alone).
+SEEDS = Path(__file__).resolve().parent / "data" / "plans"
 POSTGRES_URL = os.environ.get(
     "DONDOC_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )

@@ -18,11 +18,11 @@ from sqlmodel import select
 
 from dondoc.bot.cli import App, cli
 from dondoc.bot.settings import Settings
-from dondoc.handlers.context import BotContext
-from dondoc.handlers.core import Conversation
-from dondoc.handlers.incoming import IncomingMessage
+from dondoc.handlers.conversation.context import BotContext
+from dondoc.handlers.conversation.core import Conversation
 from dondoc.scheduler.calendar import WorkingCalendar
 from dondoc.scheduler.clock import FakeClock
+from dondoc.scheduler.messaging import IncomingMessage
 from dondoc.scheduler.occurrences import sync_all_occurrences
 from dondoc.scheduler.schedules import DueRules, Schedule, ScheduleKind
 from dondoc.storage.db import make_engine, migrate, transaction

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 from aiohttp import web
 
-from dondoc.scheduler.outgoing import FailureKind, OutgoingMessage, SendOutcome
+from dondoc.scheduler.messaging import FailureKind, OutgoingMessage, SendOutcome
 
 
 class FakeServer:

@@ -19,8 +19,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from dondoc.scheduler.calendar import WorkingCalendar
 from dondoc.scheduler.clock import Clock
 from dondoc.scheduler.limits import RateLimits
+from dondoc.scheduler.messaging import Channel
 from dondoc.scheduler.occurrences import sync_all_occurrences
-from dondoc.scheduler.outgoing import Channel
 from dondoc.scheduler.schedules import DueRules, Schedule, ScheduleKind
 from dondoc.scheduler.ticks import ReminderEngine, build_engine, start_ticks
 from dondoc.storage.db import transaction

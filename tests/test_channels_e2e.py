@@ -18,8 +18,8 @@ from dondoc.bot.inbox import Inbox
 from dondoc.bot.telegram_channel import TelegramChannel
 from dondoc.bot.zalo.channel import ZaloChannel
 from dondoc.bot.zalo.client import ZaloClient
-from dondoc.handlers.context import BotContext
-from dondoc.handlers.core import Conversation
+from dondoc.handlers.conversation.context import BotContext
+from dondoc.handlers.conversation.core import Conversation
 from dondoc.scheduler.clock import FakeClock
 from dondoc.scheduler.occurrences import sync_all_occurrences
 from dondoc.scheduler.schedules import DueRules, Schedule, ScheduleKind

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from dondoc.handlers.core import Conversation
-from dondoc.handlers.registry import Access, Command, Registry
+from dondoc.handlers.conversation.core import Conversation
+from dondoc.handlers.conversation.registry import Access, Command, Registry
 from dondoc.locales import _
 from dondoc.scheduler.clock import FakeClock
 from dondoc.storage.db import transaction
@@ -126,7 +126,7 @@ def test_registry_takes_one_more_command_and_refuses_a_duplicate_word() -> None:
 
 
 def test_every_help_key_has_both_languages() -> None:
-    from dondoc.handlers.commands import REGISTRY
+    from dondoc.handlers.conversation.commands import REGISTRY
 
     for command in REGISTRY.commands:
         for language in ("vi", "en"):
@@ -141,7 +141,7 @@ def test_every_conversation_message_named_in_code_has_both_languages() -> None:
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
-    files = [*sorted((root / "handlers").glob("*.py")), root / "bot" / "cli" / "conversation.py"]
+    files = [*sorted((root / "handlers").rglob("*.py")), root / "bot" / "cli" / "conversation.py"]
     keys: set[str] = set()
     for path in files:
         keys |= set(

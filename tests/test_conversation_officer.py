@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from dondoc.handlers.core import Conversation
+from dondoc.handlers.conversation.core import Conversation
 from dondoc.scheduler.clock import FakeClock
 from dondoc.storage.models import AuditLog, ConversationState
 from tests.conversation_world import (

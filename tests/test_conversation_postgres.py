@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from dondoc.handlers.core import Conversation
+from dondoc.handlers.conversation.core import Conversation
 from dondoc.locales import _
 from dondoc.scheduler.clock import FakeClock
 from dondoc.storage.db import make_engine, migrate

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import delete, select
 
-from dondoc.handlers.core import FLOW_STEPS, Conversation
-from dondoc.handlers.turn import IDLE
+from dondoc.handlers.conversation.core import FLOW_STEPS, Conversation
+from dondoc.handlers.conversation.turn import IDLE
 from dondoc.locales import _
 from dondoc.scheduler.clock import FakeClock
 from dondoc.storage.db import make_engine, migrate, transaction
@@ -163,7 +163,7 @@ def test_random_messages_at_every_state(tmp_path: Path) -> None:
     counter = iter(range(10**9))
 
     async def one(user: str, text: str, option: str | None, attachment: str | None) -> None:
-        from dondoc.handlers.incoming import Attachment
+        from dondoc.scheduler.messaging import Attachment
 
         file = Attachment(attachment, f"file-{next(counter)}", "x.pdf") if attachment else None
         answers = await conversation.handle(

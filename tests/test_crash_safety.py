@@ -15,7 +15,7 @@ import pytest
 from sqlmodel import select
 
 from dondoc.scheduler import outbox
-from dondoc.scheduler.outgoing import OutgoingMessage
+from dondoc.scheduler.messaging import OutgoingMessage
 from dondoc.storage.db import transaction
 from dondoc.storage.models import Lease, Outbox, Unit
 from tests.fake_channel import FakeServer

@@ -11,7 +11,7 @@ from sqlmodel import select
 from dondoc.scheduler import outbox
 from dondoc.scheduler.calendar import WorkingCalendar
 from dondoc.scheduler.dispatcher import Dispatcher
-from dondoc.scheduler.outgoing import OutgoingMessage
+from dondoc.scheduler.messaging import OutgoingMessage
 from dondoc.storage.db import transaction
 from dondoc.storage.models import AuditLog, Member, Outbox
 from tests.fake_channel import FakeServer, HttpChannel

@@ -12,7 +12,7 @@ from dondoc.scheduler import outbox
 from dondoc.scheduler.clock import FakeClock
 from dondoc.scheduler.lease import DbLease
 from dondoc.scheduler.limits import RateLimits
-from dondoc.scheduler.outgoing import OutgoingMessage
+from dondoc.scheduler.messaging import OutgoingMessage
 from dondoc.scheduler.ticks import build_engine
 from dondoc.storage.db import transaction
 from dondoc.storage.models import Member, Outbox, ReminderLog

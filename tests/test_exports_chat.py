@@ -13,10 +13,9 @@ from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
-from dondoc.handlers.core import Conversation
-from dondoc.handlers.incoming import IncomingMessage
+from dondoc.handlers.conversation.core import Conversation
 from dondoc.scheduler.clock import FakeClock
-from dondoc.scheduler.outgoing import OutgoingMessage
+from dondoc.scheduler.messaging import IncomingMessage, OutgoingMessage
 from dondoc.storage.db import transaction
 from dondoc.storage.models import AuditLog, Member, Role
 from tests.conversation_world import NOW, build_world, make_context

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from dondoc.scheduler import outbox
-from dondoc.scheduler.outgoing import OutgoingMessage
+from dondoc.scheduler.messaging import OutgoingMessage
 from dondoc.storage.db import transaction
 from dondoc.storage.models import Member, Outbox, Unit
 

@@ -12,7 +12,7 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
-from dondoc.handlers.plans import ImportReport, TaskResult, import_plan
+from dondoc.handlers.plans.importer import ImportReport, TaskResult, import_plan
 from dondoc.scheduler.calendar import WorkingCalendar
 from dondoc.scheduler.clock import FakeClock
 from dondoc.scheduler.schedules import DueRules
@@ -339,7 +339,7 @@ async def test_two_row_header_and_csv_without_bom(
 async def test_event_date_survives_a_reimport(
     units: AsyncEngine, tmp_path: Path, clock: FakeClock, calendar: WorkingCalendar
 ) -> None:
-    from dondoc.handlers.tasks import set_event_date
+    from dondoc.handlers.plans.tasks import set_event_date
 
     header = ["TT", "Nhiệm vụ", "Thời gian", "Chủ trì", "Phối hợp"]
     rows = [["1", "Tổ chức đối thoại", "Sau khi ban hành Kế hoạch", "Phòng Nội vụ", ""]]

@@ -6,7 +6,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from dondoc.handlers.plans import from_issue
+from dondoc.handlers.plans.importer import from_issue
 from dondoc.scheduler.schedules import Schedule, ScheduleKind
 from dondoc.storage.plan_tables import document_date
 from tests.conftest import Cli

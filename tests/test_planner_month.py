@@ -11,7 +11,7 @@ from datetime import date, time, timedelta
 from sqlmodel import select
 
 from dondoc.scheduler.clock import FakeClock
-from dondoc.scheduler.outgoing import OutgoingMessage, SendOutcome
+from dondoc.scheduler.messaging import OutgoingMessage, SendOutcome
 from dondoc.storage.db import transaction
 from dondoc.storage.models import Member, Occurrence, Outbox, ReminderLog
 from tests.reminder_world import build_world, reminder_engine, report

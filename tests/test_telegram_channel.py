@@ -9,9 +9,14 @@ import pytest
 
 from dondoc.bot.inbox import Inbox
 from dondoc.bot.telegram_channel import NUMBER_PREFIX, TelegramChannel
-from dondoc.handlers.incoming import IncomingMessage
 from dondoc.locales import _
-from dondoc.scheduler.outgoing import FailureKind, Option, OutgoingFile, OutgoingMessage
+from dondoc.scheduler.messaging import (
+    FailureKind,
+    IncomingMessage,
+    Option,
+    OutgoingFile,
+    OutgoingMessage,
+)
 from dondoc.storage.errors import UserError
 from tests.fakes.telegram_api import FakeTelegram
 from tests.waiting import Recorder, wait_for

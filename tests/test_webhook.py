@@ -23,8 +23,7 @@ from dondoc.bot.webhook import (
 )
 from dondoc.bot.zalo.channel import ZaloChannel
 from dondoc.bot.zalo.client import ZaloClient
-from dondoc.handlers.incoming import IncomingMessage
-from dondoc.scheduler.outgoing import OutgoingMessage
+from dondoc.scheduler.messaging import IncomingMessage, OutgoingMessage
 from dondoc.storage.db import transaction
 from dondoc.storage.models import ProcessedUpdate
 from tests.fakes.telegram_api import FakeTelegram

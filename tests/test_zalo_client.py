@@ -10,7 +10,7 @@ import pytest
 from dondoc.bot.splitting import split_message, utf16_length
 from dondoc.bot.zalo.channel import MAX_TEXT, ZaloChannel
 from dondoc.bot.zalo.client import ZaloApiError, ZaloClient, ZaloUnreachable
-from dondoc.scheduler.outgoing import FailureKind, Option, OutgoingFile, OutgoingMessage
+from dondoc.scheduler.messaging import FailureKind, Option, OutgoingFile, OutgoingMessage
 from tests.fakes.zalo_api import FakeZalo
 
 

@@ -10,9 +10,8 @@ import pytest
 from dondoc.bot.inbox import Inbox
 from dondoc.bot.zalo.channel import ZaloChannel, ZaloTokenRejected
 from dondoc.bot.zalo.client import ZaloClient
-from dondoc.handlers.incoming import IncomingMessage
 from dondoc.locales import _
-from dondoc.scheduler.outgoing import OutgoingMessage
+from dondoc.scheduler.messaging import IncomingMessage, OutgoingMessage
 from tests.fakes.zalo_api import FakeZalo
 from tests.waiting import Recorder, wait_for
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from dondoc.handlers.incoming import IncomingMessage
-from dondoc.scheduler.outgoing import OutgoingMessage
+from dondoc.scheduler.messaging import IncomingMessage, OutgoingMessage
 
 
 async def wait_for(predicate: Callable[[], object], timeout: float = 15.0) -> None:

@@ -11,7 +11,7 @@ import click
 from dondoc.bot.cli import App, help_text, pass_app
 from dondoc.bot.console import ConsoleChannel, ConsoleSession
 from dondoc.bot.wiring import bot_context
-from dondoc.handlers.core import Conversation
+from dondoc.handlers.conversation.core import Conversation
 from dondoc.handlers.replies import parse_reply
 from dondoc.storage.db import current_revision
 from dondoc.storage.errors import UserError

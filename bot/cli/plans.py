@@ -13,8 +13,14 @@ import click
 
 from dondoc.bot.cli import App, help_text, pass_app
 from dondoc.bot.cli.schedule import parse_cli_date
-from dondoc.handlers.plans import ImportReport, Notice, TaskResult, UnitMention, import_plan
-from dondoc.handlers.tasks import DatedTask, add_task, list_plans, list_tasks, set_event_date
+from dondoc.handlers.plans.importer import (
+    ImportReport,
+    Notice,
+    TaskResult,
+    UnitMention,
+    import_plan,
+)
+from dondoc.handlers.plans.tasks import DatedTask, add_task, list_plans, list_tasks, set_event_date
 from dondoc.locales import format_day
 from dondoc.scheduler.schedules import ScheduleKind
 from dondoc.storage.errors import UserError

@@ -27,7 +27,7 @@ from dondoc.bot.zalo.client import (
 )
 from dondoc.bot.zalo.updates import EventKind, MalformedUpdate, parse_update
 from dondoc.locales import _
-from dondoc.scheduler.outgoing import FailureKind, OutgoingMessage, SendOutcome
+from dondoc.scheduler.messaging import FailureKind, OutgoingMessage, SendOutcome
 
 log = logging.getLogger("dondoc.zalo")
 

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
-from dondoc.scheduler.outgoing import FailureKind
+from dondoc.scheduler.messaging import FailureKind
 
 log = logging.getLogger("dondoc.zalo")
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from dondoc.handlers.incoming import Attachment, IncomingMessage
+from dondoc.scheduler.messaging import Attachment, IncomingMessage
 
 TEXT = "message.text.received"
 IMAGE = "message.image.received"

@@ -1,14 +1,14 @@
-"""Every chat command of dondoc in one table (see ``handlers.registry`` for how to add one),
+"""Every chat command of dondoc in one table (see ``conversation.registry`` for how to add one),
 plus the commands that belong to no room: ``/trogiup`` (help) and ``/huy`` (cancel).
 """
 
 from __future__ import annotations
 
-from dondoc.handlers import coordinator, exports, language, officer, onboarding
-from dondoc.handlers.menus import help_options
-from dondoc.handlers.registry import Access, Command, Registry
-from dondoc.handlers.turn import IDLE, Turn
-from dondoc.scheduler.outgoing import OutgoingMessage
+from dondoc.handlers.conversation import coordinator, exports, language, officer, onboarding
+from dondoc.handlers.conversation.menus import help_options
+from dondoc.handlers.conversation.registry import Access, Command, Registry
+from dondoc.handlers.conversation.turn import IDLE, Turn
+from dondoc.scheduler.messaging import OutgoingMessage
 
 
 async def help_command(turn: Turn, args: str) -> list[OutgoingMessage]:

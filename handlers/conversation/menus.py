@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dondoc.handlers.turn import Turn
-from dondoc.scheduler.outgoing import Option
+from dondoc.handlers.conversation.turn import Turn
+from dondoc.scheduler.messaging import Option
 from dondoc.storage.models import Role
 
 

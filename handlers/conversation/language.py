@@ -7,10 +7,10 @@ from dataclasses import replace
 from sqlalchemy import update
 from sqlmodel import col
 
-from dondoc.handlers.menus import help_options
-from dondoc.handlers.turn import Turn
+from dondoc.handlers.conversation.menus import help_options
+from dondoc.handlers.conversation.turn import Turn
 from dondoc.locales import LANGUAGES
-from dondoc.scheduler.outgoing import Option, OutgoingMessage
+from dondoc.scheduler.messaging import Option, OutgoingMessage
 from dondoc.storage import audit
 from dondoc.storage.models import Member
 from dondoc.storage.text import fold

@@ -1,7 +1,10 @@
-"""What dondoc sends and how a channel answers: the contract between the conversation core,
-the delivery outbox and the channel adapters (Zalo, Telegram, console).
+"""The messaging contract (*giao kèo giữa lõi và kênh*): what comes in from a messenger, what
+dondoc sends, and how a channel answers. A leaf: it imports nothing of dondoc, and the
+conversation core, the delivery outbox and the channel adapters (Zalo, Telegram, console) all
+speak in its types.
 
-An ``OutgoingMessage`` is text plus numbered options plus an optional file; every channel can
+An ``IncomingMessage`` is what a person wrote (text, a chosen option, an attachment). An
+``OutgoingMessage`` is text plus numbered options plus an optional file; every channel can
 show it (Telegram adds buttons, Zalo and the console show the numbers). A channel's ``send``
 returns a ``SendOutcome``; a failure is one of the four ``FailureKind`` of DESIGN.md.
 """
@@ -11,6 +14,32 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file or photo the user sent: ``ref`` is the channel's file id or URL."""
+
+    kind: str  # "photo" | "document"
+    ref: str
+    name: str = ""
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    """``channel`` "telegram" | "zalo" | "console"; ``option`` is the value of a pressed button
+    (Telegram callback) when there is one; ``update_id`` lets duplicates be dropped."""
+
+    channel: str
+    chat_id: str
+    user_id: str
+    text: str = ""
+    display_name: str = ""
+    option: str | None = None
+    attachment: Attachment | None = None
+    update_id: str | None = None
+    language_hint: str | None = None
 
 
 @dataclass(frozen=True)

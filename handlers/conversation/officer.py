@@ -1,6 +1,6 @@
 """Officers and unit heads (*cán bộ, thủ trưởng*): ``/viec`` (what my unit owes) and
 ``/baocao`` (report step by step). Short replies after a reminder are in
-``handlers.short_replies``.
+``conversation.short_replies``.
 
 The ``/baocao`` steps are states of ``ConversationState``::
 
@@ -10,7 +10,7 @@ The ``/baocao`` steps are states of ``ConversationState``::
 whose answer was already given — "đang làm 70%" typed at the status step — is skipped; words
 with no number at the percent step are the note).
 Every report is a new ``Report`` row (history kept, the latest counts) with an audit entry,
-written by ``handlers.reports``.
+written by ``conversation.reports``.
 """
 
 from __future__ import annotations
@@ -19,11 +19,10 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from dondoc.handlers.menus import help_options
-from dondoc.handlers.replies import MAX_NOTE, UNCLEAR, parse_reply
-from dondoc.handlers.reports import save_one
-from dondoc.handlers.turn import Turn
-from dondoc.handlers.unit_items import (
+from dondoc.handlers.conversation.menus import help_options
+from dondoc.handlers.conversation.reports import save_one
+from dondoc.handlers.conversation.turn import Turn
+from dondoc.handlers.conversation.unit_items import (
     STATUS_ORDER,
     UnitItem,
     due_words,
@@ -36,7 +35,8 @@ from dondoc.handlers.unit_items import (
     task_name,
     unit_items,
 )
-from dondoc.scheduler.outgoing import Option, OutgoingMessage
+from dondoc.handlers.replies import MAX_NOTE, UNCLEAR, parse_reply
+from dondoc.scheduler.messaging import Option, OutgoingMessage
 from dondoc.storage.text import fold
 
 
@@ -338,7 +338,7 @@ async def _step_confirm(turn: Turn, chosen: str | None, text: str) -> list[Outgo
 STEP = Callable[[Turn, str | None, str], Awaitable[list[OutgoingMessage]]]
 
 
-# ``report.task`` is ``handlers.short_replies``' step: a status typed there is a short reply.
+# ``report.task`` is ``conversation.short_replies``' step: a status typed there is a short reply.
 FLOW_STEPS: dict[str, STEP] = {
     "report.status": _step_status,
     "report.percent": _step_percent,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from dondoc.handlers.turn import Turn
+from dondoc.handlers.conversation.turn import Turn
 from dondoc.storage.errors import UserError
 from dondoc.storage.models import Plan
 from dondoc.storage.periods import Period, parse_period

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from dondoc.handlers.menus import help_options
-from dondoc.handlers.turn import Turn, UnitRef, Who
-from dondoc.scheduler.outgoing import OutgoingMessage
+from dondoc.handlers.conversation.menus import help_options
+from dondoc.handlers.conversation.turn import Turn, UnitRef, Who
+from dondoc.scheduler.messaging import OutgoingMessage
 from dondoc.storage import audit
 from dondoc.storage.invites import redeem_invite
 from dondoc.storage.models import Member, Role, Unit

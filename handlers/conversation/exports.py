@@ -13,9 +13,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from dondoc.handlers.scope import scoped_summary
-from dondoc.handlers.turn import Turn
-from dondoc.scheduler.outgoing import Option, OutgoingFile, OutgoingMessage
+from dondoc.handlers.conversation.scope import scoped_summary
+from dondoc.handlers.conversation.turn import Turn
+from dondoc.scheduler.messaging import Option, OutgoingFile, OutgoingMessage
 from dondoc.storage import audit
 from dondoc.storage.errors import UserError
 from dondoc.storage.exports import default_filename, write_export

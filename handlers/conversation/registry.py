@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from dondoc.scheduler.outgoing import OutgoingMessage
+from dondoc.scheduler.messaging import OutgoingMessage
 from dondoc.storage.models import Role
 from dondoc.storage.text import fold
 
 if TYPE_CHECKING:
-    from dondoc.handlers.turn import Turn
+    from dondoc.handlers.conversation.turn import Turn
 
 Handler = Callable[["Turn", str], Awaitable[list[OutgoingMessage]]]
 

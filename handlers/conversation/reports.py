@@ -1,6 +1,6 @@
 """Saving a report (*ghi nhận báo cáo*): the ``Report`` row and its audit entry, and the
 confirmation that repeats exactly what was recorded, with a way to correct it. ``/baocao``
-(``handlers.officer``) and short replies (``handlers.short_replies``) both end here.
+(``conversation.officer``) and short replies (``conversation.short_replies``) both end here.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from typing import Any
 
 from sqlalchemy import insert
 
+from dondoc.handlers.conversation.turn import Turn
+from dondoc.handlers.conversation.unit_items import UnitItem, task_name
 from dondoc.handlers.replies import MAX_NOTE
-from dondoc.handlers.turn import Turn
-from dondoc.handlers.unit_items import UnitItem, task_name
-from dondoc.scheduler.outgoing import Option, OutgoingMessage
+from dondoc.scheduler.messaging import Option, OutgoingMessage
 from dondoc.storage import audit
 from dondoc.storage.models import Report, ReportStatus
 

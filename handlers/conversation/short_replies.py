@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from dondoc.handlers.menus import help_options
-from dondoc.handlers.officer import (
+from dondoc.handlers.conversation.menus import help_options
+from dondoc.handlers.conversation.officer import (
     STEP,
     ask_status,
     ask_task,
@@ -19,10 +19,9 @@ from dondoc.handlers.officer import (
     step_task,
     with_attachment,
 )
-from dondoc.handlers.replies import ParsedReply, parse_reply
-from dondoc.handlers.reports import recorded, save_one, save_report
-from dondoc.handlers.turn import Turn
-from dondoc.handlers.unit_items import (
+from dondoc.handlers.conversation.reports import recorded, save_one, save_report
+from dondoc.handlers.conversation.turn import Turn
+from dondoc.handlers.conversation.unit_items import (
     UnitItem,
     item_option,
     owned_item,
@@ -30,7 +29,8 @@ from dondoc.handlers.unit_items import (
     pending_items,
     status_words,
 )
-from dondoc.scheduler.outgoing import Option, OutgoingMessage
+from dondoc.handlers.replies import ParsedReply, parse_reply
+from dondoc.scheduler.messaging import Option, OutgoingMessage
 from dondoc.storage.text import fold
 
 # ---- short replies -------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from dondoc.handlers.plans import (
+from dondoc.handlers.plans.importer import (
     TaskResult,
     interpret_row,
     materialise_until,

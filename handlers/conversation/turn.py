@@ -20,10 +20,9 @@ from sqlalchemy import bindparam, delete, insert, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from dondoc.handlers.context import BotContext
-from dondoc.handlers.incoming import IncomingMessage
+from dondoc.handlers.conversation.context import BotContext
 from dondoc.locales import _, format_day
-from dondoc.scheduler.outgoing import Option, OutgoingMessage
+from dondoc.scheduler.messaging import IncomingMessage, Option, OutgoingMessage
 from dondoc.storage.models import ConversationState, Member, Role, Unit
 from dondoc.storage.text import fold
 
@@ -34,7 +33,7 @@ IDLE = "idle"
 class Who:
     """The member writing, as plain values read with the message (building ORM objects for
     the member and the unit cost more than the rest of the look-up). Changes to the member
-    are written by statements (``handlers.core``, ``/ngonngu``, ``/start``), not by flush."""
+    are written by statements (``conversation.core``, ``/ngonngu``, ``/start``), not by flush."""
 
     id: int
     channel: str

@@ -15,11 +15,11 @@ from collections import defaultdict
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from dondoc.handlers.menus import help_options
-from dondoc.handlers.scope import scoped_summary
-from dondoc.handlers.turn import Turn
+from dondoc.handlers.conversation.menus import help_options
+from dondoc.handlers.conversation.scope import scoped_summary
+from dondoc.handlers.conversation.turn import Turn
+from dondoc.scheduler.messaging import Option, OutgoingMessage
 from dondoc.scheduler.nudge import nudge
-from dondoc.scheduler.outgoing import Option, OutgoingMessage
 from dondoc.scheduler.policy import ReminderPolicy
 from dondoc.storage import audit
 from dondoc.storage.errors import UserError

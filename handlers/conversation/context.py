@@ -2,7 +2,7 @@
 clock, the working calendar, due rules, the default language and the reminder policy.
 
 Channels build one ``BotContext`` at start-up (``bot/`` turns settings into it) and hand it to
-``handlers.core.Conversation``; nothing in ``handlers/`` reads the environment.
+``conversation.core.Conversation``; nothing in ``handlers/`` reads the environment.
 """
 
 from __future__ import annotations

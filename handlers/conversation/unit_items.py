@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import and_, bindparam, literal, or_
 from sqlmodel import select
 
-from dondoc.handlers.turn import Turn
-from dondoc.scheduler.outgoing import Option
+from dondoc.handlers.conversation.turn import Turn
+from dondoc.scheduler.messaging import Option
 from dondoc.storage.errors import UserError
 from dondoc.storage.models import (
     Assignment,

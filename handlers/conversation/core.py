@@ -28,15 +28,14 @@ from sqlalchemy import and_, bindparam, insert, literal, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from dondoc.handlers import officer, short_replies
-from dondoc.handlers.commands import REGISTRY, help_options, unknown_command
-from dondoc.handlers.context import BotContext
-from dondoc.handlers.incoming import IncomingMessage
-from dondoc.handlers.onboarding import not_linked
-from dondoc.handlers.registry import split_command
-from dondoc.handlers.turn import IDLE, StoredState, Turn, UnitRef, Who, load_state
+from dondoc.handlers.conversation import officer, short_replies
+from dondoc.handlers.conversation.commands import REGISTRY, help_options, unknown_command
+from dondoc.handlers.conversation.context import BotContext
+from dondoc.handlers.conversation.onboarding import not_linked
+from dondoc.handlers.conversation.registry import split_command
+from dondoc.handlers.conversation.turn import IDLE, StoredState, Turn, UnitRef, Who, load_state
 from dondoc.locales import _, normalise_language
-from dondoc.scheduler.outgoing import OutgoingMessage
+from dondoc.scheduler.messaging import IncomingMessage, OutgoingMessage
 from dondoc.storage.db import is_sqlite, transaction
 from dondoc.storage.errors import UserError
 from dondoc.storage.models import ConversationState, Member, ProcessedUpdate, Unit
