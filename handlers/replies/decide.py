@@ -34,11 +34,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from dondoc.handlers.replies import lexicon as lx
-from dondoc.handlers.replies.numbers import read_percent
+from dondoc.handlers.replies.numbers import SHARE_WORDS, read_percent
 from dondoc.handlers.replies.result import MAX_NOTE, UNCLEAR, ParsedReply
 from dondoc.handlers.replies.typing import Canonical, canonical, read
 
-_SPLIT_WORDS = frozenset({"nhung", "ma", "but", "however", "nen", "so", "though", "although"})
+_SPLIT_WORDS = frozenset({"nhung", "ma", "but", "however", "nen", "though", "although"})
 _SPLIT_MARKS = frozenset({",", ".", ";", "!", "?", ":", "\n", "(", ")"})
 _BEFORE_NEG = 3  # words between a negation and the done word it negates
 
@@ -105,18 +105,21 @@ _OBJECT_PART = re.compile(r"^ (?:(?:" + lx.alt("bang", "ban", "muc", "buoc") + r
 
 
 def _done_in_clause(clause: str, match: re.Match[str], cues: Cues) -> str:
-    """What a done word in a clause really says: ``done``, ``progress`` or ``void``."""
+    """What a done word in a clause really says: ``done`` or ``progress``."""
     before = clause[: match.start()]
     after = clause[match.end() :]
+    said = match.group(0)
     near = " ".join(_words_before(clause, match.start(), _BEFORE_NEG))
     if _NEGATOR.search(near) or re.match(r"^ dau" + lx.E, after):
         return "progress"
-    past = re.match(r"^ (?:het )?roi" + lx.E, after) is not None or re.search(
-        lx.B + r"da(?: " + lx.W + r"){0,3}$", before.rstrip()
+    past = (
+        re.match(r"^ (?:het )?roi" + lx.E, after) is not None
+        or re.search(lx.B + r"da(?: " + lx.W + r"){0,3}$", before.rstrip()) is not None
+        or re.search(r"(?:^da|roi)" + lx.E, said) is not None
     )
     if _CONDITION.search(before) and not past:
         return "progress"
-    if _THEN.match(after) and not past:
+    if said.endswith(("xong", "hoan thanh", "hoan tat")) and _THEN.match(after) and not past:
         return "progress"
     if (_MODAL.search(before) or _FUTURE.search(before)) and not past:
         return "progress"
@@ -143,12 +146,15 @@ def _read_clause(clause: str, offset: int, cues: Cues) -> None:
         else:  # "chưa làm được vì hệ thống lỗi": blocked, the reason is the note
             cues.blocked.insert(0, because)
             cues.blocked_clause = clause
+    not_started: list[tuple[int, int]] = []
     for pattern in (lx.NOT_STARTED, lx.FUTURE_START):
         for match in pattern.finditer(clause):
             cues.not_started = True
-            cues.spans.append((offset + match.start(), offset + match.end()))
+            not_started.append(match.span())
     for pattern in (lx.PROGRESS, lx.REMAINING, lx.WAIT_OWN):
         for match in pattern.finditer(clause):
+            if any(a <= match.start() < b or match.start() <= a < match.end() for a, b in not_started):
+                continue  # "chưa bắt đầu", "tuần sau mới bắt đầu": not started, not begun
             cues.progress = True
             cues.spans.append((offset + match.start(), offset + match.end()))
     if _NEGATED_DONE.search(clause) and not lx.NOT_STARTED.search(clause):
@@ -216,10 +222,10 @@ def decide(text: str) -> ParsedReply:
         status = "blocked"
     elif cues.not_started and not cues.progress and not done and not percent:
         status = "not_started"
+    elif percent == 0:
+        status = "not_started"  # 0 %: nothing done yet, whatever the words around it
     elif cues.progress or cues.not_started or (percent is not None and percent < 100):
-        status = "not_started" if percent == 0 and not cues.progress else "in_progress"
-        if status == "in_progress" and cues.not_started and not percent and not cues.progress:
-            status = "not_started"
+        status = "in_progress"
     elif done:
         status = "done"
     elif lx.ONLY_NOT_YET.match(body):
@@ -232,7 +238,7 @@ def decide(text: str) -> ParsedReply:
         ack = not cues.question and _acknowledgement(body)
         note = "" if ack else stripped[:MAX_NOTE]
         return ParsedReply(UNCLEAR, note=note, acknowledgement=ack, question=cues.question)
-    confirm = status == "done" and _doubtful(body, cues)
+    confirm = status == "done" and _doubtful(body, cues, percent)
     if out_of_range is not None:
         confirm = True
     if status == "not_started":
@@ -241,8 +247,9 @@ def decide(text: str) -> ParsedReply:
     return ParsedReply(status, percent, note, False, cues.question, confirm, out_of_range)
 
 
-def _doubtful(body: str, cues: Cues) -> bool:
-    if lx.HEDGE_RX.search(body) or cues.own_part or (cues.weak_done and not cues.done):
+def _doubtful(body: str, cues: Cues, percent: int | None) -> bool:
+    weak_only = cues.weak_done and not cues.done and percent != 100
+    if lx.HEDGE_RX.search(body) or cues.own_part or weak_only:
         return True
     cleared = lx.NOT_BLOCKED.sub(" ", _UNEXPLAINED_NEGATION_OK.sub(" ", body))
     return _NEGATOR.search(cleared) is not None
@@ -256,10 +263,12 @@ def _acknowledgement(body: str) -> bool:
 
 _STATUS_WORDS = (
     _NEGATED_DONE,
-    lx.COMPLETED,
-    lx.DELIVERED,
     lx.WORK_DONE,
+    lx.DELIVERED,
+    lx.COMPLETED,
+    re.compile(lx.B + lx.WORK + lx.E),
     lx.PROGRESS,
+    SHARE_WORDS,
     lx.WAIT_OWN,
     lx.NOT_STARTED,
     re.compile(r"\d+(?: [.,] \d+)? (?:%|phan tram|percent)|\d+"),

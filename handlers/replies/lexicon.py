@@ -44,7 +44,7 @@ COMPLETE = alt(
 DELIVER = alt(
     "gui", "nop", "chuyen", "day", "day len", "up", "upload", "dang", "dang tai", "tai len",
     "dua len", "cap nhat", "nhap", "ky", "ky so", "ban hanh", "phat hanh", "bao cao", "mail",
-    "email", "forward", "vao so", "cho so", "to chuc", "dien ra", "scan",
+    "email", "forward", "vao so", "cho so", "to chuc", "dien ra", "scan", "dang_tai",
 )  # fmt: skip
 DELIVER_PAST_EN = alt(
     "sent", "submitted", "uploaded", "emailed", "forwarded", "signed", "registered",
@@ -52,7 +52,7 @@ DELIVER_PAST_EN = alt(
 )  # fmt: skip
 WORK = alt(
     "lam", "thuc hien", "trien khai", "xu ly", "ra soat", "kiem tra", "tong hop", "hoan thien",
-    "soan", "viet", "thong ke", "nhap lieu", "thu thap", "do dac", "xac minh", "tham dinh",
+    "soan", "viet", "thong ke", "nhap lieu", "du thao", "tien hanh", "thu thap", "do dac", "xac minh", "tham dinh",
 )  # fmt: skip
 # Words the gap between "đã" and its verb may hold ("đã được văn thư phát hành").
 _GAP = alt("duoc", "em", "ben em", "minh", "toi", "van thu", "lanh dao", "sep", "chu tich",
@@ -62,17 +62,17 @@ FUTURE = alt(
     "se", "mai", "ngay mai", "sang mai", "chieu mai", "chieu", "chieu nay", "buoi_toi",
     "buoi_toi nay", "toi nay", "hom nay", "trong ngay", "tuan sau", "tuan nay", "tuan toi",
     "dau tuan", "cuoi tuan", "cuoi thang", "thang nay", "trong tuan", r"thu (?:hai|ba|tu|nam|sau|bay|\d)",
-    "chu nhat", "cham nhat", "du kien", "co gang", "phan dau", r"(?:tam )?\d+ (?:hom|ngay) nua",
+    "chu nhat", "cham nhat", "du kien", "co gang", "phan dau", r"(?:tam |khoang )?\d+ (?:hom|ngay|tuan) (?:nua|nua_more)",
     "lat nua", "chut nua", "cuoi gio", "sau", "will", "tomorrow", "next week", "later", "tonight",
     r"by (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|\w+day)",
     r"on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)",
 )  # fmt: skip
 MODAL = alt("se", "sap", "gan", "can", "phai", "muon", "hy vong", "mong", "de", "co gang",
-            "phan dau", "du kien", "co the", "kip", "will", "should", "hope", "going to", "to")
+            "phan dau", "du kien", "co the", "kip", "will", "hope", "going to")
 CONDITION = alt("khi", "khi nao", "neu", "sau khi", "cho", "doi", "dang cho", "truoc khi",
                 "bao gio", "mien la", "if", "when", "once", "after", "until")
 THEN = alt("moi", "thi", "se", "la", "roi gui", "roi nop", "em gui", "em nop", "gui", "nop",
-           "bao", "then", "and then")
+           r"(?:em )?bao (?:chi|anh|lai|ngay|luon)", "then", "and then")
 HEDGE = alt(
     "chac", "chac la", "hinh nhu", "co le", "nghi la", "em nghi", "nho la", "em nho", "thi phai",
     "chua chac", "chac on", "i think", "i believe", "probably", "should be", "maybe", "perhaps",
@@ -81,16 +81,16 @@ HEDGE = alt(
 HEDGE_RX = re.compile(B + HEDGE + r"(?! chan)" + E)
 
 # --- in progress ---------------------------------------------------------------------------
-_NOT_WORK_AFTER_DANG = alt("cho", "doi", "vuong", "hop", "ban", "di", "nghi", "o", "tren",
+_NOT_WORK_AFTER_DANG = alt("cho", "doi", "vuong", "hop", "ban", "di", "nghi", "o", "tren", "uy",
                            "lai", "qua tai", "bi", "gap", "om", "cong tac", "phep")
 PROGRESS = rx(
     alt(
-        r"dang (?!" + _NOT_WORK_AFTER_DANG + E + r")" + W,
+        r"(?<!da )dang (?!" + _NOT_WORK_AFTER_DANG + E + r")" + W,
         "van dang", "con dang", "tiep tuc", "lam do", "dang do", "dang lam",
         r"(?:sap|gan) (?:xong|hoan thanh|hoan tat|het|done)", "xong gan het", "gan het",
         r"moi (?:bat dau|trien khai|khoi dong|lam|duoc|xong|\d)",
         r"vua (?:moi )?(?:bat dau|trien khai|lam|khoi dong)", "bat dau", "khoi dong",
-        r"da giao (?:cho )?", "giao cho",
+        r"(?:da )?giao cho(?:_to)?",
         "in progress", "working on", "ongoing", "on going", "still", "drafting", "almost",
         "nearly", "about to", r"halfway", "underway", "under way", "so far",
         "khan truong", "gap rut",
@@ -110,7 +110,7 @@ WAIT_OWN = rx(
         r"truong phong|thu truong|ubnd phuong|lanh dao phuong) )?"
         r"(?:ky|duyet|phe duyet|ky so|ky nhay|y kien)",
         r"(?:dang |da )?trinh(?: lanh dao| sep| chu tich)?(?: ky)?", "xin y kien", "lay y kien",
-        r"gop y", "waiting for (?:the )?(?:chairman'?s? |leader'?s? |boss'?s? )?"
+        "waiting for (?:the )?(?:chairman'?s? |leader'?s? |boss'?s? )?"
         r"(?:signature|approval|sign off)", "awaiting (?:signature|approval)",
         r"(?:dang )?(?:cho|doi) (?:hop|ket qua|phan hoi)",
     )
@@ -135,8 +135,7 @@ _FAILURE = alt(
 )  # fmt: skip
 _RESOURCE = alt(
     "so lieu", "du lieu", "huong dan", "kinh phi", "mau", "bieu mau", "mau bieu", "tai khoan",
-    "chu ky so", "nguoi", "can bo", "nhan su", "van ban", "chi tieu", "thong tin", "ket qua",
-    "y kien", "phuong tien", "may", "thiet bi", "dia diem", "danh sach", "ngan sach", "data",
+    "chu ky so", "nguoi", "can bo", "nhan su", "van ban", "chi tieu", "thong tin", "phuong tien", "may", "thiet bi", "dia diem", "danh sach", "ngan sach", "data",
     "budget", "staff", "guidance", "template", "account", "figures", "information", "money",
     "quyet dinh", "cong van", "ho so", "giay to", "ban do",
 )  # fmt: skip
@@ -164,7 +163,7 @@ BLOCKED = rx(
         r"(?:chua|khong) thong nhat",
         _SYSTEM + r"(?: " + W + r"){0,3}? " + _FAILURE, _FAILURE + r" " + _SYSTEM,
         "loi_kt", "sap_do", "hong_hoc", r"mat (?:mang|dien|ket noi|internet|song)",
-        r"khong (?:dang nhap|truy cap|vao|gui|nop|up|upload|tai len|day len|ky|mo|in)"
+        r"khong (?:dang nhap|dang_tai nhap|truy cap|vao|gui|nop|up|upload|tai len|day len|ky|mo|in)"
         r"(?: \S+){0,4}? duoc", r"(?:gui|up|upload|nop|day|ky) (?:" + W + r" ){0,2}?"
         r"(?:khong|chua) (?:di|duoc|len)",
         r"(?:cho|doi|dang cho|dang doi|waiting for|waiting on) (?:the )?(?:" + _AGENT + r"|"
@@ -211,7 +210,7 @@ _NOT_AFTER_DA = r"(?! (?:nhan|xem|doc|biet|ro|nam|trinh|xin|giao|cho|doi|chua|kh
 DELIVERED = rx(
     alt(
         DA + _NOT_AFTER_DA + r"(?: " + _GAP + r"){0,2} " + DELIVER,
-        DELIVER + r"(?! (?:xong|di duoc))(?: (?!roi|khong|chua|xong)" + W + r"){0,5}? roi"
+        DELIVER + r"(?! (?:xong|di duoc))(?: (?!roi|khong|chua|xong)\S+){0,6}? roi"
         r"(?! (?:" + DELIVER + r"|moi|thi|se))",
         DELIVER + r" xong(?! (?:moi|thi|se|la|em|minh))",
         r"(?:has|have|was|were|had) (?:been |already )?" + DELIVER_PAST_EN, DELIVER_PAST_EN,
@@ -233,9 +232,10 @@ PAST = rx(alt("da", "roi", "hom qua", "tuan truoc", "tu hom", "tu sang", "sang n
 # --- not a status --------------------------------------------------------------------------
 QUESTION = rx(
     alt(
-        r"\?", r"(?:cho|ve|o|lay o|gui|nop) (?:ai|dau)", "ai phu trach", r"\w+ nao(?! xong)",
+        r"\?", r"(?:cho|cho_to|ve|o|lay o|gui|nop) (?:ai|dau)", "ai phu trach", r"\w+ nao(?! xong)",
         "the nao", "nhu the nao", "lam sao", "ra sao", r"bao gio(?! xong)", "bao lau",
-        r"(?:co )?(?:can|phai|duoc)(?: " + W + r"){0,4}? khong(?: " + PARTICLE + r")*$",
+        r"(?:co )?(?:can|phai|duoc)(?: " + W + r"){0,4}? khong(?: (?:" + PARTICLE + "|" + PRONOUN
+        + r"))*$",
         r"duoc khong", "phai khong", r"hay (?:la )?" + W + r"(?: " + W + r"){0,3} (?:a|chi|anh|ha)$",
         r"ha (?:chi|anh|em)", "vay", r"gi (?:a|vay|chi|anh|the)", "nhung gi", r"la gi",
         r"^(?:how|what|when|where|who|which|why|do i|should i|can i|is it|are we)",
@@ -246,7 +246,7 @@ ACK_WORD = rx(
         "ok", "u", "vang", "nhan", "nhan duoc", "cam on", "thanks", "thank you", "ro", "da ro",
         "ro roi", "biet", "biet roi", "nam", "nam roi", "xem", "doc", "noted", "received",
         "got it", "sure", "yes", "yeah", "alo", "chao", "xin chao", "hello", "hi", "hihi", "haha",
-        "hehe", "chuc", "sticker", "tin nhan", "thong tin", "good", "great", "roger", "like",
+        "hehe", "chuc", "sticker", "thank", "tin nhan", "thong tin", "good", "great", "roger", "like",
         "nhan thong tin", "da nhan", "em nhan",
     )  # fmt: skip
 )
@@ -260,7 +260,7 @@ BUSY = rx(alt("dang hop", "dang ban", "dang di", "di cong tac", "di hop", "hop v
 FILLER = frozenset(
     (
         "a ah ak vang roi nhe oi em anh chi toi minh ben chung ta da ok u nhieu do day ne nhi thoi "
-        "luon ay ha hen voi nay the chu ma dong chi kinh gui bao cao viec nhiem vu cong viec cua "
+        "luon ay ha hen voi nay the chu ma dong chi dang day du du thanks there moi lai chut nua_more cho_to kinh gui bao cao viec nhiem vu cong viec cua "
         "la duoc khoang dat tien do chung tam phan tram percent i i'm im we we're is the task now "
         "already yes about it it's its this that all so far don vi phuong van phong vp with "
         "of cho gi ca xong done ok het hien tai hien it has been have was and to"

@@ -89,12 +89,19 @@ _FRACTION = re.compile(
     r"(?:\s+(" + _PARTS + r"))?" + _E
 )
 _WORD_FRACTIONS = [
-    (re.compile(_B + r"(?:mot nua_half|nua_half|nua_\w+ chang|half|halfway|50 ?- ?50)" + _E), 50),
+    (re.compile(_B + r"(?:nua_\w+ chang|mot nua_half|nua_half|halfway|half|50 ?- ?50)" + _E), 50),
     (re.compile(_B + r"(?:mot phan ba|one third|a third)" + _E), 33),
     (re.compile(_B + r"(?:hai phan ba|two thirds)" + _E), 67),
     (re.compile(_B + r"(?:mot phan tu|one quarter|a quarter)" + _E), 25),
     (re.compile(_B + r"(?:ba phan tu|three quarters)" + _E), 75),
 ]
+# Every way of saying a share, for telling status words from the officer's own (the note).
+SHARE_WORDS = re.compile(
+    _B
+    + r"(?:(?:hon|gan|qua|tren|duoi|khoang|more than|over|almost) )?(?:"
+    + "|".join([_WORDS_PERCENT.pattern] + [p.pattern for p, _ in _WORD_FRACTIONS])
+    + ")"
+)
 # A number that belongs to a date or a document: "14/7", "20/7/2024", "12/kh-ubnd", "ngay 14".
 _NOT_A_SHARE = re.compile(
     r"\d+\s*/\s*\d+\s*/\s*\d+"  # a full date

@@ -31,6 +31,8 @@ _TONE_SENSES = {
     "hư": "hong_hoc",
     "lỗi": "loi_kt",
     "lời": "loi",
+    "đăng": "dang_tai",
+    "đảng": "dang_uy",
     "nửa": "nua_half",
     "nữa": "nua_more",
     "tối": "buoi_toi",
@@ -55,7 +57,6 @@ TEENCODE = {
     "k0": "khong",
     "kg": "khong",
     "khg": "khong",
-    "kh": "khong",
     "hok": "khong",
     "hk": "khong",
     "khum": "khong",
@@ -104,7 +105,6 @@ TEENCODE = {
     "um": "u",
     "uh": "u",
     "tks": "thanks",
-    "thank": "thanks",
     "thx": "thanks",
     "fw": "forward",
     "fwd": "forward",
@@ -187,11 +187,15 @@ def read(text: str, known: frozenset[str]) -> tuple[str, list[Word]]:
     ``known`` is the vocabulary of the lexicon: a doubled letter or a telex mark is only undone
     when that gives a known word."""
     original, folded = aligned(text)
+    # A message typed with tones writes "chờ" for "wait": a bare "cho" there is "to, for".
+    toned = any(ord(c) > 127 and c.isalpha() for c in original)
     words: list[Word] = []
     for match in _WORD.finditer(folded):
         token, start, end = match.group(0), match.start(), match.end()
         if _LETTERS.match(token):
             token = _sense(original[start:end], token)
+            if toned and original[start:end].lower() == "cho":
+                token = "cho_to"
             if token not in known and token not in TEENCODE:
                 token = squeeze(token, known | frozenset(TEENCODE))
             if token not in known and token not in TEENCODE:
@@ -201,6 +205,7 @@ def read(text: str, known: frozenset[str]) -> tuple[str, list[Word]]:
     return original, _disambiguate(words)
 
 
+_GIVE = frozenset({"giao", "gui", "nop", "chuyen", "mail", "email", "forward", "bao", "cao", "day"})
 _PRONOUNS = frozenset({"em", "anh", "chi", "toi", "minh", "ben", "chung", "chau", "con"})
 _HALF_BEFORE = frozenset(
     {"duoc", "mot", "hon", "khoang", "gan", "xong", "tam", "qua", "chung", "lam", "moi"}
@@ -223,6 +228,8 @@ def _disambiguate(words: list[Word]) -> list[Word]:
             text = "nua_half" if before in _HALF_BEFORE else "nua_more"
         elif text in ("loi", "loi_kt") and before in ("xin", "tra", "phan"):
             text = "loi"  # xin lỗi (sorry), trả lời (reply), phản hồi
+        elif text == "cho" and any(w.text in _GIVE for w in out[-3:]):
+            text = "cho_to"  # "giao cho các tổ", "gửi cho chị": to, not "chờ" (wait)
         elif text == "oi" and before in ("xong", "gui", "nop", "lam"):
             text = "roi"  # "xong òi" is southern "xong rồi"
         out.append(Word(text, word.start, word.end))
