@@ -92,7 +92,8 @@ _NEGATED_DONE = re.compile(
     lx.B
     + lx.NEGATOR
     + r"(?: (?:duoc|het|kip|hoan toan|yet|been|fully|quite|em|ben em|minh|lam|co|xong))*? "
-    + lx.alt(lx.COMPLETE, lx.DELIVER, lx.DELIVER_PAST_EN, "send", "submit", "finish", "done")
+    + lx.alt(lx.COMPLETE, lx.DELIVER, lx.DELIVER_PAST_EN, "send", "submit", "finish", "done",
+             "hoan thien")
     + lx.E
     + r"|"
     + lx.B
@@ -151,7 +152,7 @@ def _read_clause(clause: str, offset: int, cues: Cues) -> None:
         for match in pattern.finditer(clause):
             cues.not_started = True
             not_started.append(match.span())
-    for pattern in (lx.PROGRESS, lx.REMAINING, lx.WAIT_OWN):
+    for pattern in (lx.PROGRESS, lx.REMAINING, lx.WAIT_OWN, lx.DRAFT_MENTION):
         for match in pattern.finditer(clause):
             if any(a <= match.start() < b or match.start() <= a < match.end() for a, b in not_started):
                 continue  # "chưa bắt đầu", "tuần sau mới bắt đầu": not started, not begun

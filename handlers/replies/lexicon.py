@@ -45,6 +45,7 @@ DELIVER = alt(
     "gui", "nop", "chuyen", "day", "day len", "up", "upload", "dang", "dang tai", "tai len",
     "dua len", "cap nhat", "nhap", "ky", "ky so", "ban hanh", "phat hanh", "bao cao", "mail",
     "email", "forward", "vao so", "cho so", "to chuc", "dien ra", "scan", "dang_tai",
+    "dong dau", "gui di", "chuyen di",
 )  # fmt: skip
 DELIVER_PAST_EN = alt(
     "sent", "submitted", "uploaded", "emailed", "forwarded", "signed", "registered",
@@ -55,6 +56,9 @@ WORK = alt(
     "soan", "viet", "thong ke", "nhap lieu", "du thao", "tien hanh", "thu thap", "do dac", "xac minh", "tham dinh",
 )  # fmt: skip
 # Words the gap between "đã" and its verb may hold ("đã được văn thư phát hành").
+# Words that end the reach of "đã" over the next verb: "đã xin … gửi" is not "đã gửi".
+_STOP = alt("chua", "khong", "trinh", "xin", "giao", "cho", "doi", "nhan", "se", "sap", "dang",
+            "de", "moi", "roi", "nhung", "ma", "nen", "dinh", "muon", "can", "phai", "not")
 _GAP = alt("duoc", "em", "ben em", "minh", "toi", "van thu", "lanh dao", "sep", "chu tich",
            "hoan thien va", "tong hop va", "ky va", "ky so va", "kiem tra va", "ra soat va",
            "lam xong va", "xong va", "in va", "scan va", "tu sang", "tu hom qua", "kip")
@@ -63,7 +67,8 @@ FUTURE = alt(
     "buoi_toi nay", "toi nay", "hom nay", "trong ngay", "tuan sau", "tuan nay", "tuan toi",
     "dau tuan", "cuoi tuan", "cuoi thang", "thang nay", "trong tuan", r"thu (?:hai|ba|tu|nam|sau|bay|\d)",
     "chu nhat", "cham nhat", "du kien", "co gang", "phan dau", r"(?:tam |khoang )?\d+ (?:hom|ngay|tuan) (?:nua|nua_more)",
-    "lat nua", "chut nua", "cuoi gio", "sau", "will", "tomorrow", "next week", "later", "tonight",
+    "lat nua", "chut nua", "cuoi gio", "sau", "sap", "hen", "de em", "de minh",
+    r"(?:^|(?<=vang ))nay(?= (?:em|minh|toi|ben em|chi|anh) )", "will", "tomorrow", "next week", "later", "tonight",
     r"by (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|\w+day)",
     r"on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)",
 )  # fmt: skip
@@ -115,6 +120,7 @@ WAIT_OWN = rx(
         r"(?:dang )?(?:cho|doi) (?:hop|ket qua|phan hoi)",
     )
 )
+DRAFT_MENTION = rx(alt("du thao", "ban nhap", "ban thao", "draft", "bi tra lai", "tra ve"))
 DRAFT = rx(alt("du thao", "ban nhap", "ban thao", "nhap", "draft", "noi dung"))
 PARTIAL = rx(r"phan(?! (?:viec|cong viec|nhiem vu|duoc giao|cua))(?: " + W + ")?")
 WHOLE = rx(alt("het", "tat ca", "toan bo", "day du", "du", "ca", "all", "everything", "fully",
@@ -147,7 +153,10 @@ _AGENT = alt(
     "cac nganh", "ban chi huy", "police", "tax", "office", "department", "the wards",
     "the school", "the schools", "the bank", "province", "district",
 )  # fmt: skip
-_ABSENCE = alt("nghi om", "nghi phep", "nghi sinh", "nghi viec", "nghi thai san", "om",
+_ABSENCE = alt(
+    r"(?:lanh dao|sep|chu tich|pho chu tich|truong phong|can bo|ban|dong chi|thu truong) "
+    r"(?:" + W + r" )?(?:di vang|vang|di cong tac|di hop|di hoc|di tap huan|nghi)",
+    "di vang", "vang mat", "nghi om", "nghi phep", "nghi sinh", "nghi viec", "nghi thai san", "om",
                "di hoc", "di tap huan", "chuyen cong tac", "on leave", "sick")
 BLOCKED = rx(
     alt(
@@ -156,12 +165,18 @@ BLOCKED = rx(
         r"(?: (?:thoi gian|han|ngay|\d+ ngay|tuan|mot tuan|\d+ hom))?", "them thoi gian",
         r"(?:khong|so khong|e khong) kip", r"(?:khong|chua) the", "bi tre", "bi cham",
         "tre han", "cham tien do", "qua tai", r"(?:can|de nghi|xin) ho tro",
-        r"thieu " + W, r"(?:chua|khong) (?:co|nhan duoc|duoc cap|duoc giao|duoc huong dan|"
+        r"(?<!con )thieu " + W, r"(?:chua|khong) (?:co|nhan duoc|duoc cap|duoc giao|duoc huong dan|"
         r"biet|ro) (?:" + _RESOURCE + r"|cach|mau|lam sao|nen|nguoi)",
         _RESOURCE + r" (?:chua|khong) (?:co|duoc cap|duoc giao|ve)",
-        r"(?:chua|khong) (?:ai|co ai) (?:lam|phu trach)", "khong co nguoi",
+        r"(?:chua|khong) (?:ai|co ai|co nguoi) (?:lam|phu trach|ky|duyet|xu ly|giup)",
+        "khong co nguoi", r"(?:chua|khong) (?:khop|trung khop|thong nhat|chinh xac)",
+        r"(?:nhieu viec|qua nhieu viec|ngap viec|ban qua)", r"(?:nop|gui|bao cao) (?:muon|cham|tre)",
+        r"xin phep(?: " + W + r"){0,5}? (?:muon|cham|lui|gia han|them|tre)",
+        _SYSTEM + r"(?: " + W + r"){0,3}? bi " + W, r"bi (?:om|benh|sot|tai nan|tra lai)",
+        _SYSTEM + r"(?: " + W + r"){0,2}? (?:khong|chua) cho(?:_to)? " + W,
+        r"(?:won't|doesn't|does not|will not) (?:let|allow)",
         r"(?:chua|khong) thong nhat",
-        _SYSTEM + r"(?: " + W + r"){0,3}? " + _FAILURE, _FAILURE + r" " + _SYSTEM,
+        _SYSTEM + r"(?: " + W + r"){0,3}? " + _FAILURE, _FAILURE + r" " + _SYSTEM, "virus",
         "loi_kt", "sap_do", "hong_hoc", r"mat (?:mang|dien|ket noi|internet|song)",
         r"khong (?:dang nhap|dang_tai nhap|truy cap|vao|gui|nop|up|upload|tai len|day len|ky|mo|in)"
         r"(?: \S+){0,4}? duoc", r"(?:gui|up|upload|nop|day|ky) (?:" + W + r" ){0,2}?"
@@ -194,6 +209,7 @@ NOT_STARTED = rx(
         r"chua (?:lam|thuc hien|trien khai|bat dau|tien hanh|bat tay|khoi dong|co gi|lam gi)"
         r"(?! xong| het)",
         r"chua (?:dong|dung|dung den|dong den) (?:den|toi|vao)", r"chua (?:dong|dung)(?: \w+)?",
+        r"chua co thoi gian(?: lam)?",
         "not started", "not yet started", r"(?:haven't|have not|hasn't|has not) (?:yet )?start\w*",
         "not begun",
     )  # fmt: skip
@@ -209,7 +225,7 @@ DA = r"da"  # đã, once "dạ" has become "vang"
 _NOT_AFTER_DA = r"(?! (?:nhan|xem|doc|biet|ro|nam|trinh|xin|giao|cho|doi|chua|khong|bat dau))"
 DELIVERED = rx(
     alt(
-        DA + _NOT_AFTER_DA + r"(?: " + _GAP + r"){0,2} " + DELIVER,
+        DA + _NOT_AFTER_DA + r"(?: (?!" + _STOP + E + r")" + W + r"){0,5}? " + DELIVER,
         DELIVER + r"(?! (?:xong|di duoc))(?: (?!roi|khong|chua|xong)\S+){0,6}? roi"
         r"(?! (?:" + DELIVER + r"|moi|thi|se))",
         DELIVER + r" xong(?! (?:moi|thi|se|la|em|minh))",
@@ -221,18 +237,22 @@ COMPLETED = rx(COMPLETE)
 WORK_DONE = rx(
     alt(
         DA + r"(?: " + _GAP + r"){0,2} " + WORK + r"(?: " + W + r"){0,2}? (?:day du|het|xong|toan bo)",
-        WORK + r" (?:day du|het roi|xong)", DA + " " + WORK, WORK + " roi",
+        WORK + r" (?:day du|het roi|xong)", DA + " " + WORK,
+        WORK + " roi(?! " + DELIVER + E + ")",
     )  # fmt: skip
 )
 WORK_FULL = rx(r"(?:day du|het roi|xong|toan bo|100 %)")
-PAST = rx(alt("da", "roi", "hom qua", "tuan truoc", "tu hom", "tu sang", "sang nay", "vua",
+PAST = rx(alt("da", r"roi(?! (?:" + DELIVER + "|" + WORK + r")" + E + ")", "hom qua", "tuan truoc", "tu hom", "tu sang", "sang nay", "vua",
               "buoi_toi qua", "toi qua", "yesterday", "last week", "already", "this morning",
               "has been", "have been", "was", "da xong"))
 
 # --- not a status --------------------------------------------------------------------------
 QUESTION = rx(
     alt(
-        r"\?", r"(?:cho|cho_to|ve|o|lay o|gui|nop) (?:ai|dau)", "ai phu trach", r"\w+ nao(?! xong)",
+        r"\?", r"(?:cho|cho_to|ve|o|lay o|gui|nop|qua|tu) (?:ai|dau)", "ai phu trach",
+        r"(?<!xong )(?<!roi )dau(?: (?:" + PARTICLE + "|" + PRONOUN + r"))*$",
+        r"co(?: " + W + r"){1,5}? khong(?: (?:" + PARTICLE + "|" + PRONOUN + r"))*$", "khong hay",
+        W + r" hay (?!qua|lam)" + W, r"\w+ nao(?! xong)",
         "the nao", "nhu the nao", "lam sao", "ra sao", r"bao gio(?! xong)", "bao lau",
         r"(?:co )?(?:can|phai|duoc)(?: " + W + r"){0,4}? khong(?: (?:" + PARTICLE + "|" + PRONOUN
         + r"))*$",
@@ -247,7 +267,7 @@ ACK_WORD = rx(
         "ro roi", "biet", "biet roi", "nam", "nam roi", "xem", "doc", "noted", "received",
         "got it", "sure", "yes", "yeah", "alo", "chao", "xin chao", "hello", "hi", "hihi", "haha",
         "hehe", "chuc", "sticker", "thank", "tin nhan", "thong tin", "good", "great", "roger", "like",
-        "nhan thong tin", "da nhan", "em nhan",
+        "nhan thong tin", "da nhan", "em nhan", "nhac", "reminder", "for the",
     )  # fmt: skip
 )
 SMALL_TALK = rx(alt("vui ve", "buoi sang", "ngay moi", "suc khoe", "cuoi tuan vui ve", "chuc",
