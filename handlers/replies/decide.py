@@ -102,6 +102,12 @@ _NEGATED_DONE = re.compile(
     + lx.E
 )
 _THEN = re.compile(r"^ (?:" + lx.THEN + r"|" + lx.PRONOUN + r" " + lx.DELIVER + r")" + lx.E)
+# A delivery still to come after "xong" in the same clause: "xong cái này em gửi liền".
+_LATER_DELIVERY = re.compile(
+    lx.B + r"(?<!da )" + lx.alt(lx.DELIVER, "bao") + r"(?! (?:roi|xong)" + lx.E + r")" + lx.E
+)
+# "X nên chưa …": X is what stops the work (unless X is the unit's own work still going on).
+_CONSEQUENCE = re.compile(r"^(?P<reason>.+?) nen (?:van )?(?:chua|khong)" + lx.E)
 _OBJECT_PART = re.compile(r"^ (?:(?:" + lx.alt("bang", "ban", "muc", "buoc") + r") )?")
 
 
@@ -113,6 +119,8 @@ def _done_in_clause(clause: str, match: re.Match[str], cues: Cues) -> str:
     near = " ".join(_words_before(clause, match.start(), _BEFORE_NEG))
     if _NEGATOR.search(near) or re.match(r"^ dau" + lx.E, after):
         return "progress"
+    if not said.endswith("roi") and re.match(r"^ (?:" + lx.NEGATOR + r"|dau)" + lx.E, after):
+        return "progress"  # "xong chưa được đâu", "hoàn thành không nổi"
     past = (
         re.match(r"^ (?:het )?roi" + lx.E, after) is not None
         or re.search(lx.B + r"da(?: " + lx.W + r"){0,3}$", before.rstrip()) is not None
@@ -120,8 +128,12 @@ def _done_in_clause(clause: str, match: re.Match[str], cues: Cues) -> str:
     )
     if _CONDITION.search(before) and not past:
         return "progress"
-    if said.endswith(("xong", "hoan thanh", "hoan tat")) and _THEN.match(after) and not past:
-        return "progress"
+    if said.endswith(("xong", "hoan thanh", "hoan tat")) and not past:
+        later = _LATER_DELIVERY.search(after)
+        if later and re.search(lx.B + "roi" + lx.E, after[later.end() :]):
+            later = None  # "tổng hợp xong và gửi phòng rồi": sent, not to be sent
+        if _THEN.match(after) or later:
+            return "progress"  # "xong em gửi liền", "xong cái này em gửi": a condition
     if (_MODAL.search(before) or _FUTURE.search(before)) and not past:
         return "progress"
     rest = after.strip()
@@ -217,6 +229,12 @@ def decide(text: str) -> ParsedReply:
     for offset, clause in _clauses(canon):
         _read_clause(clause, offset, cues)
     cues.question = lx.QUESTION.search(body) is not None
+    consequence = _CONSEQUENCE.search(body)
+    if consequence and not cues.blocked:
+        reason = consequence.group("reason")
+        if not (lx.PROGRESS.search(reason) or lx.REMAINING.search(reason)) and not _only(reason):
+            cues.blocked.append(consequence)
+            cues.blocked_clause = reason
     done = cues.done or cues.weak_done or percent == 100
     status: str
     if cues.blocked:

@@ -66,7 +66,7 @@ FUTURE = alt(
     "se", "mai", "ngay mai", "sang mai", "chieu mai", "chieu", "chieu nay", "buoi_toi",
     "buoi_toi nay", "toi nay", "hom nay", "trong ngay", "tuan sau", "tuan nay", "tuan toi",
     "dau tuan", "cuoi tuan", "cuoi thang", "thang nay", "trong tuan", r"thu (?:hai|ba|tu|nam|sau|bay|\d)",
-    "chu nhat", "cham nhat", "du kien", "co gang", "phan dau", r"(?:tam |khoang )?\d+ (?:hom|ngay|tuan) (?:nua|nua_more)",
+    "chu nhat", "cham nhat", "muon nhat", "tre nhat", r"truoc \d+", "du kien", "co gang", "phan dau", r"(?:tam |khoang )?\d+ (?:hom|ngay|tuan) (?:nua|nua_more)",
     "lat nua", "chut nua", "cuoi gio", "sau", "sap", "hen", "de em", "de minh",
     r"(?:^|(?<=vang ))nay(?= (?:em|minh|toi|ben em|chi|anh) )", "will", "tomorrow", "next week", "later", "tonight",
     r"by (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|\w+day)",
@@ -87,6 +87,7 @@ HEDGE_RX = re.compile(B + HEDGE + r"(?! chan)" + E)
 
 # --- in progress ---------------------------------------------------------------------------
 _NOT_WORK_AFTER_DANG = alt("cho", "doi", "vuong", "hop", "ban", "di", "nghi", "o", "tren", "uy",
+                           "nam", "nhap vien", "benh", "om", "sot",
                            "lai", "qua tai", "bi", "gap", "om", "cong tac", "phep")
 PROGRESS = rx(
     alt(
@@ -98,7 +99,8 @@ PROGRESS = rx(
         r"(?:da )?giao cho(?:_to)?",
         "in progress", "working on", "ongoing", "on going", "still", "drafting", "almost",
         "nearly", "about to", r"halfway", "underway", "under way", "so far",
-        "khan truong", "gap rut",
+        "khan truong", "gap rut", "bo sung", r"(?:yeu cau|de nghi) (?:sua|bo sung|chinh)",
+        r"(?:sua|lam|hoan thien|chinh) lai", "chinh sua", "rework", "revise", "revising",
     )  # fmt: skip
 )
 REMAINING = rx(
@@ -112,8 +114,8 @@ REMAINING = rx(
 WAIT_OWN = rx(
     alt(
         r"(?:dang |con |chi con )?(?:cho|doi) (?:(?:lanh dao|sep|chu tich|pho chu tich|"
-        r"truong phong|thu truong|ubnd phuong|lanh dao phuong) )?"
-        r"(?:ky|duyet|phe duyet|ky so|ky nhay|y kien)",
+        r"truong phong|thu truong|ubnd phuong|lanh dao phuong|van thu) )?"
+        r"(?:ky|duyet|phe duyet|ky so|ky nhay|y kien|vao so|cap so|cho so|dong dau|phat hanh)",
         r"(?:dang |da )?trinh(?: lanh dao| sep| chu tich)?(?: ky)?", "xin y kien", "lay y kien",
         "waiting for (?:the )?(?:chairman'?s? |leader'?s? |boss'?s? )?"
         r"(?:signature|approval|sign off)", "awaiting (?:signature|approval)",
@@ -136,7 +138,7 @@ _SYSTEM = alt(
 )  # fmt: skip
 _FAILURE = alt(
     "loi_kt", "bi loi", "bao loi", "hong_hoc", "sap_do", "treo", "bi treo", "bi khoa", "khoa",
-    "het han", "truc trac", "chap chon", "mat ket noi", "down", "crash", "crashing", "crashed",
+    "het han", "bao tri", "nang cap", "maintenance", "truc trac", "chap chon", "mat ket noi", "down", "crash", "crashing", "crashed",
     "error", "errors", "broken", "not working", "khong hoat dong", "bi chan", "khong on dinh",
 )  # fmt: skip
 _RESOURCE = alt(
@@ -146,7 +148,7 @@ _RESOURCE = alt(
     "quyet dinh", "cong van", "ho so", "giay to", "ban do",
 )  # fmt: skip
 _AGENT = alt(
-    "ben(?! em| minh| toi| chung)", "phong", "so(?! roi| van ban| lieu)", "cuc", "chi cuc", "cong an", "ubnd", "quan", "huyen", "tinh", "cac to",
+    "ben(?! em| minh| toi| chung)", "phong", "so_nganh", "(?<!ky )so(?! roi| van ban| lieu| lieu)", "cuc", "chi cuc", "cong an", "ubnd", "quan", "huyen", "tinh", "cac to",
     "to dan pho", "khu pho", "cac khu", "truong", "cac truong", "don vi phoi hop", "ngan hang",
     "bao hiem", "bao hiem xa hoi", "thue", "dia chinh", "tai chinh", "cac phuong", "mat tran",
     "doan", "tram y te", "benh vien", "kho bac", "cap tren", "may to", "cac ban",
@@ -167,12 +169,16 @@ BLOCKED = rx(
         "tre han", "cham tien do", "qua tai", r"(?:can|de nghi|xin) ho tro",
         r"(?<!con )thieu " + W, r"(?:chua|khong) (?:co|nhan duoc|duoc cap|duoc giao|duoc huong dan|"
         r"biet|ro) (?:" + _RESOURCE + r"|cach|mau|lam sao|nen|nguoi)",
-        _RESOURCE + r" (?:chua|khong) (?:co|duoc cap|duoc giao|ve)",
+        _RESOURCE + r" (?:chua|khong) (?:co|duoc cap|duoc giao|ve|du|ro|ro rang|thong nhat)",
+        r"khong du " + W, r"(?:chua|khong) (?:co )?(?:ai|nguoi) " + W,
+        r"khong (?:hop tac|phoi hop|dong y|chiu)", r"(?:nam vien|nhap vien|cap cuu)",
+        _SYSTEM + r"(?: " + W + r"){0,2}? (?:khong|chua) (?!co |duoc )" + W,
+        r"khong (?!biet)(?:" + W + r" ){1,3}?duoc(?! khong)",
         r"(?:chua|khong) (?:ai|co ai|co nguoi) (?:lam|phu trach|ky|duyet|xu ly|giup)",
         "khong co nguoi", r"(?:chua|khong) (?:khop|trung khop|thong nhat|chinh xac)",
         r"(?:nhieu viec|qua nhieu viec|ngap viec|ban qua)", r"(?:nop|gui|bao cao) (?:muon|cham|tre)",
         r"xin phep(?: " + W + r"){0,5}? (?:muon|cham|lui|gia han|them|tre)",
-        _SYSTEM + r"(?: " + W + r"){0,3}? bi " + W, r"bi (?:om|benh|sot|tai nan|tra lai)",
+        _SYSTEM + r"(?: " + W + r"){0,3}? bi " + W, r"bi (?:om|benh|sot|tai nan)",
         _SYSTEM + r"(?: " + W + r"){0,2}? (?:khong|chua) cho(?:_to)? " + W,
         r"(?:won't|doesn't|does not|will not) (?:let|allow)",
         r"(?:chua|khong) thong nhat",
@@ -181,8 +187,8 @@ BLOCKED = rx(
         r"khong (?:dang nhap|dang_tai nhap|truy cap|vao|gui|nop|up|upload|tai len|day len|ky|mo|in)"
         r"(?: \S+){0,4}? duoc", r"(?:gui|up|upload|nop|day|ky) (?:" + W + r" ){0,2}?"
         r"(?:khong|chua) (?:di|duoc|len)",
-        r"(?:cho|doi|dang cho|dang doi|waiting for|waiting on) (?:the )?(?:" + _AGENT + r"|"
-        + _RESOURCE + r"|cung cap|tra loi cua|y kien cua|van ban cua)",
+        r"(?:cho|doi|dang cho|dang doi|waiting for|waiting on) (?:the )?(?:" + W + r" ){0,2}?(?:"
+        + _AGENT + r"|" + _RESOURCE + r"|cung cap|tra loi cua|y kien cua|van ban cua|tren)" + E,
         _AGENT + r"(?: " + W + r"){0,3}? (?:chua|khong) (?:gui|nop|tra loi|cung cap|phan hoi|"
         r"co y kien|dong y|xac nhan|thong nhat|do dac|ban giao)",
         _ABSENCE, "mua bao", "bao lu", "lu lut", "dich benh",
@@ -194,8 +200,8 @@ BLOCKED = rx(
 )
 NOT_BLOCKED = rx(
     alt(
-        r"(?:khong|chua|het|khong con|khong co|chang co|no|without)(?: co)? (?:vuong|kho khan|"
-        r"van de|tro ngai|gi vuong|problems?|issues?)", "da khac phuc", "het loi_kt",
+        r"(?:khong|chua|het|khong con|khong co|chang co|no|without)(?: co)? (?:(?:vuong|kho khan|"
+        r"van de|tro ngai|gi vuong|vuong mac|problems?|issues?)(?: gi)?(?: ,)?(?: va| hay)? ?)+", "da khac phuc", "het loi_kt",
         "khong sao", "no problem",
     )  # fmt: skip
 )
@@ -210,7 +216,7 @@ NOT_STARTED = rx(
         r"(?! xong| het)",
         r"chua (?:dong|dung|dung den|dong den) (?:den|toi|vao)", r"chua (?:dong|dung)(?: \w+)?",
         r"chua co thoi gian(?: lam)?",
-        "not started", "not yet started", r"(?:haven't|have not|hasn't|has not) (?:yet )?start\w*",
+        "not started", "not yet started", "no progress", "nothing yet", "nothing done", r"(?:haven't|have not|hasn't|has not) (?:yet )?start\w*",
         "not begun",
     )  # fmt: skip
 )
@@ -259,6 +265,7 @@ QUESTION = rx(
         r"duoc khong", "phai khong", r"hay (?:la )?" + W + r"(?: " + W + r"){0,3} (?:a|chi|anh|ha)$",
         r"ha (?:chi|anh|em)", "vay", r"gi (?:a|vay|chi|anh|the)", "nhung gi", r"la gi",
         r"^(?:how|what|when|where|who|which|why|do i|should i|can i|is it|are we)",
+        r"^(?:vang |chi oi |anh oi )?(?:sao|tai sao|vi sao|lam sao)",
     )  # fmt: skip
 )
 ACK_WORD = rx(
@@ -268,6 +275,7 @@ ACK_WORD = rx(
         "got it", "sure", "yes", "yeah", "alo", "chao", "xin chao", "hello", "hi", "hihi", "haha",
         "hehe", "chuc", "sticker", "thank", "tin nhan", "thong tin", "good", "great", "roger", "like",
         "nhan thong tin", "da nhan", "em nhan", "nhac", "reminder", "for the",
+        "thong bao",
     )  # fmt: skip
 )
 SMALL_TALK = rx(alt("vui ve", "buoi sang", "ngay moi", "suc khoe", "cuoi tuan vui ve", "chuc",

@@ -33,6 +33,7 @@ _TONE_SENSES = {
     "lời": "loi",
     "đăng": "dang_tai",
     "đảng": "dang_uy",
+    "sở": "so_nganh",
     "nửa": "nua_half",
     "nữa": "nua_more",
     "tối": "buoi_toi",
