@@ -176,7 +176,14 @@ def test_percent_over_hundred_is_ignored() -> None:
 def test_parse_reply_cli_json(dondoc) -> None:
     result = dondoc("parse-reply", "đang làm 70%", "--json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == {"status": "in_progress", "percent": 70, "note": ""}
+    assert json.loads(result.output) == {
+        "status": "in_progress",
+        "percent": 70,
+        "note": "",
+        "confirm": False,
+        "category": "in_progress",
+        "out_of_range": None,
+    }
     result = dondoc("parse-reply", "số 12/KH-UBND", "--json")
     assert json.loads(result.output)["percent"] is None
 

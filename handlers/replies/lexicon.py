@@ -111,15 +111,18 @@ REMAINING = rx(
         r"cac (?:phan|to|khu|phuong|don vi) (?:khac|con lai)",
     )
 )
+# The unit's own leadership: waiting for them is a step of the work, not a blocker.
+_OWN_LEADER = alt("lanh dao", "sep", "chu tich", "pho chu tich", "truong phong", "pho phong",
+                  "thu truong", "ubnd phuong", "lanh dao phuong", "van thu", "dang uy")
 WAIT_OWN = rx(
     alt(
-        r"(?:dang |con |chi con )?(?:cho|doi) (?:(?:lanh dao|sep|chu tich|pho chu tich|"
-        r"truong phong|thu truong|ubnd phuong|lanh dao phuong|van thu) )?"
+        r"(?:dang |con |chi con )?(?:cho|doi) (?:" + _OWN_LEADER + r" )?"
         r"(?:ky|duyet|phe duyet|ky so|ky nhay|y kien|vao so|cap so|cho so|dong dau|phat hanh)",
         r"(?:dang |da )?trinh(?: lanh dao| sep| chu tich)?(?: ky)?", "xin y kien", "lay y kien",
         "waiting for (?:the )?(?:chairman'?s? |leader'?s? |boss'?s? )?"
         r"(?:signature|approval|sign off)", "awaiting (?:signature|approval)",
         r"(?:dang )?(?:cho|doi) (?:hop|ket qua|phan hoi)",
+        r"(?:cho|doi) (?:y kien )?(?:cua )?" + _OWN_LEADER,
     )
 )
 DRAFT_MENTION = rx(alt("du thao", "ban nhap", "ban thao", "draft", "bi tra lai", "tra ve"))
@@ -188,7 +191,8 @@ BLOCKED = rx(
         r"(?: \S+){0,4}? duoc", r"(?:gui|up|upload|nop|day|ky) (?:" + W + r" ){0,2}?"
         r"(?:khong|chua) (?:di|duoc|len)",
         r"(?:cho|doi|dang cho|dang doi|waiting for|waiting on) (?:the )?(?:" + W + r" ){0,2}?(?:"
-        + _AGENT + r"|" + _RESOURCE + r"|cung cap|tra loi cua|y kien cua|van ban cua|tren)" + E,
+        + _AGENT + r"|" + _RESOURCE + r"|cung cap|tra loi cua|van ban cua|tren|"
+        r"y kien cua(?! " + _OWN_LEADER + r"))" + E,
         _AGENT + r"(?: " + W + r"){0,3}? (?:chua|khong) (?:gui|nop|tra loi|cung cap|phan hoi|"
         r"co y kien|dong y|xac nhan|thong nhat|do dac|ban giao)",
         _ABSENCE, "mua bao", "bao lu", "lu lut", "dich benh",
