@@ -75,7 +75,9 @@ def parse_reply_command(app: App, text: str, as_json: bool) -> None:
     if parsed.note:
         click.echo(app.t("cli.parse_reply.note", note=parsed.note))
     if parsed.is_report:
-        click.echo(app.t("cli.parse_reply.confirm" if parsed.confirm else "cli.parse_reply.decided"))
+        click.echo(
+            app.t("cli.parse_reply.confirm" if parsed.confirm else "cli.parse_reply.decided")
+        )
 
 
 def register(group: click.Group) -> None:

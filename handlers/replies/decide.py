@@ -92,8 +92,16 @@ _NEGATED_DONE = re.compile(
     lx.B
     + lx.NEGATOR
     + r"(?: (?:duoc|het|kip|hoan toan|yet|been|fully|quite|em|ben em|minh|lam|co|xong))*? "
-    + lx.alt(lx.COMPLETE, lx.DELIVER, lx.DELIVER_PAST_EN, "send", "submit", "finish", "done",
-             "hoan thien")
+    + lx.alt(
+        lx.COMPLETE,
+        lx.DELIVER,
+        lx.DELIVER_PAST_EN,
+        "send",
+        "submit",
+        "finish",
+        "done",
+        "hoan thien",
+    )
     + lx.E
     + r"|"
     + lx.B
@@ -166,7 +174,9 @@ def _read_clause(clause: str, offset: int, cues: Cues) -> None:
             not_started.append(match.span())
     for pattern in (lx.PROGRESS, lx.REMAINING, lx.WAIT_OWN, lx.DRAFT_MENTION):
         for match in pattern.finditer(clause):
-            if any(a <= match.start() < b or match.start() <= a < match.end() for a, b in not_started):
+            if any(
+                a <= match.start() < b or match.start() <= a < match.end() for a, b in not_started
+            ):
                 continue  # "chưa bắt đầu", "tuần sau mới bắt đầu": not started, not begun
             cues.progress = True
             cues.spans.append((offset + match.start(), offset + match.end()))
@@ -250,7 +260,9 @@ def decide(text: str) -> ParsedReply:
     elif lx.ONLY_NOT_YET.match(body):
         status = "not_started"
     elif out_of_range is not None:
-        return ParsedReply(UNCLEAR, note=stripped[:MAX_NOTE], confirm=True, out_of_range=out_of_range)
+        return ParsedReply(
+            UNCLEAR, note=stripped[:MAX_NOTE], confirm=True, out_of_range=out_of_range
+        )
     elif _only(body, _FUTURE_ONLY) and _FUTURE_ONLY.search(body):
         status = "in_progress"  # "mai chị nhé": a promise of a day
     else:

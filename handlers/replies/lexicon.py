@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+# fmt: off
 B = r"(?<![a-z0-9_'])"
 E = r"(?![a-z0-9_'])"
 W = r"[a-z0-9_']+"  # one word
@@ -29,32 +30,33 @@ def rx(pattern: str) -> re.Pattern[str]:
 PRONOUN = alt(
     "em", "anh", "chi", "toi", "minh", "ben em", "ben minh", "chung em", "chung toi", "phuong",
     "don vi", "van phong", "vp", "i", "we", "they", "it",
-)  # fmt: skip
+)
 PARTICLE = alt(
     "a", "ah", "ak", "vang", "roi", "nhe", "nha", "oi", "nhieu", "do", "day", "ne", "nhi", "thoi",
     "luon", "ay", "u", "ha", "hen", "voi", "nay", "the", "chu", "ma", "dong chi", "dc",
-)  # fmt: skip
+)
 NEGATOR = alt("chua", "khong", "chang", "not", "never", "no", "n't", "cannot", "can't", "won't",
               "haven't", "hasn't", "didn't", "isn't", "aren't", "wasn't", "don't", "doesn't")
 
 COMPLETE = alt(
     "xong", "xong xuoi", "hoan thanh", "hoan tat", "done", "finished", "completed", "complete",
     "ket thuc", "all done",
-)  # fmt: skip
+)
 DELIVER = alt(
     "gui", "nop", "chuyen", "day", "day len", "up", "upload", "dang", "dang tai", "tai len",
     "dua len", "cap nhat", "nhap", "ky", "ky so", "ban hanh", "phat hanh", "bao cao", "mail",
     "email", "forward", "vao so", "cho so", "to chuc", "dien ra", "scan", "dang_tai",
     "dong dau", "gui di", "chuyen di",
-)  # fmt: skip
+)
 DELIVER_PAST_EN = alt(
     "sent", "submitted", "uploaded", "emailed", "forwarded", "signed", "registered",
     "published", "posted", "filed", "delivered", "handed in", "turned in",
-)  # fmt: skip
+)
 WORK = alt(
     "lam", "thuc hien", "trien khai", "xu ly", "ra soat", "kiem tra", "tong hop", "hoan thien",
-    "soan", "viet", "thong ke", "nhap lieu", "du thao", "tien hanh", "thu thap", "do dac", "xac minh", "tham dinh",
-)  # fmt: skip
+    "soan", "viet", "thong ke", "nhap lieu", "du thao", "tien hanh", "thu thap", "do dac",
+    "xac minh", "tham dinh",
+)
 # Words the gap between "đã" and its verb may hold ("đã được văn thư phát hành").
 # Words that end the reach of "đã" over the next verb: "đã xin … gửi" is not "đã gửi".
 _STOP = alt("chua", "khong", "trinh", "xin", "giao", "cho", "doi", "nhan", "se", "sap", "dang",
@@ -65,13 +67,16 @@ _GAP = alt("duoc", "em", "ben em", "minh", "toi", "van thu", "lanh dao", "sep", 
 FUTURE = alt(
     "se", "mai", "ngay mai", "sang mai", "chieu mai", "chieu", "chieu nay", "buoi_toi",
     "buoi_toi nay", "toi nay", "hom nay", "trong ngay", "tuan sau", "tuan nay", "tuan toi",
-    "dau tuan", "cuoi tuan", "cuoi thang", "thang nay", "trong tuan", r"thu (?:hai|ba|tu|nam|sau|bay|\d)",
-    "chu nhat", "cham nhat", "muon nhat", "tre nhat", r"truoc \d+", "du kien", "co gang", "phan dau", r"(?:tam |khoang )?\d+ (?:hom|ngay|tuan) (?:nua|nua_more)",
+    "dau tuan", "cuoi tuan", "cuoi thang", "thang nay", "trong tuan",
+    r"thu (?:hai|ba|tu|nam|sau|bay|\d)",
+    "chu nhat", "cham nhat", "muon nhat", "tre nhat", r"truoc \d+", "du kien", "co gang",
+    "phan dau", r"(?:tam |khoang )?\d+ (?:hom|ngay|tuan) (?:nua|nua_more)",
     "lat nua", "chut nua", "cuoi gio", "sau", "sap", "hen", "de em", "de minh",
-    r"(?:^|(?<=vang ))nay(?= (?:em|minh|toi|ben em|chi|anh) )", "will", "tomorrow", "next week", "later", "tonight",
+    r"(?:^|(?<=vang ))nay(?= (?:em|minh|toi|ben em|chi|anh) )", "will", "tomorrow", "next week",
+    "later", "tonight",
     r"by (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|\w+day)",
     r"on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)",
-)  # fmt: skip
+)
 MODAL = alt("se", "sap", "gan", "can", "phai", "muon", "hy vong", "mong", "de", "co gang",
             "phan dau", "du kien", "co the", "kip", "will", "hope", "going to")
 CONDITION = alt("khi", "khi nao", "neu", "sau khi", "cho", "doi", "dang cho", "truoc khi",
@@ -82,7 +87,7 @@ HEDGE = alt(
     "chac", "chac la", "hinh nhu", "co le", "nghi la", "em nghi", "nho la", "em nho", "thi phai",
     "chua chac", "chac on", "i think", "i believe", "probably", "should be", "maybe", "perhaps",
     "i guess", "hopefully",
-)  # fmt: skip
+)
 HEDGE_RX = re.compile(B + HEDGE + r"(?! chan)" + E)
 
 # --- in progress ---------------------------------------------------------------------------
@@ -101,7 +106,7 @@ PROGRESS = rx(
         "nearly", "about to", r"halfway", "underway", "under way", "so far",
         "khan truong", "gap rut", "bo sung", r"(?:yeu cau|de nghi) (?:sua|bo sung|chinh)",
         r"(?:sua|lam|hoan thien|chinh) lai", "chinh sua", "rework", "revise", "revising",
-    )  # fmt: skip
+    )
 )
 REMAINING = rx(
     alt(
@@ -138,26 +143,29 @@ _SYSTEM = alt(
     "dich vu cong", "web", "website", "trang", "mang", "may", "may tinh", "may in", "server",
     "may chu", "token", "chu ky so", "tai khoan", "email", "mail", "dien", "internet", "wifi",
     "portal", "system", "network", "app", "ung dung", "usb", "qlvb", "quan ly van ban",
-)  # fmt: skip
+)
 _FAILURE = alt(
     "loi_kt", "bi loi", "bao loi", "hong_hoc", "sap_do", "treo", "bi treo", "bi khoa", "khoa",
-    "het han", "bao tri", "nang cap", "maintenance", "truc trac", "chap chon", "mat ket noi", "down", "crash", "crashing", "crashed",
+    "het han", "bao tri", "nang cap", "maintenance", "truc trac", "chap chon", "mat ket noi",
+    "down", "crash", "crashing", "crashed",
     "error", "errors", "broken", "not working", "khong hoat dong", "bi chan", "khong on dinh",
-)  # fmt: skip
+)
 _RESOURCE = alt(
     "so lieu", "du lieu", "huong dan", "kinh phi", "mau", "bieu mau", "mau bieu", "tai khoan",
-    "chu ky so", "nguoi", "can bo", "nhan su", "van ban", "chi tieu", "thong tin", "phuong tien", "may", "thiet bi", "dia diem", "danh sach", "ngan sach", "data",
+    "chu ky so", "nguoi", "can bo", "nhan su", "van ban", "chi tieu", "thong tin", "phuong tien",
+    "may", "thiet bi", "dia diem", "danh sach", "ngan sach", "data",
     "budget", "staff", "guidance", "template", "account", "figures", "information", "money",
     "quyet dinh", "cong van", "ho so", "giay to", "ban do",
-)  # fmt: skip
+)
 _AGENT = alt(
-    "ben(?! em| minh| toi| chung)", "phong", "so_nganh", "(?<!ky )so(?! roi| van ban| lieu| lieu)", "cuc", "chi cuc", "cong an", "ubnd", "quan", "huyen", "tinh", "cac to",
+    "ben(?! em| minh| toi| chung)", "phong", "so_nganh", "(?<!ky )so(?! roi| van ban| lieu| lieu)",
+    "cuc", "chi cuc", "cong an", "ubnd", "quan", "huyen", "tinh", "cac to",
     "to dan pho", "khu pho", "cac khu", "truong", "cac truong", "don vi phoi hop", "ngan hang",
     "bao hiem", "bao hiem xa hoi", "thue", "dia chinh", "tai chinh", "cac phuong", "mat tran",
     "doan", "tram y te", "benh vien", "kho bac", "cap tren", "may to", "cac ban",
     "cac nganh", "ban chi huy", "police", "tax", "office", "department", "the wards",
     "the school", "the schools", "the bank", "province", "district",
-)  # fmt: skip
+)
 _ABSENCE = alt(
     r"(?:lanh dao|sep|chu tich|pho chu tich|truong phong|can bo|ban|dong chi|thu truong) "
     r"(?:" + W + r" )?(?:di vang|vang|di cong tac|di hop|di hoc|di tap huan|nghi)",
@@ -179,7 +187,8 @@ BLOCKED = rx(
         r"khong (?!biet)(?:" + W + r" ){1,3}?duoc(?! khong)",
         r"(?:chua|khong) (?:ai|co ai|co nguoi) (?:lam|phu trach|ky|duyet|xu ly|giup)",
         "khong co nguoi", r"(?:chua|khong) (?:khop|trung khop|thong nhat|chinh xac)",
-        r"(?:nhieu viec|qua nhieu viec|ngap viec|ban qua)", r"(?:nop|gui|bao cao) (?:muon|cham|tre)",
+        r"(?:nhieu viec|qua nhieu viec|ngap viec|ban qua)",
+        r"(?:nop|gui|bao cao) (?:muon|cham|tre)",
         r"xin phep(?: " + W + r"){0,5}? (?:muon|cham|lui|gia han|them|tre)",
         _SYSTEM + r"(?: " + W + r"){0,3}? bi " + W, r"bi (?:om|benh|sot|tai nan)",
         _SYSTEM + r"(?: " + W + r"){0,2}? (?:khong|chua) cho(?:_to)? " + W,
@@ -200,14 +209,15 @@ BLOCKED = rx(
         "delayed", r"need(?:s)? (?:more time|help|support)", r"(?:can't|cannot|unable to) \w+",
         r"won't make", "missing", r"no (?:data|budget|staff|guidance|template|account|money|one)",
         r"is down", r"keeps? crashing",
-    )  # fmt: skip
+    )
 )
 NOT_BLOCKED = rx(
     alt(
         r"(?:khong|chua|het|khong con|khong co|chang co|no|without)(?: co)? (?:(?:vuong|kho khan|"
-        r"van de|tro ngai|gi vuong|vuong mac|problems?|issues?)(?: gi)?(?: ,)?(?: va| hay)? ?)+", "da khac phuc", "het loi_kt",
+        r"van de|tro ngai|gi vuong|vuong mac|problems?|issues?)(?: gi)?(?: ,)?(?: va| hay)? ?)+",
+        "da khac phuc", "het loi_kt",
         "khong sao", "no problem",
-    )  # fmt: skip
+    )
 )
 # "chưa làm được vì X", "do X nên chưa …": the reason that stops the work.
 BECAUSE = rx(alt("vi", "do", "boi vi", "tai vi", "tai", "because", "due to", "since", "as"))
@@ -220,15 +230,18 @@ NOT_STARTED = rx(
         r"(?! xong| het)",
         r"chua (?:dong|dung|dung den|dong den) (?:den|toi|vao)", r"chua (?:dong|dung)(?: \w+)?",
         r"chua co thoi gian(?: lam)?",
-        "not started", "not yet started", "no progress", "nothing yet", "nothing done", r"(?:haven't|have not|hasn't|has not) (?:yet )?start\w*",
+        "not started", "not yet started", "no progress", "nothing yet", "nothing done",
+        r"(?:haven't|have not|hasn't|has not) (?:yet )?start\w*",
         "not begun",
-    )  # fmt: skip
+    )
 )
 FUTURE_START = rx(
     r"(?:se|de|mai|tuan sau|thang sau|sau do|will|de mai)(?: " + W + r"){0,3}? "
     r"(?:lam|bat dau|trien khai|thuc hien|start)(?! (?:xong|roi))"
 )
-ONLY_NOT_YET = re.compile(r"^(?:(?:vang|em|ben em) )*(?:chua|not yet|no|nope)(?: " + PARTICLE + ")*$")
+ONLY_NOT_YET = re.compile(
+    r"^(?:(?:vang|em|ben em) )*(?:chua|not yet|no|nope)(?: " + PARTICLE + ")*$"
+)
 
 # --- done ----------------------------------------------------------------------------------
 DA = r"da"  # đã, once "dạ" has become "vang"
@@ -241,18 +254,20 @@ DELIVERED = rx(
         DELIVER + r" xong(?! (?:moi|thi|se|la|em|minh))",
         r"(?:has|have|was|were|had) (?:been |already )?" + DELIVER_PAST_EN, DELIVER_PAST_EN,
         r"da co so(?: van ban)?", r"(?:len|vao) truc", r"cho so roi", "vao so roi",
-    )  # fmt: skip
+    )
 )
 COMPLETED = rx(COMPLETE)
 WORK_DONE = rx(
     alt(
-        DA + r"(?: " + _GAP + r"){0,2} " + WORK + r"(?: " + W + r"){0,2}? (?:day du|het|xong|toan bo)",
+        DA + r"(?: " + _GAP + r"){0,2} " + WORK + r"(?: " + W + r"){0,2}? "
+        r"(?:day du|het|xong|toan bo)",
         WORK + r" (?:day du|het roi|xong)", DA + " " + WORK,
         WORK + " roi(?! " + DELIVER + E + ")",
-    )  # fmt: skip
+    )
 )
 WORK_FULL = rx(r"(?:day du|het roi|xong|toan bo|100 %)")
-PAST = rx(alt("da", r"roi(?! (?:" + DELIVER + "|" + WORK + r")" + E + ")", "hom qua", "tuan truoc", "tu hom", "tu sang", "sang nay", "vua",
+PAST = rx(alt("da", r"roi(?! (?:" + DELIVER + "|" + WORK + r")" + E + ")", "hom qua", "tuan truoc",
+              "tu hom", "tu sang", "sang nay", "vua",
               "buoi_toi qua", "toi qua", "yesterday", "last week", "already", "this morning",
               "has been", "have been", "was", "da xong"))
 
@@ -266,21 +281,23 @@ QUESTION = rx(
         "the nao", "nhu the nao", "lam sao", "ra sao", r"bao gio(?! xong)", "bao lau",
         r"(?:co )?(?:can|phai|duoc)(?: " + W + r"){0,4}? khong(?: (?:" + PARTICLE + "|" + PRONOUN
         + r"))*$",
-        r"duoc khong", "phai khong", r"hay (?:la )?" + W + r"(?: " + W + r"){0,3} (?:a|chi|anh|ha)$",
+        r"duoc khong", "phai khong",
+        r"hay (?:la )?" + W + r"(?: " + W + r"){0,3} (?:a|chi|anh|ha)$",
         r"ha (?:chi|anh|em)", "vay", r"gi (?:a|vay|chi|anh|the)", "nhung gi", r"la gi",
         r"^(?:how|what|when|where|who|which|why|do i|should i|can i|is it|are we)",
         r"^(?:vang |chi oi |anh oi )?(?:sao|tai sao|vi sao|lam sao)",
-    )  # fmt: skip
+    )
 )
 ACK_WORD = rx(
     alt(
         "ok", "u", "vang", "nhan", "nhan duoc", "cam on", "thanks", "thank you", "ro", "da ro",
         "ro roi", "biet", "biet roi", "nam", "nam roi", "xem", "doc", "noted", "received",
         "got it", "sure", "yes", "yeah", "alo", "chao", "xin chao", "hello", "hi", "hihi", "haha",
-        "hehe", "chuc", "sticker", "thank", "tin nhan", "thong tin", "good", "great", "roger", "like",
+        "hehe", "chuc", "sticker", "thank", "tin nhan", "thong tin", "good", "great", "roger",
+        "like",
         "nhan thong tin", "da nhan", "em nhan", "nhac", "reminder", "for the",
         "thong bao",
-    )  # fmt: skip
+    )
 )
 SMALL_TALK = rx(alt("vui ve", "buoi sang", "ngay moi", "suc khoe", "cuoi tuan vui ve", "chuc",
                     "tot lanh", "nhieu", "a", "nha", "ca nha"))
@@ -292,12 +309,15 @@ BUSY = rx(alt("dang hop", "dang ban", "dang di", "di cong tac", "di hop", "hop v
 FILLER = frozenset(
     (
         "a ah ak vang roi nhe oi em anh chi toi minh ben chung ta da ok u nhieu do day ne nhi thoi "
-        "luon ay ha hen voi nay the chu ma dong chi dang day du du thanks there moi lai chut nua_more cho_to kinh gui bao cao viec nhiem vu cong viec cua "
+        "luon ay ha hen voi nay the chu ma dong chi dang day du du thanks there moi lai chut "
+        "nua_more cho_to kinh gui bao cao viec nhiem vu cong viec cua "
         "la duoc khoang dat tien do chung tam phan tram percent i i'm im we we're is the task now "
         "already yes about it it's its this that all so far don vi phuong van phong vp with "
         "of cho gi ca xong done ok het hien tai hien it has been have was and to"
     ).split()
 )
+
+# fmt: on
 
 
 def vocabulary() -> frozenset[str]:

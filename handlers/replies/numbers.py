@@ -73,7 +73,9 @@ _LEAD = (
     r"hoan thanh|about|around|at)"
 )
 _PARTICLES = r"(?:roi|a|thoi|nhe|chi|anh|em|oi|nay|ne|do|day|so far|already|now|\?|!|\.|,|$)"
-_BARE = re.compile(_B + _LEAD + r"\s+(?:khoang\s+|duoc\s+|tam\s+)?(\d{1,3})\s*(?=" + _PARTICLES + ")")
+_BARE = re.compile(
+    _B + _LEAD + r"\s+(?:khoang\s+|duoc\s+|tam\s+)?(\d{1,3})\s*(?=" + _PARTICLES + ")"
+)
 
 # Parts counted by a fraction: "2/4 phuong", "3 tren 5 to", "4/5 to da xong".
 _PARTS = (
