@@ -116,7 +116,6 @@ _LATER_DELIVERY = re.compile(
 )
 # "X nên chưa …": X is what stops the work (unless X is the unit's own work still going on).
 _CONSEQUENCE = re.compile(r"^(?P<reason>.+?) nen (?:van )?(?:chua|khong)" + lx.E)
-_OBJECT_PART = re.compile(r"^ (?:(?:" + lx.alt("bang", "ban", "muc", "buoc") + r") )?")
 
 
 def _done_in_clause(clause: str, match: re.Match[str], cues: Cues) -> str:

@@ -91,7 +91,7 @@ HEDGE = alt(
 HEDGE_RX = re.compile(B + HEDGE + r"(?! chan)" + E)
 
 # --- in progress ---------------------------------------------------------------------------
-_NOT_WORK_AFTER_DANG = alt("cho", "doi", "vuong", "hop", "ban", "di", "nghi", "o", "tren", "uy",
+_NOT_WORK_AFTER_DANG = alt("cho", "doi", "vuong", "hop", "ban", "ban_ron", "di", "nghi", "o", "tren", "uy",
                            "nam", "nhap vien", "benh", "om", "sot",
                            "lai", "qua tai", "bi", "gap", "om", "cong tac", "phep")
 PROGRESS = rx(
@@ -187,7 +187,7 @@ BLOCKED = rx(
         r"khong (?!biet)(?:" + W + r" ){1,3}?duoc(?! khong)",
         r"(?:chua|khong) (?:ai|co ai|co nguoi) (?:lam|phu trach|ky|duyet|xu ly|giup)",
         "khong co nguoi", r"(?:chua|khong) (?:khop|trung khop|thong nhat|chinh xac)",
-        r"(?:nhieu viec|qua nhieu viec|ngap viec|ban qua)",
+        r"(?:nhieu viec|qua nhieu viec|ngap viec|ban_ron qua|(?<!van )ban qua)",
         r"(?:nop|gui|bao cao) (?:muon|cham|tre)",
         r"xin phep(?: " + W + r"){0,5}? (?:muon|cham|lui|gia han|them|tre)",
         _SYSTEM + r"(?: " + W + r"){0,3}? bi " + W, r"bi (?:om|benh|sot|tai nan)",
@@ -276,10 +276,10 @@ QUESTION = rx(
     alt(
         r"\?", r"(?:cho|cho_to|ve|o|lay o|gui|nop|qua|tu) (?:ai|dau)", "ai phu trach",
         r"(?<!xong )(?<!roi )dau(?: (?:" + PARTICLE + "|" + PRONOUN + r"))*$",
-        r"co(?: " + W + r"){1,5}? khong(?: (?:" + PARTICLE + "|" + PRONOUN + r"))*$", "khong hay",
+        r"co(?: " + W + r"){1,8}? khong(?: (?:" + PARTICLE + "|" + PRONOUN + r"))*$", "khong hay",
         W + r" hay (?!qua|lam)" + W, r"\w+ nao(?! xong)",
         "the nao", "nhu the nao", "lam sao", "ra sao", r"bao gio(?! xong)", "bao lau",
-        r"(?:co )?(?:can|phai|duoc)(?: " + W + r"){0,4}? khong(?: (?:" + PARTICLE + "|" + PRONOUN
+        r"(?:co )?(?:can|phai|duoc)(?: " + W + r"){0,8}? khong(?: (?:" + PARTICLE + "|" + PRONOUN
         + r"))*$",
         r"duoc khong", "phai khong",
         r"hay (?:la )?" + W + r"(?: " + W + r"){0,3} (?:a|chi|anh|ha)$",
@@ -301,10 +301,6 @@ ACK_WORD = rx(
 )
 SMALL_TALK = rx(alt("vui ve", "buoi sang", "ngay moi", "suc khoe", "cuoi tuan vui ve", "chuc",
                     "tot lanh", "nhieu", "a", "nha", "ca nha"))
-BUSY = rx(alt("dang hop", "dang ban", "dang di", "di cong tac", "di hop", "hop ve", "ban",
-              r"lat (?:em|nua)", r"(?:ti|chut) (?:em|nua)", "de em hoi", "de em xem",
-              "xem lai da", "hoi lai"))
-
 # Words that carry nothing beyond the status: politeness, pronouns, framing of a report.
 FILLER = frozenset(
     (

@@ -33,6 +33,7 @@ _TONE_SENSES = {
     "lời": "loi",
     "đăng": "dang_tai",
     "đảng": "dang_uy",
+    "bận": "ban_ron",
     "sở": "so_nganh",
     "nửa": "nua_half",
     "nữa": "nua_more",
@@ -159,10 +160,11 @@ def aligned(text: str) -> tuple[str, str]:
 
 def squeeze(word: str, known: frozenset[str]) -> str:
     """Letters typed again for emphasis: three or more always go (``xonggg``), a double goes
-    when the word without it is known (``roii`` → ``roi``, ``okk`` → ``ok``)."""
+    when the word without it is known (``roii`` → ``roi``, ``okk`` → ``ok``; not in a word of
+    two letters)."""
     word = re.sub(r"([a-z])\1{2,}", r"\1", word)
-    if word in known:
-        return word
+    if word in known or len(word) < 3:
+        return word  # "uu" (ưu) is a word, not "u" typed twice
     single = re.sub(r"([a-z])\1", r"\1", word)
     return single if single in known else word
 
