@@ -91,9 +91,9 @@ HEDGE = alt(
 HEDGE_RX = re.compile(B + HEDGE + r"(?! chan)" + E)
 
 # --- in progress ---------------------------------------------------------------------------
-_NOT_WORK_AFTER_DANG = alt("cho", "doi", "vuong", "hop", "ban", "ban_ron", "di", "nghi", "o", "tren", "uy",
-                           "nam", "nhap vien", "benh", "om", "sot",
-                           "lai", "qua tai", "bi", "gap", "om", "cong tac", "phep")
+_NOT_WORK_AFTER_DANG = alt("cho", "doi", "vuong", "hop", "ban", "ban_ron", "di", "nghi", "o",
+                           "tren", "uy", "nam", "nhap vien", "benh", "om", "sot", "lai",
+                           "qua tai", "bi", "gap", "cong tac", "phep")
 PROGRESS = rx(
     alt(
         r"(?<!da )dang (?!" + _NOT_WORK_AFTER_DANG + E + r")" + W,
