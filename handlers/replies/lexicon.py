@@ -43,7 +43,8 @@ COMPLETE = alt(
     "ket thuc", "all done",
 )
 DELIVER = alt(
-    "gui", "nop", "chuyen", "day", "day len", "up", "upload", "dang", "dang tai", "tai len",
+    "gui", "goi", "nop", "chuyen", "day", "day len", "tiep nhan", "duoc tiep nhan", "up",
+    "upload", "dang", "dang tai", "tai len",
     "dua len", "cap nhat", "nhap", "ky", "ky so", "ban hanh", "phat hanh", "bao cao", "mail",
     "email", "forward", "vao so", "cho so", "to chuc", "dien ra", "scan", "dang_tai",
     "dong dau", "gui di", "chuyen di",
@@ -104,7 +105,8 @@ PROGRESS = rx(
         r"(?:da )?giao cho(?:_to)?",
         "in progress", "working on", "ongoing", "on going", "still", "drafting", "almost",
         "nearly", "about to", r"halfway", "underway", "under way", "so far",
-        "khan truong", "gap rut", "bo sung", r"(?:yeu cau|de nghi) (?:sua|bo sung|chinh)",
+        "khan truong", "gap rut", "bo sung", r"(?:duoc )?(?:phan lon|mot phan|phan nhieu|mot so)",
+        r"(?:yeu cau|de nghi) (?:sua|bo sung|chinh)",
         r"(?:sua|lam|hoan thien|chinh) lai", "chinh sua", "rework", "revise", "revising",
     )
 )
@@ -132,7 +134,7 @@ WAIT_OWN = rx(
 )
 DRAFT_MENTION = rx(alt("du thao", "ban nhap", "ban thao", "draft", "bi tra lai", "tra ve"))
 DRAFT = rx(alt("du thao", "ban nhap", "ban thao", "nhap", "draft", "noi dung"))
-PARTIAL = rx(r"phan(?! (?:viec|cong viec|nhiem vu|duoc giao|cua))(?: " + W + ")?")
+PARTIAL = rx(r"phan(?! (?:viec|cong viec|nhiem vu|duoc giao|cua|mem|hoi|cong|anh))(?: " + W + ")?")
 WHOLE = rx(alt("het", "tat ca", "toan bo", "day du", "du", "ca", "all", "everything", "fully",
                "100", "xong xuoi"))
 OWN_PART = rx(r"phan (?:cua )?(?:em|minh|toi)")
@@ -162,7 +164,8 @@ _AGENT = alt(
     "cuc", "chi cuc", "cong an", "ubnd", "quan", "huyen", "tinh", "cac to",
     "to dan pho", "khu pho", "cac khu", "truong", "cac truong", "don vi phoi hop", "ngan hang",
     "bao hiem", "bao hiem xa hoi", "thue", "dia chinh", "tai chinh", "cac phuong", "mat tran",
-    "doan", "tram y te", "benh vien", "kho bac", "cap tren", "may to", "cac ban",
+    "doan", "tram y te", "benh vien", "kho bac", "cap tren", "may to", "cac ban", "nguoi dan",
+    "ho dan", "cac ho", "doanh nghiep", "cac don vi",
     "cac nganh", "ban chi huy", "police", "tax", "office", "department", "the wards",
     "the school", "the schools", "the bank", "province", "district",
 )
@@ -186,6 +189,7 @@ BLOCKED = rx(
         _SYSTEM + r"(?: " + W + r"){0,2}? (?:khong|chua) (?!co |duoc )" + W,
         r"khong (?!biet)(?:" + W + r" ){1,3}?duoc(?! khong)",
         r"(?:chua|khong) (?:ai|co ai|co nguoi) (?:lam|phu trach|ky|duyet|xu ly|giup)",
+        r"khong (?:" + W + r" ){0,2}kip", r"(?:sai|quen|mat) (?:mat khau|tai khoan|password)",
         "khong co nguoi", r"(?:chua|khong) (?:khop|trung khop|thong nhat|chinh xac)",
         r"(?:nhieu viec|qua nhieu viec|ngap viec|ban_ron qua|(?<!van )ban qua)",
         r"(?:nop|gui|bao cao) (?:muon|cham|tre)",
@@ -286,6 +290,8 @@ QUESTION = rx(
         r"ha (?:chi|anh|em)", "vay", r"gi (?:a|vay|chi|anh|the)", "nhung gi", r"la gi",
         r"^(?:how|what|when|where|who|which|why|do i|should i|can i|is it|are we)",
         r"^(?:vang |chi oi |anh oi )?(?:sao|tai sao|vi sao|lam sao)",
+        r"(?:may|bao nhieu) (?:ban|bo|bieu|file|trang|muc|cai|lan|ngay)(?: " + PARTICLE + r")*$",
+        r"(?:chi|anh|dong chi) (?:gui|cho|chuyen|nhac) (?:lai )?(?:em|minh|toi)",
     )
 )
 ACK_WORD = rx(
