@@ -22,6 +22,8 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from dondoc.storage.text import fold
+
 # Words whose tone marks tell them apart from a word that folds the same (the NFC, lower-case
 # spelling → the canonical word the rules read).
 _TONE_SENSES = {
@@ -136,20 +138,15 @@ class Word:
 
 
 def fold_char(char: str) -> str:
-    """One character folded, so that positions in the folding are positions in the original."""
-    if char in "đĐ":
-        return "d"
-    base = "".join(c for c in unicodedata.normalize("NFD", char) if unicodedata.category(c) != "Mn")
-    base = base.lower()
-    if len(base) != 1:
-        return " " if not base else base[0]
-    if "\u2010" <= base <= "\u2015" or base == "\u2212":
-        return "-"
-    if base in "\u2018\u2019\u02bc`":  # a phone's apostrophe: "I’m"
+    """One character folded with ``storage.text.fold`` (the one fold of dondoc), kept one
+    character long so that positions in the folding are positions in the original: a mark
+    left alone becomes a space, a phone's apostrophe (``I’m``) a plain one, a line break stays."""
+    if char.isspace():
+        return "\n" if char in "\n\r" else " "
+    if char in "\u2018\u2019\u02bc`":
         return "'"
-    if base.isspace():
-        return "\n" if base in "\n\r" else " "
-    return base
+    folded = fold(char)
+    return folded[0] if folded else " "
 
 
 def aligned(text: str) -> tuple[str, str]:
