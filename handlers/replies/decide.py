@@ -60,21 +60,18 @@ class Cues:
     weak_done: bool = False
     own_part: bool = False
     question: bool = False
-    spans: list[tuple[int, int]] = field(default_factory=list)
 
 
-def _clauses(text: Canonical) -> list[tuple[int, str]]:
-    """(offset in the canonical text, clause text) for each clause."""
-    out: list[tuple[int, str]] = []
+def _clauses(text: Canonical) -> list[str]:
+    """The clauses of the reply, cut at punctuation and at the linking words."""
+    out: list[str] = []
     start = 0
     for word, position in zip(text.words, text.starts, strict=True):
         if word.text in _SPLIT_MARKS or word.text in _SPLIT_WORDS:
-            if position > start:
-                out.append((start, text.text[start:position].strip()))
+            out.append(text.text[start:position].strip())
             start = position + len(word.text) + 1
-    if start < len(text.text):
-        out.append((start, text.text[start:].strip()))
-    return [(offset, clause) for offset, clause in out if clause]
+    out.append(text.text[start:].strip())
+    return [clause for clause in out if clause]
 
 
 def _words_before(clause: str, position: int, count: int) -> list[str]:
@@ -152,7 +149,7 @@ def _done_in_clause(clause: str, match: re.Match[str], cues: Cues) -> str:
     return "done"
 
 
-def _read_clause(clause: str, offset: int, cues: Cues) -> None:
+def _read_clause(clause: str, cues: Cues) -> None:
     negated_blockers = [m.span() for m in lx.NOT_BLOCKED.finditer(clause)]
     for match in lx.BLOCKED.finditer(clause):
         if not any(a <= match.start() < b for a, b in negated_blockers):
@@ -178,12 +175,10 @@ def _read_clause(clause: str, offset: int, cues: Cues) -> None:
             ):
                 continue  # "chưa bắt đầu", "tuần sau mới bắt đầu": not started, not begun
             cues.progress = True
-            cues.spans.append((offset + match.start(), offset + match.end()))
     if _NEGATED_DONE.search(clause) and not lx.NOT_STARTED.search(clause):
         cues.progress = True
     for pattern, weak in ((lx.COMPLETED, False), (lx.DELIVERED, False), (lx.WORK_DONE, True)):
         for match in pattern.finditer(clause):
-            cues.spans.append((offset + match.start(), offset + match.end()))
             meaning = _done_in_clause(clause, match, cues)
             if meaning == "progress":
                 cues.progress = True
@@ -235,8 +230,8 @@ def decide(text: str) -> ParsedReply:
         return ParsedReply(UNCLEAR, acknowledgement=_emoji_only(original))
     percent, out_of_range = read_percent(body)
     cues = Cues()
-    for offset, clause in _clauses(canon):
-        _read_clause(clause, offset, cues)
+    for clause in _clauses(canon):
+        _read_clause(clause, cues)
     cues.question = lx.QUESTION.search(body) is not None
     consequence = _CONSEQUENCE.search(body)
     if consequence and not cues.blocked:
