@@ -2,10 +2,13 @@
 
 * **The latest report counts.** Of the reports of one (task occurrence, unit), the one written
   last (latest ``created_at``, then the highest id) is the unit's status; earlier ones are
-  history. ``latest_report_id`` is that rule as a correlated subquery for statements that join
-  reports in (the summary, a unit's task list): one index look-up per pair on
-  ``(occurrence_id, unit_id, created_at)``. ``latest_reports`` is the same rule for a set of
-  occurrences, for callers that work on plain values (the reminder planner, the digest).
+  history. A report its sender withdrew ("gửi nhầm") or corrected the same day
+  (``withdrawn_at`` set: ``storage.corrections``) is history only: it is never the latest —
+  the one before it counts again, or none. ``latest_report_id`` is that rule as a correlated
+  subquery for statements that join reports in (the summary, a unit's task list): one index
+  look-up per pair on ``(occurrence_id, unit_id, created_at)``. ``latest_reports`` is the same
+  rule for a set of occurrences, for callers that work on plain values (the reminder planner,
+  the digest).
 * **The lead wins.** A unit named twice in one task — as the lead (*chủ trì*) and as a
   cooperating unit (*phối hợp*) — owes it once, as the lead. ``lead_wins`` keeps one role per
   (task, unit); statements order rows ``LEAD_FIRST`` and keep the first.
@@ -29,13 +32,17 @@ _REPORT = Report.__table__  # type: ignore[attr-defined]
 
 
 def latest_report_id(occurrence_id: Any, unit_id: Any) -> ScalarSelect[Any]:
-    """The id of the latest report of (``occurrence_id``, ``unit_id``) — column expressions of
-    the enclosing statement or bound parameters — as a correlated scalar subquery (NULL when
-    the unit never reported)."""
+    """The id of the latest report of (``occurrence_id``, ``unit_id``) that is not withdrawn —
+    column expressions of the enclosing statement or bound parameters — as a correlated scalar
+    subquery (NULL when the unit never reported, or withdrew all it reported)."""
     later = _REPORT.alias("latest_report")
     return (
         select(later.c.id)
-        .where(later.c.occurrence_id == occurrence_id, later.c.unit_id == unit_id)
+        .where(
+            later.c.occurrence_id == occurrence_id,
+            later.c.unit_id == unit_id,
+            later.c.withdrawn_at.is_(None),
+        )
         .order_by(later.c.created_at.desc(), later.c.id.desc())
         .limit(1)
         .correlate_except(later)

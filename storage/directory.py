@@ -1,6 +1,7 @@
 """Finding what people name in a chat (*tra cứu theo tên*): a unit by its code, name or an
 alias, a plan by its code as typed, a task by its plan and number — matched the Vietnamese
-way (``storage.text.fold``: case, diacritics, spaces and dashes do not matter).
+way (``storage.text.fold``: case, diacritics, spaces and dashes do not matter) — and the units
+the coordinators belong to (the deployment's coordinating office, as answers name it).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from sqlmodel import col, select
 
 from dondoc.storage.db import Session
 from dondoc.storage.errors import UserError
-from dondoc.storage.models import Plan, Task, Unit
+from dondoc.storage.models import Member, Plan, Role, Task, Unit
 from dondoc.storage.text import fold
 
 
@@ -65,3 +66,24 @@ async def find_task(session: Session, text: str) -> Task | None:
     wanted = fold(ordinal).rstrip(".")
     found = [t for t in tasks if fold(t.ordinal).rstrip(".") == wanted or fold(t.key) == wanted]
     return found[0] if len(found) == 1 else None
+
+
+async def coordinating_units(session: Session) -> list[str]:
+    """The names of the active units whose active members are coordinators (*đầu mối tổng
+    hợp*: Phòng Nội vụ, in a ward since 7/2025 Phòng Văn hóa - Xã hội), most coordinators
+    first."""
+    rows = (
+        await session.exec(
+            select(Unit.name)
+            .join(Member, col(Member.unit_id) == Unit.id)
+            .where(
+                Member.role == Role.COORDINATOR.value,
+                col(Member.active).is_(True),
+                col(Unit.active).is_(True),
+            )
+        )
+    ).all()
+    counts: dict[str, int] = {}
+    for name in rows:
+        counts[name] = counts.get(name, 0) + 1
+    return sorted(counts, key=lambda name: (-counts[name], name))

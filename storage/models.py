@@ -196,7 +196,13 @@ class Occurrence(SQLModel, table=True):
 
 
 class Report(SQLModel, table=True):
-    """One status submission of a unit for an occurrence. Every one is kept; the latest counts."""
+    """One status submission of a unit for an occurrence. Every one is kept; the latest that is
+    not withdrawn counts (``storage.assignments``).
+
+    ``withdrawn_at``: the sender took it back the same day ("gửi nhầm"), or corrected it —
+    then ``replaced_by`` is the report that corrected it. A withdrawn report stays in the
+    history; it is never the unit's status.
+    """
 
     __tablename__ = "report"
     __table_args__ = (Index("ix_report_occ_unit_at", "occurrence_id", "unit_id", "created_at"),)
@@ -212,6 +218,8 @@ class Report(SQLModel, table=True):
     member_id: int | None = Field(default=None, foreign_key="member.id")
     source: str = Field(default="chat", max_length=16)  # chat | command | cli | import
     created_at: datetime
+    withdrawn_at: datetime | None = None
+    replaced_by: int | None = Field(default=None, foreign_key="report.id")
 
 
 class Invite(SQLModel, table=True):

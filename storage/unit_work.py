@@ -11,6 +11,7 @@ and plain values instead of ORM objects; a report is two plain INSERTs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -20,17 +21,21 @@ from sqlalchemy import and_, bindparam, insert, literal, or_, select
 
 from dondoc.storage import audit
 from dondoc.storage.assignments import latest_report_id
+from dondoc.storage.corrections import withdraw
 from dondoc.storage.db import Session
 from dondoc.storage.models import (
     Assignment,
     AssignmentRole,
     Occurrence,
+    Outbox,
+    OutboxStatus,
     Plan,
     ReminderLog,
     Report,
     ReportStatus,
     Task,
 )
+from dondoc.storage.text import shorten
 
 ONGOING_LOOKBACK = timedelta(days=100)  # an ongoing task's check-in periods still shown
 
@@ -74,8 +79,9 @@ async def unit_items(
     included) and the current check-in of each ongoing task; or exactly ``occurrence_ids``
     (whatever their state, to check that they belong to the unit).
 
-    With ``reminded_since``, the occurrences ``member_id`` was reminded of since then are
-    included too and flagged ``reminded`` (what a short reply is about, in the same query)."""
+    With ``reminded_since``, the occurrences ``member_id`` was reminded of since then — by a
+    reminder delivered to them, not one still waiting in the outbox — are included too and
+    flagged ``reminded`` (what a short reply is about, in the same query)."""
     kind = "ids" if occurrence_ids is not None else "window"
     if occurrence_ids is None and reminded_since is not None:
         kind = "reminded"
@@ -129,8 +135,14 @@ async def unit_items(
 
 # ---- what the unit reports ------------------------------------------------------------------
 
-MAX_NOTE = 1000  # characters of a note kept
+MAX_NOTE = 1000  # characters of a note kept (the one limit: the understanding of a reply too)
 MAX_REF = 1000  # characters of an attachment's reference (a file id or URL)
+
+
+def kept_note(text: str) -> str:
+    """The note as it is stored: at most ``MAX_NOTE`` characters, a longer one cut after a whole
+    word and marked "…" (the officer is told what was kept: compare with what they wrote)."""
+    return shorten(text.strip(), MAX_NOTE, one_line=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,16 +193,18 @@ async def save_report(
     actor: str,
     source: str,
     now: datetime,
+    replaces: Sequence[int] = (),
 ) -> SavedReport:
     """Write ``report`` for the unit, by the member, with its audit entry (plain INSERTs: an ORM
-    add and flush per report costs more than the statements)."""
+    add and flush per report costs more than the statements). ``replaces``: the reports this one
+    corrects ("nhầm, đang làm 50%"), withdrawn in its favour (``storage.corrections``)."""
     evidence = report.evidence
     values: dict[str, Any] = {
         "occurrence_id": report.occurrence_id,
         "unit_id": unit_id,
         "status": ReportStatus(report.status).value,
         "percent": report.percent,
-        "note": report.note[:MAX_NOTE],
+        "note": kept_note(report.note),
         "attachment_ref": evidence.ref[:MAX_REF] if evidence else None,
         "attachment_kind": evidence.kind if evidence else None,
         "member_id": member_id,
@@ -219,8 +233,19 @@ async def save_report(
             "status": values["status"],
             "percent": report.percent,
             "source": source,
+            **({"replaces": sorted(replaces)} if replaces else {}),
         },
     )
+    if replaces:
+        await withdraw(
+            session,
+            replaces,
+            now=now,
+            unit_code=unit_code,
+            actor=actor,
+            member_id=member_id,
+            replaced_by=saved.id,
+        )
     return saved
 
 
@@ -232,6 +257,7 @@ _PLAN = Plan.__table__  # type: ignore[attr-defined]
 _ASSIGNMENT = Assignment.__table__  # type: ignore[attr-defined]
 _REPORT = Report.__table__  # type: ignore[attr-defined]
 _REMINDER = ReminderLog.__table__  # type: ignore[attr-defined]
+_OUTBOX = Outbox.__table__  # type: ignore[attr-defined]
 
 
 @cache
@@ -240,11 +266,15 @@ def _items_query(kind: str) -> Any:
     form are reused by every message): ``ids``, ``window`` or ``reminded`` (window + the
     occurrences this member was reminded of). Tables' columns, not the models' attributes:
     a plain statement skips the ORM's per-execution set-up and row loading."""
+    # Reminded means delivered: a reminder still waiting in the outbox (quiet hours, a paused
+    # channel) or never sent (superseded, failed) tells nothing about what the member read.
     reminded = _OCC.c.id.in_(
-        select(_REMINDER.c.occurrence_id).where(
+        select(_REMINDER.c.occurrence_id)
+        .join(_OUTBOX, _OUTBOX.c.id == _REMINDER.c.outbox_id)
+        .where(
             _REMINDER.c.member_id == bindparam("member_id"),
-            _REMINDER.c.created_at >= bindparam("since"),
-            _REMINDER.c.status != "skipped",  # steps superseded after downtime were never sent
+            _OUTBOX.c.status == OutboxStatus.SENT.value,
+            _OUTBOX.c.sent_at >= bindparam("since"),
         )
     )
     flag = reminded if kind == "reminded" else literal(False)
@@ -285,8 +315,3 @@ def _items_query(kind: str) -> Any:
         ),
     )
     return query.where(or_(window, reminded) if kind == "reminded" else window)
-
-
-@cache
-def _report_insert() -> Any:
-    return insert(_REPORT)
