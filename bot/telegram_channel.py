@@ -106,15 +106,17 @@ def failure_of(error: TelegramError) -> SendOutcome:
 
 
 def keyboard(message: OutgoingMessage) -> InlineKeyboardMarkup | None:
-    """One button per option, one per row (labels are sentences, not single words)."""
+    """One button per option, one per row (labels are sentences, not single words), numbered
+    as the text numbers them (an unnumbered option is its words alone)."""
     if not message.options:
         return None
     rows = []
-    for number, option in enumerate(message.options, start=1):
+    for index, option in enumerate(message.options):
+        number = message.number_of(index)
         data = option.value
         if not data or len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
-            data = f"{NUMBER_PREFIX}{number}"
-        label = f"{number}. {option.label}"
+            data = f"{NUMBER_PREFIX}{index + 1}"  # options without a number carry short values
+        label = f"{number}. {option.label}" if number else option.label
         rows.append([InlineKeyboardButton(label[:100], callback_data=data)])
     return InlineKeyboardMarkup(rows)
 

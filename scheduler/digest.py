@@ -20,7 +20,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from dondoc.locales import _, format_day, format_short_day
 from dondoc.scheduler import outbox
 from dondoc.scheduler.calendar import WorkingCalendar
-from dondoc.scheduler.messages import shorten
 from dondoc.scheduler.messaging import OutgoingMessage
 from dondoc.scheduler.policy import ReminderPolicy
 from dondoc.storage.assignments import latest_reports
@@ -36,6 +35,7 @@ from dondoc.storage.models import (
     Task,
     Unit,
 )
+from dondoc.storage.text import shorten
 
 LIST_LIMIT = 10
 

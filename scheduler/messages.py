@@ -18,6 +18,7 @@ from dondoc.scheduler.calendar import WorkingCalendar
 from dondoc.scheduler.messaging import OutgoingMessage
 from dondoc.scheduler.policy import CHECKIN_STEP, ReminderPolicy
 from dondoc.storage.models import AssignmentRole, ReportStatus
+from dondoc.storage.text import shorten
 
 
 @dataclass(frozen=True)
@@ -56,11 +57,6 @@ def step_words(step: str, language: str) -> str:
     if step in ("due", "checkin", "nudge"):
         return _(f"reminders.step.{step}", language)
     return step
-
-
-def shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def status_text(item: ItemView, language: str) -> str:

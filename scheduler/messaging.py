@@ -65,14 +65,33 @@ class OutgoingFile:
 
 @dataclass(frozen=True)
 class OutgoingMessage:
+    """Text, options and a file. A number typed by a person means one thing on each screen:
+
+    * ``listed``: the first ``listed`` options are the items the text itself lists as 1, 2 …
+      (``/viec``): text channels do not repeat them, the other options go on from
+      ``listed + 1`` — the menu never shares a number with a list item;
+    * ``numbered=False``: the options carry no number and are chosen by their words or button
+      only, because a number typed on this screen is the answer (a percent: "1" is 1 %).
+    """
+
     text: str
     options: tuple[Option, ...] = ()
     file: OutgoingFile | None = None
+    listed: int = 0
+    numbered: bool = True
+
+    def number_of(self, index: int) -> int | None:
+        """The number shown for ``options[index]`` (None: chosen by its words only)."""
+        return index + 1 if self.numbered else None
 
     def to_payload(self) -> dict[str, Any]:
         payload: dict[str, Any] = {"text": self.text}
         if self.options:
             payload["options"] = [[o.label, o.value] for o in self.options]
+        if self.listed:
+            payload["listed"] = self.listed
+        if not self.numbered:
+            payload["numbered"] = False
         if self.file:
             payload["file"] = {
                 "path": self.file.path,
@@ -88,14 +107,20 @@ class OutgoingMessage:
             text=payload.get("text", ""),
             options=tuple(Option(label, value) for label, value in payload.get("options", [])),
             file=OutgoingFile(**file) if file else None,
+            listed=int(payload.get("listed", 0)),
+            numbered=bool(payload.get("numbered", True)),
         )
 
     def numbered_text(self) -> str:
-        """The text with the options as a numbered list: what text-only channels show."""
-        if not self.options:
+        """The text with the options as a numbered list: what text-only channels show (the
+        items the text lists already are not repeated; unnumbered options get a bullet)."""
+        shown = list(enumerate(self.options))[self.listed :]
+        if not shown:
             return self.text
         lines = [self.text, ""] if self.text else []
-        lines += [f"{i}. {o.label}" for i, o in enumerate(self.options, start=1)]
+        for index, option in shown:
+            number = self.number_of(index)
+            lines.append(f"{number}. {option.label}" if number else f"• {option.label}")
         return "\n".join(lines)
 
 

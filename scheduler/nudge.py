@@ -1,11 +1,18 @@
 """The coordinator's manual reminder (*nhắc thủ công*, /nhac): the planner's wording, one
-message per recipient, through the outbox (rate limits, retries), logged and audited."""
+message per recipient, through the outbox (rate limits, retries), logged and audited.
+
+**Not twice in a row.** A unit is not nudged again about a task while a reminder of that task
+is still waiting in the outbox for it, nor within ``NUDGE_GAP`` of the last nudge: pressing
+/nhac again would only pile the same message up in the officer's chat. Those (task, unit)
+pairs are left out and returned with the moment they were reminded ("vừa nhắc lúc …").
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -21,11 +28,67 @@ from dondoc.scheduler.reminder_queue import TickPlan, group_messages, write_tick
 from dondoc.storage import audit
 from dondoc.storage.assignments import lead_wins
 from dondoc.storage.errors import UserError
-from dondoc.storage.models import Occurrence, Unit
+from dondoc.storage.models import Occurrence, Outbox, OutboxStatus, ReminderLog, Unit
+
+NUDGE_GAP = timedelta(hours=1)
+WAITING = (OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)
 
 
 class DuplicateNudge(Exception):
     """The same nudge was queued at the same moment by another message (a double press)."""
+
+
+@dataclass(frozen=True)
+class Reminded:
+    """When a (task, unit) pair was last reminded, and whether that message is still waiting."""
+
+    at: datetime
+    waiting: bool
+
+
+@dataclass(frozen=True)
+class NudgeResult:
+    """``messages`` queued now; ``recent``: the pairs left out, reminded a moment ago."""
+
+    messages: int
+    recent: dict[tuple[int, int], Reminded] = field(default_factory=dict)
+
+
+async def recently_reminded(
+    session: AsyncSession, pairs: list[tuple[int, int]], now: datetime
+) -> dict[tuple[int, int], Reminded]:
+    """The (occurrence, unit) pairs of ``pairs`` nudged within ``NUDGE_GAP`` of ``now``, or with
+    a reminder still waiting in the outbox; the latest such moment of each."""
+    if not pairs:
+        return {}
+    wanted = set(pairs)
+    rows = await session.exec(
+        select(
+            ReminderLog.occurrence_id,
+            ReminderLog.unit_id,
+            ReminderLog.created_at,
+            Outbox.status,
+        )
+        .join(Outbox, col(Outbox.id) == ReminderLog.outbox_id)
+        .where(
+            col(ReminderLog.occurrence_id).in_(sorted({o for o, _u in wanted})),
+            col(ReminderLog.unit_id).in_(sorted({u for _o, u in wanted})),
+            or_(
+                and_(ReminderLog.step == NUDGE_STEP, ReminderLog.created_at > now - NUDGE_GAP),
+                col(Outbox.status).in_(WAITING),
+            ),
+        )
+    )
+    found: dict[tuple[int, int], Reminded] = {}
+    for occurrence_id, unit_id, at, status in rows.all():
+        pair = (occurrence_id, unit_id)
+        if pair not in wanted:
+            continue
+        before = found.get(pair)
+        waiting = status in WAITING or (before is not None and before.waiting)
+        latest = at if before is None or at > before.at else before.at
+        found[pair] = Reminded(latest, waiting)
+    return found
 
 
 async def nudge(
@@ -37,15 +100,16 @@ async def nudge(
     calendar: WorkingCalendar,
     policy: ReminderPolicy,
     actor_member_id: int | None = None,
-) -> int:
+) -> NudgeResult:
     """A coordinator's manual reminder (/nhac) to units about occurrences: the planner's
     wording, one message per recipient, through the outbox, logged and audited.
 
-    Returns the number of messages queued (0 when nobody of those units can be reached).
-    Raises ``UserError`` for an unknown occurrence or unit, or a unit not assigned the task.
+    Returns the number of messages queued (0 when nobody of those units can be reached) and
+    the pairs left out because they were reminded a moment ago (see the module). Raises
+    ``UserError`` for an unknown occurrence or unit, or a unit not assigned the task.
     """
     if not pairs:
-        return 0
+        return NudgeResult(0)
     wanted = sorted(set(pairs))
     occ_ids = sorted({o for o, _u in wanted})
     unit_ids = sorted({u for _o, u in wanted})
@@ -69,18 +133,22 @@ async def nudge(
             raise UserError("reminders.nudge.unknown_unit", unit=unit_id)
     occs = {o.id: o for o in inputs.occurrences}
     roles = lead_wins((a.task_id, a.unit_id, a.role) for a in inputs.assignments)
-    officers, heads = hearers(inputs.members)
-    stamp = now.isoformat(timespec="seconds")
-    reminders: list[Reminder] = []
     for occ_id, unit_id in wanted:
-        occ = occs[occ_id]
-        role = roles.get((occ.task_id, unit_id))
-        if role is None:
+        if (occs[occ_id].task_id, unit_id) not in roles:
             raise UserError(
                 "reminders.nudge.not_assigned",
                 occurrence=occ_id,
                 unit=inputs.units.get(unit_id, (str(unit_id), ""))[0],
             )
+    recent = await recently_reminded(session, wanted, now)
+    officers, heads = hearers(inputs.members)
+    stamp = now.isoformat(timespec="seconds")
+    reminders: list[Reminder] = []
+    for occ_id, unit_id in wanted:
+        if (occ_id, unit_id) in recent:
+            continue
+        occ = occs[occ_id]
+        role = roles[(occ.task_id, unit_id)]
         index, steps = current_steps(occ, policy, calendar, now)
         step_name = steps[index].name if index >= 0 else NUDGE_STEP
         chosen = policy.recipients(step_name, officers.get(unit_id, []), heads.get(unit_id, []))
@@ -119,6 +187,10 @@ async def nudge(
         actor=actor,
         member_id=actor_member_id,
         target=",".join(f"{o}:{u}" for o, u in wanted),
-        details={"pairs": [list(p) for p in wanted], "messages": queued},
+        details={
+            "pairs": [list(p) for p in wanted],
+            "messages": queued,
+            **({"recent": sorted(list(p) for p in recent)} if recent else {}),
+        },
     )
-    return queued
+    return NudgeResult(queued, recent)

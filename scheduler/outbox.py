@@ -112,7 +112,11 @@ async def enqueue(
 
 
 def _due_query(
-    now: datetime, limit: int, channels: Iterable[str] | None, exclude_kinds: Iterable[str]
+    now: datetime,
+    limit: int,
+    channels: Iterable[str] | None,
+    exclude_kinds: Iterable[str],
+    chat_ids: Iterable[str] | None = None,
 ) -> Any:
     due = (
         select(Outbox.id)
@@ -122,6 +126,8 @@ def _due_query(
     )
     if channels is not None:
         due = due.where(col(Outbox.channel).in_(list(channels)))
+    if chat_ids is not None:
+        due = due.where(col(Outbox.chat_id).in_(list(chat_ids)))
     excluded = list(exclude_kinds)
     if excluded:
         due = due.where(col(Outbox.kind).not_in(excluded))
@@ -212,10 +218,11 @@ async def claim(
     limit: int,
     channels: Iterable[str] | None = None,
     exclude_kinds: Iterable[str] = (),
+    chat_ids: Iterable[str] | None = None,
 ) -> list[Outbox]:
     """Claim up to ``limit`` due pending rows for ``token`` (one UPDATE: two claimers never get
-    the same row) and return them, oldest first."""
-    due = _due_query(now, limit, channels, exclude_kinds)
+    the same row) and return them, oldest first; with ``chat_ids``, only those chats' rows."""
+    due = _due_query(now, limit, channels, exclude_kinds, chat_ids)
     await session.exec(
         update(Outbox)
         .where(col(Outbox.id).in_(due.scalar_subquery()), Outbox.status == PENDING)
