@@ -16,7 +16,9 @@ The parts, each named for what it does:
 - ``lexicon`` — the words of a status, by class (delivery verbs, marks of completion, blockers,
   markers of the future and of conditions …);
 - ``decide`` — clauses, the decision and its confidence (the order of the rules is there);
-- ``result`` — ``ParsedReply``.
+- ``result`` — ``ParsedReply``;
+- ``correction`` — "nhầm", "sửa lại", "undo": taking back what was just reported
+  (``read_correction``), with the right status when the same message gives it.
 
 Why rules and not a trained model — chosen by measurement on the labelled corpus
 (``tests/data/replies/``; ``bench/bench_replies_quality.py`` and ``bench/bench_replies_model.py``,
@@ -34,13 +36,21 @@ on two batches written fresh after the first rules, they made no wrong done.
 
 from __future__ import annotations
 
+from dondoc.handlers.replies.correction import Correction, read_correction
 from dondoc.handlers.replies.decide import decide as parse_reply
 from dondoc.handlers.replies.result import (
     CATEGORIES,
-    MAX_NOTE,
     STATUSES,
     UNCLEAR,
     ParsedReply,
 )
 
-__all__ = ["CATEGORIES", "MAX_NOTE", "STATUSES", "UNCLEAR", "ParsedReply", "parse_reply"]
+__all__ = [
+    "CATEGORIES",
+    "STATUSES",
+    "UNCLEAR",
+    "Correction",
+    "ParsedReply",
+    "parse_reply",
+    "read_correction",
+]

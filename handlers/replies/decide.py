@@ -35,7 +35,7 @@ from functools import lru_cache
 
 from dondoc.handlers.replies import lexicon as lx
 from dondoc.handlers.replies.numbers import SHARE_WORDS, read_percent
-from dondoc.handlers.replies.result import MAX_NOTE, UNCLEAR, ParsedReply
+from dondoc.handlers.replies.result import UNCLEAR, ParsedReply
 from dondoc.handlers.replies.typing import Canonical, canonical, read
 
 _SPLIT_WORDS = frozenset({"nhung", "ma", "but", "however", "nen", "though", "although"})
@@ -254,14 +254,12 @@ def decide(text: str) -> ParsedReply:
     elif lx.ONLY_NOT_YET.match(body):
         status = "not_started"
     elif out_of_range is not None:
-        return ParsedReply(
-            UNCLEAR, note=stripped[:MAX_NOTE], confirm=True, out_of_range=out_of_range
-        )
+        return ParsedReply(UNCLEAR, note=stripped, confirm=True, out_of_range=out_of_range)
     elif _only(body, _FUTURE_ONLY) and _FUTURE_ONLY.search(body):
         status = "in_progress"  # "mai chị nhé": a promise of a day
     else:
         ack = not cues.question and _acknowledgement(body)
-        note = "" if ack else stripped[:MAX_NOTE]
+        note = "" if ack else stripped
         return ParsedReply(UNCLEAR, note=note, acknowledgement=ack, question=cues.question)
     confirm = status == "done" and _doubtful(body, cues, percent)
     if out_of_range is not None:
@@ -319,10 +317,10 @@ def _note(original: str, canon: Canonical, status: str, cues: Cues) -> str:
                 remainder = original[canon.words[index].start :].strip(" :,-–—.\t\n")
                 rest_words = canon.text[anchor:]
                 if remainder and not _only(rest_words):
-                    return remainder[:MAX_NOTE]
+                    return remainder
             if _only(canon.text, re.compile(lx.B + "vuong(?: mac)?" + lx.E)):
                 return ""
-        return text[:MAX_NOTE]
+        return text
     if _only(canon.text, *_STATUS_WORDS):
         return ""
-    return text[:MAX_NOTE]
+    return text

@@ -5,6 +5,8 @@
 apart (an acknowledgement, a question, an unclear text). ``confirm`` is the safety net: the bot
 must ask before saving (a reply that leans to done without being certain, a number out of
 range). ``out_of_range`` is the number the officer wrote outside 0–100, for that question.
+The note is the officer's words whole: how much of it is kept is storage's rule
+(``storage.unit_work.MAX_NOTE``), and the conversation tells the officer when it is cut.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ CATEGORIES = (
     "question",
     UNCLEAR,
 )
-MAX_NOTE = 1000
 
 
 @dataclass(frozen=True)
