@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from dondoc.handlers.conversation import (
     coordinator,
+    corrections,
     exports,
+    invites,
     language,
     officer,
     onboarding,
@@ -55,6 +57,8 @@ REGISTRY = Registry(
         Command("batdau", "start", onboarding.start_command, Access.ANYONE, "conv.help.start"),
         Command("viec", "tasks", officer.tasks_command, Access.UNIT, "conv.help.tasks"),
         Command("baocao", "report", report_flow.report_command, Access.UNIT, "conv.help.report"),
+        Command("sua", "correct", corrections.correct_command, Access.UNIT, "conv.help.correct"),
+        Command("rutlai", "undo", corrections.take_back_command, Access.UNIT, "conv.help.undo"),
         Command(
             "tonghop",
             "summary",
@@ -72,9 +76,7 @@ REGISTRY = Registry(
         Command(
             "nhac", "remind", coordinator.remind_command, Access.COORDINATOR, "conv.help.remind"
         ),
-        Command(
-            "moi", "invite", coordinator.invite_command, Access.COORDINATOR, "conv.help.invite"
-        ),
+        Command("moi", "invite", invites.invite_command, Access.COORDINATOR, "conv.help.invite"),
         Command("xuat", "export", exports.export_command, Access.COORDINATOR, "conv.help.export"),
         Command("ngonngu", "lang", language.language_command, Access.MEMBER, "conv.help.lang"),
         Command("trogiup", "help", help_command, Access.MEMBER, "conv.help.help"),

@@ -1,5 +1,6 @@
-"""Coordinators (*Phòng Nội vụ / Phòng Văn hóa - Xã hội*): ``/tonghop`` (summary), ``/quahan``
-(overdue units), ``/nhac`` (manual nudge) and ``/moi`` (invite code).
+"""Coordinators (*đầu mối tổng hợp*: Phòng Nội vụ, in a ward Phòng Văn hóa - Xã hội): ``/tonghop``
+(summary), ``/quahan`` (overdue units) and ``/nhac`` (manual nudge); ``/moi`` (invite codes) is
+``conversation.invites``.
 
 The numbers come from ``storage.summary.compute_summary`` — one place decides the status
 categories for the chat, the CLI and the exports. Nudges go through
@@ -16,28 +17,19 @@ from dondoc.handlers.conversation.menus import help_options
 from dondoc.handlers.conversation.scope import scoped_summary
 from dondoc.handlers.conversation.turn import Turn
 from dondoc.scheduler.messaging import Option, OutgoingMessage
-from dondoc.scheduler.nudge import DuplicateNudge, nudge
+from dondoc.scheduler.nudge import NUDGE_GAP, DuplicateNudge, Reminded, nudge
 from dondoc.scheduler.policy import ReminderPolicy
-from dondoc.storage import audit
 from dondoc.storage.directory import find_task, find_unit
 from dondoc.storage.errors import UserError
-from dondoc.storage.invites import create_invite
-from dondoc.storage.models import Role
 from dondoc.storage.periods import Period
 from dondoc.storage.summary import compute_summary
 from dondoc.storage.summary_model import Category, Summary, SummaryItem
-from dondoc.storage.text import fold
+from dondoc.storage.text import fold, shorten
 
 PAGE_CHARS = 1300  # + the head and the options: under Zalo's 2000 characters
 MAX_OPTION_VALUE = 64
 _PAGE = re.compile(r"(?:^|\s)(?:p|trang|page)\s*(\d{1,4})\s*$")
 _ALL_LATE = {"quahan", "qua han", "tat ca", "tatca", "all", "all late", "late", "overdue"}
-_ROLE_WORDS = {
-    Role.OFFICER: ("officer", "can bo", "cong chuc", "chuyen vien", "cb"),
-    Role.HEAD: ("head", "thu truong", "lanh dao", "truong", "chu tich", "truong phong"),
-    Role.COORDINATOR: ("coordinator", "dieu phoi", "tong hop", "noi vu", "theo doi"),
-    Role.ADMIN: ("admin", "quan tri", "quan tri vien"),
-}
 
 
 # ---- arguments -----------------------------------------------------------------------------
@@ -137,7 +129,7 @@ async def summary_command(turn: Turn, args: str) -> list[OutgoingMessage]:
                     "conv.summary.blocked_item",
                     unit=item.unit_name,
                     title=_item_line(turn, item).strip(" –-•"),
-                    note=(item.note or "-")[:200],
+                    note=shorten(item.note, 200) if item.note else "-",
                 )
             )
     if summary.unreachable_units:
@@ -227,13 +219,13 @@ async def remind_command(turn: Turn, args: str) -> list[OutgoingMessage]:
             if task is None:
                 raise UserError("conv.remind.unknown_target", value=target[:60])
             chosen = [i for i in open_items if i.task_id == task.id]
-            described = " ".join(task.title.split())[:80]
+            described = shorten(task.title, 80)
     if not chosen:
         return [turn.say("conv.remind.nothing", options=help_options(turn), target=described)]
     pairs = sorted({(i.occurrence_id, i.unit_id) for i in chosen})
     assert turn.member is not None
     try:
-        queued = await nudge(
+        result = await nudge(
             turn.session,
             pairs=pairs,
             actor=turn.actor,
@@ -245,87 +237,59 @@ async def remind_command(turn: Turn, args: str) -> list[OutgoingMessage]:
     except DuplicateNudge:
         # The same nudge in the same second (a double press): the first one stands.
         raise UserError("conv.remind.just_done", target=described) from None
+    recent = result.recent
     unreachable = sorted({i.unit_name for i in chosen if i.unreachable})
     reachable = [i for i in chosen if not i.unreachable]
-    if queued:
-        key = "conv.remind.queued"
-    elif reachable:
-        key = "conv.remind.already_queued"  # nudge() does not queue the same message twice
-    else:
-        key = "conv.remind.none_queued"
-    # The counts are about the units reminded; when none can be, about those that could not.
-    counted = reachable or chosen
-    lines = [
-        turn.t(
-            key,
-            target=described,
-            messages=queued,
-            units=len({i.unit_id for i in counted}),
-            tasks=len({(i.occurrence_id, i.unit_id) for i in counted}),
+    fresh = [i for i in reachable if (i.occurrence_id, i.unit_id) not in recent]
+    lines: list[str] = []
+    if result.messages or (fresh and not recent):
+        key = "conv.remind.queued" if result.messages else "conv.remind.none_queued"
+        counted = fresh or chosen
+        lines.append(
+            turn.t(
+                key,
+                target=described,
+                messages=result.messages,
+                units=len({i.unit_id for i in counted}),
+                tasks=len({(i.occurrence_id, i.unit_id) for i in counted}),
+            )
         )
-    ]
+    elif not reachable:
+        # The counts are about the units that could not be reached.
+        lines.append(
+            turn.t(
+                "conv.remind.none_queued",
+                target=described,
+                units=len({i.unit_id for i in chosen}),
+                tasks=len({(i.occurrence_id, i.unit_id) for i in chosen}),
+            )
+        )
+    lines += _recent_lines(
+        turn, [i for i in chosen if (i.occurrence_id, i.unit_id) in recent], recent
+    )
     if unreachable:
         lines.append(turn.t("conv.remind.unreachable", units=", ".join(unreachable)))
     return [OutgoingMessage("\n".join(lines), tuple(help_options(turn)))]
 
 
-# ---- /moi ----------------------------------------------------------------------------------
-
-
-def _role(turn: Turn, text: str) -> Role:
-    wanted = fold(text)
-    if not wanted:
-        return Role.OFFICER
-    for role, words in _ROLE_WORDS.items():
-        if wanted in words:
-            return role
-    raise UserError("conv.invite.unknown_role", value=text[:40])
-
-
-async def invite_command(turn: Turn, args: str) -> list[OutgoingMessage]:
-    """``/moi <đơn vị> [vai trò]`` (``/invite``): a single-use invite code for a unit."""
-    text = args.strip()
-    if not text:
-        return [turn.say("conv.invite.usage")]
-    unit = await find_unit(turn.session, text)
-    role = Role.OFFICER
-    words = text.split()
-    for size in (1, 2, 3):
-        if unit is not None or len(words) <= size:
-            break
-        head, tail = " ".join(words[:-size]), " ".join(words[-size:])
-        if any(fold(tail) in names for names in _ROLE_WORDS.values()):
-            unit = await find_unit(turn.session, head)
-            role = _role(turn, tail) if unit is not None else role
-    if unit is None:
-        raise UserError("conv.unit.unknown", value=text[:60])
-    if role in (Role.COORDINATOR, Role.ADMIN) and turn.role is not Role.ADMIN:
-        raise UserError("conv.invite.admin_only", role=turn.t(f"role.{role.value}"))
-    invite = await create_invite(
-        turn.session, unit, role, turn.ctx.invite_lifetime, turn.now, created_by=turn.actor
-    )
-    assert turn.member is not None
-    audit.record(
-        turn.session,
-        turn.now,
-        "invite.create",
-        actor=turn.actor,
-        member_id=turn.member.id,
-        target=unit.code,
-        details={"role": role.value, "channel": turn.msg.channel},
-    )
-    expires = turn.ctx.calendar.local(invite.expires_at)
-    lines = [
-        turn.t(
-            "conv.invite.created",
-            code=invite.code,
-            unit=unit.name,
-            role=turn.t(f"role.{role.value}"),
-            expires=f"{expires:%H:%M} {turn.day(expires)}",
+def _recent_lines(
+    turn: Turn, items: list[SummaryItem], recent: dict[tuple[int, int], Reminded]
+) -> list[str]:
+    """ "UBND phường X vừa được nhắc lúc 09:05 (2 nhiệm vụ), chưa nhắc lại." — one line per
+    unit left out, with the latest moment it was reminded."""
+    by_unit: dict[str, list[Reminded]] = defaultdict(list)
+    for item in items:
+        by_unit[item.unit_name].append(recent[(item.occurrence_id, item.unit_id)])
+    lines = []
+    for unit, marks in sorted(by_unit.items()):
+        latest = max(mark.at for mark in marks)
+        local = turn.ctx.calendar.local(latest)
+        when = f"{local:%H:%M}" if local.date() == turn.today else f"{local:%H:%M} {local:%d/%m}"
+        key = (
+            "conv.remind.recent_waiting" if any(m.waiting for m in marks) else "conv.remind.recent"
         )
-    ]
-    username = turn.ctx.telegram_bot_username
-    if username:
-        link = f"https://t.me/{username.lstrip('@')}?start={invite.code}"
-        lines.append(turn.t("conv.invite.telegram_link", link=link))
-    return [OutgoingMessage("\n".join(lines))]
+        lines.append(turn.t(key, unit=unit, time=when, tasks=len(marks)))
+    if lines:
+        gap = int(NUDGE_GAP.total_seconds() // 60)
+        lines.append(turn.t("conv.remind.recent_rule", minutes=gap))
+    return lines

@@ -21,8 +21,9 @@ orders its messages across processes too).
 
 Order of understanding: something dondoc cannot read (a sticker) → a pressed button or typed
 option number → a command ("/viec", "/huy" …) → people not linked yet get the onboarding
-explanation → the step of a half-finished conversation → a short status reply ("xong",
-"đang làm 70%").
+explanation → the step of a half-finished conversation → a correction of today's report
+("nhầm", "sửa lại: chưa xong") → a short status reply ("xong", "đang làm 70%"), a question or
+courtesy.
 """
 
 from __future__ import annotations
@@ -35,9 +36,10 @@ from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Protocol
 
-from dondoc.handlers.conversation import report_flow
+from dondoc.handlers.conversation import corrections, report_flow
 from dondoc.handlers.conversation.commands import REGISTRY, help_options, unknown_command
 from dondoc.handlers.conversation.context import BotContext
+from dondoc.handlers.conversation.office import office_words
 from dondoc.handlers.conversation.onboarding import not_linked
 from dondoc.handlers.conversation.turn import IDLE, Turn
 from dondoc.locales import _, normalise_language
@@ -162,7 +164,7 @@ class Conversation:
         text = (msg.text or "")[:MAX_TEXT]
         if turn.member is None:  # only /start works; everything else gets the explanation
             parts = split_command(text)
-            return await self._command(turn, *parts) if parts else not_linked(turn)
+            return await self._command(turn, *parts) if parts else await not_linked(turn)
         chosen = turn.chosen()
         if msg.option is not None and chosen is None:
             return [turn.say("conv.stale_option", options=help_options(turn))]
@@ -198,19 +200,26 @@ class Conversation:
             return [turn.say("conv.no_unit_text", options=help_options(turn))]
         if msg.attachment is not None and not re.search(r"\w", text):
             return await report_flow.file_alone(turn)
+        corrected = await corrections.correction_reply(turn, text)
+        if corrected is not None:
+            return corrected
         return await report_flow.short_reply(turn, text)
 
     async def _command(self, turn: Turn, word: str, args: str) -> list[OutgoingMessage]:
         command = REGISTRY.find(word)
         if command is None:
             if turn.member is None:
-                return not_linked(turn)
+                return await not_linked(turn)
             return unknown_command(turn, word)
         if not command.allowed(turn.role, turn.unit is not None):
             if turn.member is None:
-                return not_linked(turn)
-            key = "conv.refused.no_unit" if command.access == "unit" else "conv.refused"
-            return [turn.say(key, options=help_options(turn), command=command.name)]
+                return await not_linked(turn)
+            if command.access == "unit":
+                key, values = "conv.refused.no_unit", {}
+            else:
+                key, values = "conv.refused", {"office": await office_words(turn)}
+            options = help_options(turn)
+            return [turn.say(key, options=options, command=command.name, **values)]
         if command.name != "huy":
             turn.clear_state()  # a command leaves any half-finished conversation
         return await command.handler(turn, args)

@@ -16,7 +16,7 @@ from dondoc.handlers.conversation.turn import Turn
 from dondoc.scheduler.messaging import Option
 from dondoc.storage.errors import UserError
 from dondoc.storage.models import ReportStatus
-from dondoc.storage.text import fold
+from dondoc.storage.text import fold, shorten
 from dondoc.storage.unit_work import UnitItem, unit_items
 
 # The statuses a member can report, in the order they are offered.
@@ -126,11 +126,9 @@ def due_words(turn: Turn, item: UnitItem) -> str:
 
 
 def task_name(item: UnitItem, limit: int | None = None) -> str:
-    """The task's title (shortened to ``limit`` characters)."""
+    """The task's title (shortened to ``limit`` characters, the cut marked "…")."""
     title = " ".join(item.title.split())
-    if limit is not None and len(title) > limit:
-        title = title[: limit - 1].rstrip() + "…"
-    return title
+    return shorten(title, limit) if limit is not None else title
 
 
 def task_ref(item: UnitItem) -> str:
@@ -138,9 +136,17 @@ def task_ref(item: UnitItem) -> str:
     return f"{item.plan_code} #{item.ordinal}" if item.ordinal else item.plan_code
 
 
-def item_option(turn: Turn, item: UnitItem, value: str) -> Option:
+def with_years(turn: Turn, items: list[UnitItem]) -> bool:
+    """Whether the dates of a list need their year: the list spans more than one year (this
+    year counted: "05/01" among this December's tasks is next January)."""
+    years = {item.due.year for item in items if item.due is not None}
+    return bool(years) and years != {turn.today.year}
+
+
+def item_option(turn: Turn, item: UnitItem, value: str, years: bool = False) -> Option:
+    """An item as an option: its title and due date ("05/07", "05/01/2025" when ``years``)."""
     due = item.due
-    when = due.strftime("%d/%m") if due else item.period
+    when = due.strftime("%d/%m/%Y" if years else "%d/%m") if due else item.period
     return Option(f"{task_name(item, TITLE_IN_OPTION)} ({when})", value)
 
 

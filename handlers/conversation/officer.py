@@ -4,14 +4,22 @@ Reporting on a task (``/baocao`` and short replies) is ``conversation.report_flo
 
 from __future__ import annotations
 
-from dondoc.handlers.conversation.items import item_block, list_page, open_items, page_of
+from dondoc.handlers.conversation.items import (
+    item_block,
+    item_option,
+    list_page,
+    open_items,
+    page_of,
+    with_years,
+)
 from dondoc.handlers.conversation.menus import help_options
 from dondoc.handlers.conversation.turn import Turn
 from dondoc.scheduler.messaging import OutgoingMessage
 
 
 async def tasks_command(turn: Turn, args: str) -> list[OutgoingMessage]:
-    """``/viec [trang]`` (``/tasks``): the unit's open tasks, soonest first, paged."""
+    """``/viec [trang]`` (``/tasks``): the unit's open tasks, soonest first, paged; the number
+    of a task reports on it."""
     assert turn.unit is not None
     items = await open_items(turn)
     if not items:
@@ -33,8 +41,12 @@ async def tasks_command(turn: Turn, args: str) -> list[OutgoingMessage]:
             pages=page.count,
         )
     ]
-    lines += [item_block(turn, page.offset + i, it) for i, it in enumerate(page.items, 1)]
-    options = [turn.option("conv.opt.report", "/baocao")]
+    lines += [item_block(turn, number, item) for number, item in enumerate(page.items, 1)]
+    lines.append(turn.t("conv.tasks.how", last=len(page.items)))
+    # The tasks are the first options, numbered as the list numbers them: "2" is task 2. The
+    # menu goes on after them (never 1, 2 … again).
+    years = with_years(turn, items)
+    options = [item_option(turn, item, f"/baocao {item.id}", years) for item in page.items]
     if page.has_next:
-        options.insert(0, turn.option("conv.opt.next_page", f"/viec {page.number + 1}"))
-    return [OutgoingMessage("\n\n".join(lines), tuple(options))]
+        options.append(turn.option("conv.opt.next_page", f"/viec {page.number + 1}"))
+    return [OutgoingMessage("\n\n".join(lines), tuple(options), listed=len(page.items))]

@@ -6,15 +6,16 @@ linked yet, explains how to get a code — and nothing else.
 from __future__ import annotations
 
 from dondoc.handlers.conversation.menus import help_options
+from dondoc.handlers.conversation.office import office_words
 from dondoc.handlers.conversation.turn import Turn
 from dondoc.scheduler.messaging import OutgoingMessage
 from dondoc.storage.chats import link_by_invite
 from dondoc.storage.models import Role
 
 
-def not_linked(turn: Turn) -> list[OutgoingMessage]:
-    """The one answer people not linked yet get, whatever they wrote."""
-    return [turn.say("conv.onboarding.not_linked")]
+async def not_linked(turn: Turn) -> list[OutgoingMessage]:
+    """The one answer people not linked yet get, whatever they wrote: who gives the codes."""
+    return [turn.say("conv.onboarding.not_linked", office=await office_words(turn))]
 
 
 async def start_command(turn: Turn, args: str) -> list[OutgoingMessage]:
@@ -22,7 +23,7 @@ async def start_command(turn: Turn, args: str) -> list[OutgoingMessage]:
     code = args.strip()
     if not code:
         if turn.member is None:
-            return not_linked(turn)
+            return await not_linked(turn)
         return [_welcome(turn, "conv.onboarding.welcome_back")]
     linked = await link_by_invite(turn.chat, code, turn.msg.display_name, turn.language, turn.actor)
     turn.member, turn.unit = linked.member, linked.unit

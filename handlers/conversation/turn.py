@@ -103,14 +103,19 @@ class Turn:
 
     async def finish(self, sent: list[OutgoingMessage]) -> None:
         """Store the state this turn leaves, with the options of the last message sent (to
-        read "1", "2" … next time); nothing when nothing changed."""
-        options = next((m.options for m in reversed(sent) if m.options), ())
+        read "1", "2" … next time, or not when that message reads numbers as its answer);
+        nothing when nothing changed."""
+        last = next((m for m in reversed(sent) if m.options), None)
+        options = last.options if last is not None else ()
         if self._name is None and not options:
             return
         name = self._name or IDLE
         data = dict(self._data)
-        if options:
+        data.pop("unnumbered", None)
+        if last is not None and options:
             data["options"] = [[o.label, o.value] for o in options]
+            if not last.numbered:
+                data["unnumbered"] = True
         else:
             data.pop("options", None)
         if name == IDLE and not options:
@@ -119,8 +124,9 @@ class Turn:
             await self.chat.save_state(name, data)
 
     def chosen(self) -> str | None:
-        """The value of the option this message chose: a pressed button, the option's number,
-        or its words (with or without diacritics). None when it chose none."""
+        """The value of the option this message chose: a pressed button, the option's number
+        (unless the options were shown without numbers: then a typed number is an answer, a
+        percent), or its words (with or without diacritics). None when it chose none."""
         options = [(label, value) for label, value in self.data.get("options", [])]
         if self.msg.option is not None:
             values = {value for _label, value in options}
@@ -132,6 +138,8 @@ class Turn:
             return None
         stripped = text.rstrip(".)").strip()
         if re.fullmatch(r"[0-9]{1,6}", stripped):
+            if self.data.get("unnumbered"):
+                return None
             index = int(stripped)
             return options[index - 1][1] if 1 <= index <= len(options) else None
         for label, value in options:
