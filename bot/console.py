@@ -8,6 +8,12 @@ every line is a message and every answer is printed, so a conversation can be sc
 
 Console-only syntax: ``:file PATH`` (or ``:photo PATH``) sends that file as an attachment,
 e.g. as the evidence of a report. Blank lines and lines starting with ``#`` are skipped.
+
+The console plays the whole story offline: what dondoc queued for a console user — a
+reminder of the planner (``dondoc tick``), a coordinator's /nhac, a digest — waits in the
+outbox like any channel's message, and is shown (and marked delivered) when that user's
+console session starts, or by ``dondoc outbox --deliver console`` (``deliver_waiting``). So
+"reminder arrives, officer answers xong" can be tried without Zalo or Telegram.
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from dondoc.scheduler import outbox
+from dondoc.scheduler.clock import Clock
 from dondoc.scheduler.messaging import (
     Attachment,
     ChannelEvent,
@@ -27,8 +35,10 @@ from dondoc.scheduler.messaging import (
     OutgoingMessage,
     SendOutcome,
 )
+from dondoc.storage.db import Engine, transaction
 
 CHANNEL = "console"
+BATCH = 50
 
 
 def render(message: OutgoingMessage) -> str:
@@ -121,3 +131,44 @@ class ConsoleChannel:
         """One line typed at the terminal: handed to the sink like any platform's event."""
         assert self._sink is not None, "start() the console before typing"
         await self._sink(self, await self.take(line))
+
+
+async def deliver_waiting(
+    engine: Engine,
+    clock: Clock,
+    show: Callable[[str, OutgoingMessage], None],
+    chat_id: str | None = None,
+) -> int:
+    """Show the console messages waiting in the outbox — of ``chat_id``, or of every console
+    user — oldest first, each marked sent once shown (``show(chat_id, message)``); returns
+    how many. Rows are claimed like the dispatcher claims them, so two sessions never show
+    the same message twice."""
+    token = f"{CHANNEL}:{uuid.uuid4().hex[:12]}"
+    chats = [chat_id] if chat_id is not None else None
+    shown = 0
+    while True:
+        async with transaction(engine) as session:
+            rows = await outbox.claim(
+                session,
+                token=token,
+                now=clock.now(),
+                limit=BATCH,
+                channels=[CHANNEL],
+                chat_ids=chats,
+            )
+            waiting = [(row.id, row.chat_id, dict(row.payload)) for row in rows]
+        if not waiting:
+            return shown
+        try:
+            for row_id, chat, payload in waiting:
+                assert row_id is not None
+                show(chat, OutgoingMessage.from_payload(payload))
+                async with transaction(engine) as session:
+                    await outbox.mark_sent(session, row_id, token, clock.now())
+                shown += 1
+        except BaseException:
+            # The terminal went away mid-way (a closed pipe, Ctrl+C): what was not shown
+            # waits for the next session instead of staying claimed.
+            async with transaction(engine) as session:
+                await outbox.release_unfinished(session, token, clock.now())
+            raise

@@ -1,5 +1,6 @@
-"""``dondoc console`` (chat as a user in the terminal) and ``dondoc parse-reply`` (how a short
-reply is understood). ``dondoc summary`` lives with the exports (``bot/cli/summary.py``)."""
+"""``dondoc console`` (chat as a user in the terminal; what dondoc queued for that user is shown
+first) and ``dondoc parse-reply`` (how a short reply is understood). ``dondoc summary`` lives
+with the exports (``bot/cli/summary.py``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import sys
 import click
 
 from dondoc.bot.cli import App, help_text, pass_app
-from dondoc.bot.console import ConsoleChannel
+from dondoc.bot.console import ConsoleChannel, deliver_waiting, render
 from dondoc.bot.inbox import Inbox
 from dondoc.bot.wiring import bot_context
 from dondoc.handlers.conversation.core import Conversation
@@ -40,6 +41,8 @@ def console_command(app: App, user: str, display_name: str) -> None:
         await console.start(inbox.receive)
         if interactive:
             click.echo(app.t("cli.console.welcome", user=user))
+        # What dondoc sent this user meanwhile (reminders, nudges, digests): shown first.
+        await deliver_waiting(app.engine, app.clock, lambda _chat, m: write(render(m)), user)
         while True:
             if interactive:
                 click.echo("> ", nl=False)

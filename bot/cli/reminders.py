@@ -3,7 +3,9 @@
 - ``remind --at "2024-07-08 08:00" --dry-run [--json]``: what would go out at that local
   moment (one grouped message per recipient); without ``--dry-run`` the reminders due now are
   queued for delivery.
-- ``outbox [--status …] [--json]``: delivery status of queued messages.
+- ``outbox [--status …] [--json]``: delivery status of queued messages; ``outbox --deliver
+  console`` shows the console users' waiting messages and marks them delivered (the console
+  is a channel nobody runs: this is its delivery).
 - ``tick [--at …]``: one planner tick (materialise, plan, digest) under the dispatcher lease;
   delivery itself is done by ``dondoc run``, which has the channels.
 """
@@ -19,10 +21,13 @@ from sqlmodel import col, select
 
 from dondoc.bot.cli import App, help_text, pass_app
 from dondoc.bot.cli.schedule import parse_cli_date
+from dondoc.bot.console import CHANNEL as CONSOLE
+from dondoc.bot.console import deliver_waiting, render
 from dondoc.scheduler import outbox
 from dondoc.scheduler.clock import FakeClock
 from dondoc.scheduler.lease import DbLease
 from dondoc.scheduler.messages import step_words
+from dondoc.scheduler.messaging import OutgoingMessage
 from dondoc.scheduler.reminder_queue import compute_tick, plan_tick
 from dondoc.scheduler.ticks import ReminderEngine, build_engine
 from dondoc.storage.db import transaction
@@ -159,9 +164,21 @@ def remind_command(app: App, at_text: str | None, dry_run: bool, as_json: bool) 
 @click.option(
     "--limit", type=click.IntRange(1, 10_000), default=50, help=help_text("cli.help.outbox_limit")
 )
+@click.option(
+    "--deliver",
+    "deliver",
+    type=click.Choice([CONSOLE]),
+    default=None,
+    help=help_text("cli.help.outbox_deliver"),
+)
 @click.option("--json", "as_json", is_flag=True, help=help_text("cli.help.json"))
 @pass_app
-def outbox_command(app: App, status: str | None, limit: int, as_json: bool) -> None:
+def outbox_command(
+    app: App, status: str | None, limit: int, deliver: str | None, as_json: bool
+) -> None:
+    if deliver is not None:
+        _deliver_console(app)
+        return
     calendar = app.settings.calendar()
 
     async def body() -> tuple[dict[str, int], list[dict[str, Any]]]:
@@ -215,6 +232,19 @@ def outbox_command(app: App, status: str | None, limit: int, as_json: bool) -> N
         if r["last_error"]:
             line += "  " + app.t("reminders.cli.last_error", error=r["last_error"][:80])
         click.echo(line)
+
+
+def _deliver_console(app: App) -> None:
+    """``outbox --deliver console``: every console user's waiting messages, shown under the
+    name of whom they are for, and marked delivered."""
+
+    def show(chat_id: str, message: OutgoingMessage) -> None:
+        click.echo(app.t("reminders.cli.delivered_to", user=chat_id))
+        click.echo(render(message))
+        click.echo("")
+
+    count = app.run(lambda: deliver_waiting(app.engine, app.clock, show))
+    click.echo(app.t("reminders.cli.delivered", count=count, channel=CONSOLE))
 
 
 @click.command("tick", help=help_text("cli.help.tick"))
