@@ -200,28 +200,57 @@ class ConsoleWorld:
         return asyncio.run(body())
 
 
-async def _remind(session, user: str, occurrence_id: int, unit_id: int, at: datetime) -> None:  # noqa: ANN001
-    from dondoc.storage.models import Member, ReminderLog
+async def add_reminder(
+    session,  # noqa: ANN001
+    user: str,
+    occurrence_id: int,
+    unit_id: int,
+    at: datetime,
+    delivered: bool = True,
+) -> None:
+    """A reminder of ``occurrence_id`` to ``user`` at ``at``, in the outbox (sent or not) and
+    the reminder log, as the planner writes it."""
+    from dondoc.storage.models import Member, Outbox, ReminderLog
 
     member = (await session.exec(select(Member).where(Member.channel_user_id == user))).one()
+    key = f"test:{occurrence_id}:{unit_id}:{member.id}:{at.isoformat()}"
+    row = Outbox(
+        key=key,
+        kind="reminder",
+        member_id=member.id,
+        channel=member.channel,
+        chat_id=member.chat_id,
+        payload={"text": f"Nhắc việc (kỳ {occurrence_id})"},
+        status="sent" if delivered else "pending",
+        attempts=1 if delivered else 0,
+        next_attempt_at=at,
+        sent_at=at if delivered else None,
+        created_at=at,
+    )
+    session.add(row)
+    await session.flush()
     session.add(
         ReminderLog(
-            key=f"test:{occurrence_id}:{unit_id}:{member.id}:{at.isoformat()}",
+            key=key,
             occurrence_id=occurrence_id,
             unit_id=unit_id,
             member_id=member.id,
             step="T-1",
             status="queued",
+            outbox_id=row.id,
             created_at=at,
         )
     )
 
 
-def remind(cw: ConsoleWorld, user: str, ordinal: str, unit: str = "P_KD") -> None:
-    """As if the reminder planner had reminded ``user`` of task ``ordinal`` just now."""
+def remind(
+    cw: ConsoleWorld, user: str, ordinal: str, unit: str = "P_KD", *, delivered: bool = True
+) -> None:
+    """As if the reminder planner had reminded ``user`` of task ``ordinal`` just now: the
+    message delivered (or, ``delivered=False``, still waiting in the outbox)."""
     occurrence_id = cw.world.occurrences[ordinal]
     unit_id = cw.world.units[unit]
-    cw.query(lambda s: _remind(s, user, occurrence_id, unit_id, cw.clock.now()))
+    cw.query(lambda s: add_reminder(s, user, occurrence_id, unit_id, cw.clock.now(), delivered))
 
 
 async def _reports(session) -> list[Report]:  # noqa: ANN001

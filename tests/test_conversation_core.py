@@ -171,7 +171,8 @@ async def test_unlinked_people_pressing_buttons_get_the_explanation(engine) -> N
     conversation = Conversation(make_context(engine, FakeClock(NOW)))
     for message in (msg("ghost", option="s:done"), msg("ghost", option="/viec"), msg("ghost")):
         answer = await conversation.handle(message)
-        assert answer[0].text == _("conv.onboarding.not_linked", "vi")
+        office = _("conv.office.unnamed", "vi")  # nobody coordinates yet: no office named
+        assert answer[0].text == _("conv.onboarding.not_linked", "vi", office=office)
 
 
 async def test_an_unreadable_state_is_reset_politely(conv, engine) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlmodel import delete, select
+from sqlmodel import col, delete, select
 
 from dondoc.handlers.conversation.core import FLOW_STEPS, Conversation
 from dondoc.handlers.conversation.turn import IDLE
@@ -24,6 +24,7 @@ from dondoc.storage.models import (
     ReminderLog,
     Report,
 )
+from dondoc.storage.unit_work import MAX_NOTE, kept_note
 from tests.conversation_world import NOW, build_world, make_context, msg
 
 PREFIXES = {
@@ -34,6 +35,7 @@ PREFIXES = {
     "report.note": ["/baocao", "1", "2", "50"],
     "report.file": ["/baocao", "1", "2", "50", "chờ số liệu"],
     "report.confirm": ["/baocao", "1", "2", "50", "chờ số liệu", "1"],
+    "report.check_done": ["/baocao", "1", "hình như xong rồi"],
     "reply.which": ["xong"],
 }
 assert set(PREFIXES) == set(FLOW_STEPS) | {IDLE}
@@ -53,6 +55,18 @@ WORDS = [
     "bỏ qua",
     "xác nhận",
     "sửa lại",
+    "nhầm",
+    "nhầm, đang làm 50%",
+    "gửi nhầm",
+    "hình như xong rồi",
+    "đã làm",
+    "đang làm 150%",
+    "150%",
+    "cái này nộp cho ai ạ?",
+    "em cảm ơn chị",
+    "/rutlai",
+    "/sua",
+    "/sua 1",
     "huỷ",
     "ngày 14/7",
     "số 12/KH-UBND",
@@ -117,6 +131,10 @@ options = st.one_of(
             "/huy",
             "garbage",
             "/nhac quahan",
+            "dy",
+            "dn",
+            "/rutlai",
+            "/sua 1",
         ]
     ),
 )
@@ -147,6 +165,19 @@ async def _consistent(engine, units: dict[str, int]) -> None:  # noqa: ANN001
             assert (occurrence.task_id, report.unit_id) in assigned
             assert report.status in ("done", "in_progress", "blocked", "not_started")
             assert report.percent is None or 0 <= report.percent <= 100
+            assert len(report.note) <= MAX_NOTE  # a longer note is cut, marked "…"
+            if report.withdrawn_at is not None:  # taken back the same day, by its sender
+                assert report.withdrawn_at.date() == report.created_at.date()
+        withdrawals = (
+            await session.exec(
+                select(AuditLog).where(
+                    col(AuditLog.action).in_(["report.withdraw", "report.correct"])
+                )
+            )
+        ).all()
+        assert sorted(a.details["report_id"] for a in withdrawals) == sorted(
+            r.id for r in reports if r.withdrawn_at is not None
+        )
         assert {m.channel_user_id for m in members.values()} <= {"lan", "hoa", "minh"}
         for state in (await session.exec(select(ConversationState))).all():
             assert state.state in KNOWN_STATES
@@ -221,5 +252,5 @@ def test_parse_reply_reads_thousands_of_texts(text: str) -> None:
     parsed = parse_reply(text)
     assert parsed.status in STATUSES
     assert parsed.percent is None or 0 <= parsed.percent <= 100
-    assert len(parsed.note) <= 1000
+    assert len(kept_note(parsed.note)) <= MAX_NOTE  # the note is whole; what is kept, cut
     assert not (parsed.acknowledgement and parsed.is_report)

@@ -36,7 +36,8 @@ async def test_nudge_groups_logs_and_audits(engine, calendar):
             session, pairs=[(once, vp), (july, vp)], actor="Đỗ Thị Hoa", now=now,
             calendar=calendar, policy=POLICY, actor_member_id=world.members["co"],
         )  # fmt: skip
-    assert queued == 2  # a1 and a2, one message each; the head not yet (due step)
+    assert queued.messages == 2  # a1 and a2, one message each; the head not yet (due step)
+    assert queued.recent == {}
     async with transaction(engine) as session:
         rows = (await session.exec(select(Outbox))).all()
         logs = (await session.exec(select(ReminderLog))).all()
@@ -44,7 +45,7 @@ async def test_nudge_groups_logs_and_audits(engine, calendar):
     assert {r.member_id for r in rows} == {world.members["a1"], world.members["a2"]}
     assert all(r.kind == "nudge" for r in rows)
     a1 = next(r for r in rows if r.member_id == world.members["a1"])
-    assert "Bộ phận theo dõi, đôn đốc" in a1.payload["text"]
+    assert "Đầu mối tổng hợp, theo dõi đề nghị" in a1.payload["text"]
     assert "15/07/2024" in a1.payload["text"] and "22/07/2024" in a1.payload["text"]
     assert {(log.member_id, log.occurrence_id, log.step) for log in logs} == {
         (world.members[h], o, "nudge") for h in ("a1", "a2") for o in (once, july)
@@ -56,7 +57,8 @@ async def test_nudge_groups_logs_and_audits(engine, calendar):
         again = await nudge(
             session, pairs=[(once, vp)], actor="x", now=now, calendar=calendar, policy=POLICY
         )
-    assert again == 0
+    assert again.messages == 0
+    assert list(again.recent) == [(once, vp)] and again.recent[(once, vp)].at == now
 
 
 async def test_nudge_escalates_to_the_head_when_late(engine, calendar):
@@ -68,7 +70,7 @@ async def test_nudge_escalates_to_the_head_when_late(engine, calendar):
             session, pairs=[(once, world.units["VP"])], actor="cli", now=now,
             calendar=calendar, policy=POLICY,
         )  # fmt: skip
-    assert queued == 3
+    assert queued.messages == 3
 
 
 async def test_bad_nudges_are_refused_and_change_nothing(engine, calendar):
