@@ -57,8 +57,3 @@ def shorten(text: str, limit: int, *, one_line: bool = True) -> str:
         if space >= (limit - 1) * (1 - _NEAR):
             head = head[:space]
     return head.rstrip(" \t\n,;:-–") + ELLIPSIS
-
-
-def is_shortened(text: str) -> bool:
-    """Whether ``text`` ends with the mark of a cut."""
-    return text.endswith(ELLIPSIS)
