@@ -75,7 +75,7 @@ def _sent_query() -> Any:
             _REPORT.c.unit_id == bindparam("unit_id"),
             _REPORT.c.created_at >= bindparam("since"),
         )
-        .order_by(_REPORT.c.created_at.desc(), _REPORT.c.id)
+        .order_by(_REPORT.c.created_at.desc(), _REPORT.c.id.desc())
         .limit(200)
     )
 
@@ -106,7 +106,8 @@ async def last_sent(
     session: Session, *, member_id: int, unit_id: int, since: datetime
 ) -> list[SentReport]:
     """The reports ``member_id`` saved for the unit by their last message since ``since`` (one
-    batch: the same moment), withdrawn or not; empty when they sent none since."""
+    batch: the same moment; the last of each occurrence), withdrawn or not; empty when they
+    sent none since."""
     rows = (
         await session.exec(
             _sent_query(), params={"member_id": member_id, "unit_id": unit_id, "since": since}
@@ -115,7 +116,11 @@ async def last_sent(
     if not rows:
         return []
     moment = rows[0][6]
-    return [_sent(row) for row in rows if row[6] == moment]
+    batch: dict[int, SentReport] = {}
+    for row in rows:
+        if row[6] == moment and row[1] not in batch:  # the last of each occurrence
+            batch[row[1]] = _sent(row)
+    return sorted(batch.values(), key=lambda report: report.id)
 
 
 async def sent_report(session: Session, report_id: int, *, unit_id: int) -> SentReport | None:

@@ -127,6 +127,9 @@ def test_a_correction_the_same_day_replaces_the_status_and_keeps_history(
         "report.withdraw",
     ]
     assert "đã được rút lại hoặc sửa rồi" in cw.console("lan", "nhầm")  # nothing left to undo
+    out = cw.console("lan", "sửa lại: đang làm 60%")  # taken back, then the right status
+    assert "Đã ghi nhận báo cáo" in out and "• Tiến độ: 60%" in out
+    assert (all_reports(cw)[-1].occurrence_id, all_reports(cw)[-1].percent) == (occurrence, 60)
 
 
 def test_sua_lai_asks_the_right_status_and_it_replaces_the_report(cw: ConsoleWorld) -> None:
@@ -162,6 +165,14 @@ def test_a_report_can_be_corrected_only_the_same_day(cw: ConsoleWorld) -> None:
     cw.clock.advance(timedelta(days=1))
     cw.console("lan", "nhầm, xong rồi")
     assert all_reports(cw)[-1].status == "done"
+
+
+def test_nham_in_the_middle_of_a_step_leaves_it_and_saves_nothing(cw: ConsoleWorld) -> None:
+    remind(cw, "lan", "1")
+    remind(cw, "lan", "2")
+    out = cw.console("lan", "xong", "nhầm")  # "which task?" — "oops": nothing was saved yet
+    assert "Đã hủy, chưa có gì được ghi nhận." in out
+    assert all_reports(cw) == [] and cw.query(lambda s: _state(s, "lan")) == "idle"
 
 
 def test_the_whole_batch_is_taken_back(cw: ConsoleWorld) -> None:

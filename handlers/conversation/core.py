@@ -20,10 +20,10 @@ taking turns here beats connections waiting on the file lock), ``RowLocks`` on P
 orders its messages across processes too).
 
 Order of understanding: something dondoc cannot read (a sticker) → a pressed button or typed
-option number → a command ("/viec", "/huy" …) → people not linked yet get the onboarding
-explanation → the step of a half-finished conversation → a correction of today's report
-("nhầm", "sửa lại: chưa xong") → a short status reply ("xong", "đang làm 70%"), a question or
-courtesy.
+option number → a command ("/viec", "/huy" …; in a step, "huỷ" or "nhầm" alone leaves it) →
+people not linked yet get the onboarding explanation → the step of a half-finished
+conversation → a correction of today's report ("nhầm", "sửa lại: chưa xong") → a short status
+reply ("xong", "đang làm 70%"), a question or courtesy.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from dondoc.handlers.conversation.context import BotContext
 from dondoc.handlers.conversation.office import office_words
 from dondoc.handlers.conversation.onboarding import not_linked
 from dondoc.handlers.conversation.turn import IDLE, Turn
+from dondoc.handlers.replies import read_correction
 from dondoc.locales import _, normalise_language
 from dondoc.scheduler.messaging import IncomingMessage, OutgoingMessage
 from dondoc.storage.chats import ChatConflict, ChatKey, DuplicateUpdate, chat_turn, mark_handled
@@ -172,7 +173,7 @@ class Conversation:
             text = chosen
             chosen = None
         parts = split_command(text)
-        if parts is None and turn.state_name != IDLE and fold(text) in _CANCEL_WORDS:
+        if parts is None and turn.state_name != IDLE and _leaves_the_step(text):
             parts = ("huy", "")
         if parts is not None:
             return await self._command(turn, *parts)
@@ -223,6 +224,15 @@ class Conversation:
         if command.name != "huy":
             turn.clear_state()  # a command leaves any half-finished conversation
         return await command.handler(turn, args)
+
+
+def _leaves_the_step(text: str) -> bool:
+    """ "huỷ", "thoát" — or "nhầm", "gửi nhầm" with nothing else: in the middle of a step,
+    where nothing is saved yet, taking back what was just said is leaving the step."""
+    if fold(text) in _CANCEL_WORDS:
+        return True
+    correction = read_correction(text)
+    return correction is not None and correction.undo and not correction.rest
 
 
 def split_command(text: str) -> tuple[str, str] | None:

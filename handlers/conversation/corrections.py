@@ -24,7 +24,7 @@ from dondoc.handlers.conversation.menus import help_options
 from dondoc.handlers.conversation.report_draft import Draft
 from dondoc.handlers.conversation.report_flow import ask_status, ask_task, complete
 from dondoc.handlers.conversation.turn import Turn
-from dondoc.handlers.replies import Correction, read_correction
+from dondoc.handlers.replies import ParsedReply, read_correction
 from dondoc.scheduler.messaging import Option, OutgoingMessage
 from dondoc.storage.corrections import SentReport, last_sent, sent_report, withdraw
 
@@ -71,23 +71,27 @@ async def correction_reply(turn: Turn, text: str) -> list[OutgoingMessage] | Non
     batch = await _last_today(turn)
     if not batch and correction.reply is not None:
         return None
+    if correction.reply is not None:
+        return await _correct(turn, batch, correction.reply)
     refused = _refusal(turn, batch)
     if refused is not None:
         return [refused]
-    return await _apply(turn, _open(batch), correction)
-
-
-async def _apply(
-    turn: Turn, batch: list[SentReport], correction: Correction
-) -> list[OutgoingMessage]:
-    replaces = tuple((r.occurrence_id, r.id) for r in batch)
-    if correction.reply is not None:
-        draft = Draft.of_reply(correction.reply, None)
-        items = [await owned_item(turn, r.occurrence_id) for r in batch]
-        return await complete(turn, replace(draft, replaces=replaces), items)
     if correction.undo:
-        return await _take_back(turn, batch)
-    return await _ask_again(turn, batch)
+        return await _take_back(turn, _open(batch))
+    return await _ask_again(turn, _open(batch))
+
+
+async def _correct(
+    turn: Turn, batch: list[SentReport], reply: ParsedReply
+) -> list[OutgoingMessage]:
+    """The right status, given: it replaces the reports still open to correction; when they
+    were taken back already ("undo", then "fix: in progress 50%") or a newer report followed,
+    it is a new report on the same tasks."""
+    still = _open(batch)
+    replaces = tuple((r.occurrence_id, r.id) for r in still)
+    items = [await owned_item(turn, r.occurrence_id) for r in (still or batch)]
+    draft = replace(Draft.of_reply(reply, None), replaces=replaces)
+    return await complete(turn, draft, items)
 
 
 async def _ask_again(turn: Turn, batch: list[SentReport]) -> list[OutgoingMessage]:
