@@ -72,9 +72,10 @@ class PlanRow:
     lead: str
     cooperating: str
     output: str
-    source: str  # "table 1, row 12": where a person finds it in the file
+    source: str  # "t1:12" (table 1, row 12): where a person finds it in the file
     key: str = ""
     notes: list[str] = field(default_factory=list)
+    quote: str = ""  # the row's words as the file has them (a review sheet carries its own)
 
 
 @dataclass
@@ -296,7 +297,7 @@ def parse_tables(tables: list[Rows], paragraphs: list[str], file: str) -> PlanTa
                 section=section,
                 section_mark=section_mark,
                 ordinal=ordinal,
-                source=f"{table_no}:{row_no}",
+                source=f"t{table_no}:{row_no}",
                 **values,
             )
             if not ordinal:

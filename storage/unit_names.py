@@ -110,7 +110,7 @@ COLLECTIVES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (
         re.compile(
             r"(?:uy ban nhan dan|ubnd) (?:cap phuong|cac phuong(?:,? xa)?|\d+ phuong(?:,? xa)?"
-            r"|cac xa(?:,? thi tran)?|cap xa|phuong,? xa)"
+            r"|cac xa(?:,? thi tran)?|cap xa|phuong,? xa)(?![a-z])"
         ),
         (UnitKind.WARD.value,),
     ),
@@ -201,12 +201,26 @@ class UnitDirectory:
 
     units: list[UnitRef]
     _index: dict[str, set[str]] = field(default_factory=dict, init=False)
+    _names: dict[str, str] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         for unit in self.units:
             for written in (unit.name, unit.code, *unit.aliases):
                 for variant in _variants(canonical(written)):
                     self._index.setdefault(variant, set()).add(unit.code)
+            for written in (unit.name, *unit.aliases):
+                self._names.setdefault(canonical(written), unit.name)
+
+    def suggest(self, name: str) -> str | None:
+        """The registered name closest to ``name`` when one is close (a typing slip, a word
+        missing): for "có phải … ?" — never used to match silently."""
+        from rapidfuzz import fuzz, process
+
+        key = canonical(name)
+        if not key or not self._names:
+            return None
+        best = process.extractOne(key, list(self._names), scorer=fuzz.ratio, score_cutoff=80)
+        return self._names[best[0]] if best else None
 
     @classmethod
     def of(cls, units: Iterable[object]) -> UnitDirectory:
