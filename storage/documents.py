@@ -123,6 +123,7 @@ _NUMBER_MARK = r"\d{1,2}(?:\.\d{1,2}){0,3}[.)]\s|\d{1,2}(?:\.\d{1,2}){1,3}\s"
 _LETTER_MARK = r"[a-zđ][)]\s"
 _BULLET_MARK = r"[-–—+•·●▪◦*]\s*(?=[\"“(\dA-ZĐÀ-ỸẠ-Ỹa-zđ])"
 MARK = re.compile(rf"^\s*(?:{_ROMAN_MARK}|{_NUMBER_MARK}|{_LETTER_MARK}|{_BULLET_MARK})")
+_OPENER = re.compile(r"^(?:Căn cứ|Theo đề nghị|Nơi nhận|Trên đây là)\b")
 _HEADING_MARK = re.compile(rf"^\s*(?:{_ROMAN_MARK}|{_NUMBER_MARK})")
 _PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?\d{1,3}(?:\s*-)?\s*$")
 _FOOTNOTE = re.compile(r"^\s*(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\d{1,2}\s+(?=[A-ZĐ][^\s]*\s))")
@@ -154,7 +155,7 @@ def _starts_new(
 ) -> bool:
     """Does ``line`` start a new paragraph after ``previous`` (both cleaned)? ``width`` is the
     usual length of a full line: a shorter line ended its paragraph (a heading, a last line)."""
-    if MARK.match(line):
+    if MARK.match(line) or _OPENER.match(line):
         return True
     if _is_upper(line) != _is_upper(previous):
         return True
@@ -163,7 +164,10 @@ def _starts_new(
         return False
     if _SENTENCE_END.search(previous):
         return True
-    if re.search(r"[,\-–(]$|\b(?:và|của|các|về|với|theo|tại|trong)$", previous):
+    if re.search(
+        r"[,\-–(]$|\b(?:và|của|các|về|với|theo|tại|trong|thuộc|cho|giữa|trên|từ|đến|những|là|hoặc)$",
+        previous,
+    ):
         return False
     if heading and previous.endswith(")"):  # "2. Báo cáo chuyên đề (…)" then its body
         return True

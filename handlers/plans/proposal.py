@@ -118,6 +118,23 @@ class ImportReport:
         return sum(len(t.warnings) for t in self.tasks)
 
 
+_PLACE = {"p": "page", "t": "table", "¶": "paragraph", "l": "line"}
+
+
+def place_parts(source: str) -> list[tuple[str, dict[str, Any]]]:
+    """Where a task stands, as message keys and values: "p3 ¶12" → page 3, paragraph 12;
+    "t1:5" → table 1, row 5 (the edge renders each ``importer.source.<part>``)."""
+    parts: list[tuple[str, dict[str, Any]]] = []
+    for token in source.split():
+        kind, rest = token[:1], token[1:]
+        number, _, row = rest.partition(":")
+        if kind in _PLACE and number.isdigit():
+            parts.append((f"importer.source.{_PLACE[kind]}", {"number": int(number)}))
+            if row.isdigit():
+                parts.append(("importer.source.row", {"number": int(row)}))
+    return parts
+
+
 # --------------------------------------------------------------------------------- units
 
 

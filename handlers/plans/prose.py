@@ -138,7 +138,7 @@ class ProseReader:
                 continue
             context = contexts.get(id(parent), _Context())
             own = _Context(context.units, context.phrase, context.section)
-            if item.level <= 2:
+            if item.level == 1:
                 own.section = f"{item.mark}. {item.text}"[:500]
             heading_units = subject(self.directory, item.text)
             unit_heading = bool(heading_units) and (
