@@ -177,6 +177,12 @@ def _starts_new(
 Line = tuple[str, int | None, int | None]  # (text, page, line number)
 
 
+def _inside_brackets(lines: list[str]) -> bool:
+    """A bracket opened in the last lines and not closed yet ("(Cải cách thể chế; …")."""
+    recent = lines[-3:]
+    return "".join(recent).count("(") > "".join(recent).count(")")
+
+
 def paragraphs_from_lines(lines: list[Line], first_number: int = 1) -> list[Paragraph]:
     """Join physical lines into paragraphs; drop page numbers, footnotes and separators."""
     result: list[Paragraph] = []
@@ -213,7 +219,11 @@ def paragraphs_from_lines(lines: list[Line], first_number: int = 1) -> list[Para
             continue
         in_footnotes = False
         heading = bool(current) and bool(_HEADING_MARK.match(current[0]))
-        if current and _starts_new(current[-1], line, width, len(current) == 1, heading):
+        if (
+            current
+            and not _inside_brackets(current)
+            and _starts_new(current[-1], line, width, len(current) == 1, heading)
+        ):
             flush()
         if not current:
             start = (page, number)
