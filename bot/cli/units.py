@@ -65,6 +65,7 @@ def units_list(app: App, as_json: bool) -> None:
                     "code": u.code,
                     "name": u.name,
                     "kind": u.kind,
+                    "label": u.label,
                     "parent": codes.get(u.parent_id),
                     "aliases": list(u.aliases or []),
                 }
@@ -81,7 +82,8 @@ def units_list(app: App, as_json: bool) -> None:
     width = max(len(str(u["code"])) for u in units)
     for unit in units:
         parent = f"  ⊂ {unit['parent']}" if unit["parent"] else ""
-        click.echo(f"{unit['code']:<{width}}  {unit['name']}  [{unit['kind']}]{parent}")
+        kind = f"{unit['kind']}: {unit['label']}" if unit["label"] else unit["kind"]
+        click.echo(f"{unit['code']:<{width}}  {unit['name']}  [{kind}]{parent}")
     click.echo(app.t("cli.units.count", count=len(units)))
 
 
