@@ -38,6 +38,22 @@ def _render(app: App, notice: Notice) -> str:
     return app.t(notice.key, **notice.values)
 
 
+def _excerpt(quote: str, phrase: str, width: int = QUOTE_WIDTH) -> str:
+    """The quote, or the part of a long one around its deadline words."""
+    line = " ".join(quote.split())
+    if len(line) <= width:
+        return line
+    words = phrase.split(";")[0].strip()
+    at = line.find(words) if words else -1
+    if at < 0:
+        return _short(line, width)
+    start = max(0, min(at - width // 2, len(line) - width))
+    piece = line[start : start + width]
+    piece = piece.split(" ", 1)[-1] if start > 0 else piece
+    piece = piece.rsplit(" ", 1)[0] if start + width < len(line) else piece
+    return f"{'…' if start > 0 else ''}{piece}{'…' if start + width < len(line) else ''}"
+
+
 def _place(app: App, source: str) -> str:
     """Where a task stands in the file, in the reader's language ("trang 3, đoạn 12")."""
     return ", ".join(app.t(key, **values) for key, values in place_parts(source)) or source
@@ -85,7 +101,7 @@ def _echo_task(app: App, task: TaskResult) -> None:
     if task.cooperating:
         click.echo(f"{'':7} {app.t('cli.plan.cooperating', units=_units(app, task.cooperating))}")
     if task.quote:
-        quote = _short(task.quote, QUOTE_WIDTH)
+        quote = _excerpt(task.quote, task.deadline_text)
         where = _place(app, task.source) if task.source else ""
         click.echo(f"{'':7} {app.t('cli.plan.quote', quote=quote, place=where)}")
     for notice in task.warnings:

@@ -76,13 +76,25 @@ def read_header(head: list[str], paragraphs: list[str] | None = None) -> PlanHea
     if year is None:
         year = date_year
     return PlanHeader(
-        code=document_number(lines),
+        code=document_number(lines) or _written_number(lines),
         issuer=" ".join(issuer_lines)[:255],
         issued=document_date(lines),
         title=title[:1000] if title else None,
         year=year,
         last_year=last_year if last_year and year and last_year > year else None,
     )
+
+
+_NUMBER_LINE = re.compile(r"^\s*Số\s*:\s*([^\s/][^\s]{0,63})\s*$", re.I)
+
+
+def _written_number(lines: list[str]) -> str | None:
+    """ "Số: KH-Q6": a number as the line writes it, when it is not the usual "84/KH-UBND"."""
+    for line in lines[:12]:
+        match = _NUMBER_LINE.match(line)
+        if match:
+            return match.group(1)
+    return None
 
 
 def _title(paragraphs: list[str]) -> str | None:

@@ -101,7 +101,7 @@ def write_review(report: ImportReport, path: Path, t: Translate) -> Path:
         row += 1
     for column, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[chr(ord("A") + column - 1)].width = width
-    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=3)
+    sheet.freeze_panes = f"C{HEADER_ROW + 1}"
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
