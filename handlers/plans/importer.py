@@ -130,10 +130,10 @@ async def import_plan(
             raise UserError("import.year_needed", file=str(path))
         last_year = found_last if found_last and found_last > plan_year else None
         rows = table.rows if table else []
-        tasks = [interpret_row(row, directory, plan_year, last_year) for row in rows]
-        table_count = len(tasks)
-        tasks += read_prose(directory, document.paragraphs, plan_year, last_year)
-        prose_count = len(tasks) - table_count
+        tasks = read_prose(directory, document.paragraphs, plan_year, last_year)
+        prose_count = len(tasks)  # the body first, then its appendix, as the file reads
+        tasks += [interpret_row(row, directory, plan_year, last_year) for row in rows]
+        table_count = len(tasks) - prose_count
         if not tasks:
             raise UserError("import.no_tasks", file=str(path))
         due_day = _plan_due_day(tasks)
