@@ -82,8 +82,10 @@ def units_list(app: App, as_json: bool) -> None:
     width = max(len(str(u["code"])) for u in units)
     for unit in units:
         parent = f"  ⊂ {unit['parent']}" if unit["parent"] else ""
-        kind = f"{unit['kind']}: {unit['label']}" if unit["label"] else unit["kind"]
-        click.echo(f"{unit['code']:<{width}}  {unit['name']}  [{kind}]{parent}")
+        kind = app.t(f"unit.kind.{unit['kind']}")
+        if unit["label"]:  # the kind word the units file used ("cơ quan ngành dọc")
+            kind = f"{kind}: {unit['label']}"
+        click.echo(f"{unit['code']:<{width}}  {unit['name']}  ({kind}){parent}")
     click.echo(app.t("cli.units.count", count=len(units)))
 
 
