@@ -27,7 +27,7 @@ from dondoc.handlers.plans.tasks import DatedTask, add_task, list_plans, list_ta
 from dondoc.locales import format_day
 from dondoc.scheduler.schedules import ScheduleKind
 from dondoc.storage.errors import UserError
-from dondoc.storage.plans import TaskLine
+from dondoc.storage.plan_listings import TaskLine
 
 T = TypeVar("T")
 TITLE_WIDTH = 60

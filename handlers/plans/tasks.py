@@ -24,19 +24,18 @@ from dondoc.storage import audit
 from dondoc.storage.db import transaction
 from dondoc.storage.errors import UserError
 from dondoc.storage.models import Task
+from dondoc.storage.plan_listings import PlanLine, TaskLine
+from dondoc.storage.plan_listings import list_plans as stored_plans
+from dondoc.storage.plan_listings import list_tasks as stored_tasks
 from dondoc.storage.plan_tables import PlanRow
 from dondoc.storage.plans import (
     Engine,
-    PlanLine,
-    TaskLine,
     active_units,
     find_task,
     plan_tasks,
     require_plan,
     set_schedule,
 )
-from dondoc.storage.plans import list_plans as stored_plans
-from dondoc.storage.plans import list_tasks as stored_tasks
 from dondoc.storage.unit_names import UnitDirectory
 
 
