@@ -148,26 +148,6 @@ class ChannelEvent:
     user_id: str = ""
     detail: str = ""
 
-    @classmethod
-    def received(cls, message: IncomingMessage) -> ChannelEvent:
-        return cls(EventKind.MESSAGE, message)
-
-    @classmethod
-    def blocked(cls, user_id: str, reason: str) -> ChannelEvent:
-        return cls(EventKind.BLOCKED, user_id=user_id, detail=reason)
-
-    @classmethod
-    def unblocked(cls, user_id: str) -> ChannelEvent:
-        return cls(EventKind.UNBLOCKED, user_id=user_id)
-
-    @classmethod
-    def ignored(cls, what: str) -> ChannelEvent:
-        return cls(EventKind.IGNORED, detail=what)
-
-    @classmethod
-    def closed(cls, reason: str) -> ChannelEvent:
-        return cls(EventKind.CLOSED, detail=reason)
-
 
 class MalformedUpdate(ValueError):
     """A body that is not an update of the platform (a webhook answers it 400)."""

@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
 from dondoc.storage import audit
-from dondoc.storage.db import Session, is_sqlite, transaction
+from dondoc.storage.db import Session, transaction
 from dondoc.storage.invites import redeem_invite
 from dondoc.storage.models import (
     ConversationState,
@@ -144,7 +144,7 @@ async def chat_turn(
         async with transaction(engine) as session:
             if update_id is not None:
                 await _mark(session, key.channel, update_id, now)
-            member, unit, state = await _read(session, key, is_sqlite(engine))
+            member, unit, state = await _read(session, key, engine.dialect.name == "sqlite")
             if member is not None and not member.reachable:
                 # Whoever writes to the bot can be written to again (unblocked, no longer
                 # silent). The chat reminders go to stays the one linked by /start.

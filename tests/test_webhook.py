@@ -17,7 +17,7 @@ from dondoc.bot.webhook import WebhookServer, secret_matches
 from dondoc.bot.zalo.channel import SECRET_HEADER as ZALO_HEADER
 from dondoc.bot.zalo.channel import ZaloChannel
 from dondoc.bot.zalo.client import ZaloClient
-from dondoc.scheduler.messaging import ChannelEvent, IncomingMessage, OutgoingMessage
+from dondoc.scheduler.messaging import ChannelEvent, EventKind, IncomingMessage, OutgoingMessage
 from dondoc.storage.db import transaction
 from dondoc.storage.models import ProcessedUpdate
 from tests.fakes.telegram_api import FakeTelegram
@@ -156,7 +156,10 @@ async def test_one_chat_is_processed_in_order_even_when_deliveries_overlap(engin
     second = IncomingMessage("zalo", "c1", "u1", "2", update_id="b")
     other = IncomingMessage("zalo", "c2", "u2", "x", update_id="c")
     await asyncio.gather(
-        *(inbox.receive(Silent(), ChannelEvent.received(m)) for m in (first, second, other))
+        *(
+            inbox.receive(Silent(), ChannelEvent(EventKind.MESSAGE, m))
+            for m in (first, second, other)
+        )
     )
     assert order.index("end 1") < order.index("start 2")
     assert order.index("start x") < order.index("end 1")  # other chats do not wait

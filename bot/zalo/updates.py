@@ -12,7 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from dondoc.scheduler.messaging import Attachment, ChannelEvent, IncomingMessage, MalformedUpdate
+from dondoc.scheduler.messaging import (
+    Attachment,
+    ChannelEvent,
+    EventKind,
+    IncomingMessage,
+    MalformedUpdate,
+)
 
 TEXT = "message.text.received"
 IMAGE = "message.image.received"
@@ -38,7 +44,7 @@ def parse_update(data: Any) -> ChannelEvent:
         raise MalformedUpdate("update has no event_name")
     message = data.get("message")
     if not event_name.startswith("message."):
-        return ChannelEvent.ignored(event_name)
+        return ChannelEvent(EventKind.IGNORED, detail=event_name)
     if not isinstance(message, dict):
         raise MalformedUpdate("message event without a message")
     sender = message.get("from") if isinstance(message.get("from"), dict) else {}
@@ -58,7 +64,7 @@ def parse_update(data: Any) -> ChannelEvent:
             display_name=name,
             update_id=message_id,
         )
-        return ChannelEvent.received(incoming)
+        return ChannelEvent(EventKind.MESSAGE, incoming)
     if event_name == IMAGE:
         url = (
             _text(message.get("photo_url"))
@@ -76,7 +82,7 @@ def parse_update(data: Any) -> ChannelEvent:
             attachment=Attachment(kind="photo", ref=url),
             update_id=message_id,
         )
-        return ChannelEvent.received(incoming)
+        return ChannelEvent(EventKind.MESSAGE, incoming)
     # stickers, unsupported messages and any message kind added later: a polite answer
     unreadable = IncomingMessage(
         channel="zalo",
@@ -86,4 +92,4 @@ def parse_update(data: Any) -> ChannelEvent:
         update_id=message_id,
         unsupported=True,
     )
-    return ChannelEvent.received(unreadable)
+    return ChannelEvent(EventKind.MESSAGE, unreadable)
