@@ -49,6 +49,16 @@ def _row(task: TaskResult, t: Translate) -> list[Any]:
     ]
 
 
+def _height(values: list[Any]) -> float:
+    """A row tall enough for its wrapped text (spreadsheets do not grow rows written by a
+    program, so the printed sheet would hide the end of a long quote)."""
+    lines = 1
+    for value, width in zip(values, WIDTHS, strict=False):
+        for part in str(value or "").split("\n"):
+            lines = max(lines, -(-len(part) // max(int(width * 1.15), 1)))
+    return min(15.0 * lines + 4, 409.0)
+
+
 def write_review(report: ImportReport, path: Path, t: Translate) -> Path:
     """Write the proposal of ``report`` to ``path`` (.xlsx)."""
     from openpyxl import Workbook
@@ -92,12 +102,14 @@ def write_review(report: ImportReport, path: Path, t: Translate) -> Path:
             cell.font = Font(bold=True)
             sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(columns))
             row += 1
-        for column, value in enumerate(_row(task, t), start=1):
+        values = _row(task, t)
+        for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=row, column=column, value=safe_text(value))
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cell.border = border
             if column == 9 and value:
                 cell.font = Font(color="9C0006")
+        sheet.row_dimensions[row].height = _height(values)
         row += 1
     for column, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[chr(ord("A") + column - 1)].width = width
