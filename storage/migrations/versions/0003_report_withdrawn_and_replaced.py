@@ -3,8 +3,8 @@
 A withdrawn report stays in the history and is never the unit's status (storage.assignments);
 replaced_by names the report that corrected it.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-12-01 23:35:19.571437
 """
 from alembic import op
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 import sqlmodel
 
 
-revision = '0002'
-down_revision = '0001'
+revision = '0003'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
