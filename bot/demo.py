@@ -32,6 +32,7 @@ from dondoc.bot.samples import PLAN_DOCUMENT, UNITS_FILE
 from dondoc.bot.settings import Settings
 from dondoc.bot.wiring import bot_context
 from dondoc.handlers.conversation.core import Conversation
+from dondoc.handlers.conversation.report_draft import DoneYes, PickAllListed
 from dondoc.handlers.plans.importer import import_plan
 from dondoc.locales import _, format_day
 from dondoc.scheduler.clock import FakeClock
@@ -338,6 +339,8 @@ class Demo:
         if failure:
             raise failure[0]
 
+    CHOSEN = (PickAllListed().pack(), DoneYes().pack())
+
     async def _officers_act(self, conversation: Conversation) -> None:
         """Each simulated officer answers the reminders they have read, in their own way."""
         today = self.calendar.local_date(self.clock.now())
@@ -352,11 +355,15 @@ class Demo:
             person.unread = 0
             person.answered += 1
             answers = await self.say(conversation, person, text)
-            # Several tasks pending: the bot asks which one; officers answer "all of them".
-            asked = answers[-1] if answers else None
-            if asked and asked.options and any(o.value == "c:all" for o in asked.options):
-                number = [o.value for o in asked.options].index("c:all") + 1
-                await self.say(conversation, person, str(number))
+            # Several tasks pending: the bot asks which one, and officers answer "all of them";
+            # a doubtful "done" is asked about, and they confirm it.
+            for _question in range(2):
+                asked = answers[-1] if answers else None
+                values = [o.value for o in asked.options] if asked else []
+                wanted = next((v for v in values if v in self.CHOSEN), None)
+                if wanted is None:
+                    break
+                answers = await self.say(conversation, person, str(values.index(wanted) + 1))
 
     async def _reply_for(self, person: Person, today: date) -> str | None:
         if person.behaviour == "on_time":
