@@ -179,6 +179,8 @@ async def current(session: Session, token: str, *, now: datetime) -> DeskUser | 
     if web.ended_at is not None or not member.active:
         return None
     if web.last_seen_at + IDLE_LIMIT <= now:
+        web.ended_at, web.ended_reason = now, "idle"
+        session.add(web)
         return None
     if now - web.last_seen_at >= TOUCH_EVERY:
         web.last_seen_at = now

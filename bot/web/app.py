@@ -57,6 +57,7 @@ class Desk:
     def page(self, template: str, language: str, status: int = 200, **context: Any) -> web.Response:
         context.setdefault("viewer", None)
         context.setdefault("csrf", "")
+        context.setdefault("path", "")
         body = render(template, language, self.ctx.calendar.tz, **context)
         response = web.Response(text=body, status=status, content_type="text/html")
         secure_headers(response)
@@ -139,7 +140,7 @@ class Desk:
         secure_headers(response)
         set_cookie(self, request, response, started.token)
         log.info("desk: member %s signed in", started.user.member_id)
-        return response
+        raise response
 
     async def sign_out(self, request: web.Request) -> web.StreamResponse:
         if not same_origin(self, request):

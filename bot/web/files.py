@@ -101,7 +101,7 @@ async def download(call: Call) -> web.StreamResponse:
     token = links.token(path, call.viewer.member_id, call.now)
     response = web.HTTPSeeOther(f"/f/{token}")
     secure_headers(response)
-    return response
+    raise response
 
 
 async def chart(call: Call) -> web.StreamResponse:

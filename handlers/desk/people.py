@@ -66,6 +66,8 @@ async def members(session: Session, unit_text: str | None = None) -> list[Person
 async def deactivate_person(session: Session, ref: str, *, by: Manager, now: datetime) -> Person:
     """Deactivate the member ``ref`` names (id or ``channel:user``)."""
     target = await person(session, ref)
+    if by.member_id is not None and target.id == by.member_id:
+        raise UserError("people.not_yourself")
     _may_manage(by, target.role)
     return await deactivate(
         session, target.id, now=now, actor=by.actor, actor_member_id=by.member_id
