@@ -210,6 +210,9 @@ class TaskSource:
     schedule: dict[str, Any]
     active: bool
     mentions: list[Mention] = field(default_factory=list)
+    quote: str = ""  # the plan's words the task was read from
+    source: str = ""  # where they stand in the file ("p3 ¶12", "t1:5")
+    origin: str = "plan"  # plan | manual
 
 
 async def task_source(session: Session, task_id: int) -> TaskSource | None:
@@ -248,6 +251,9 @@ async def task_source(session: Session, task_id: int) -> TaskSource | None:
         dict(task.schedule or {}),
         task.active,
         mentions,
+        task.quote,
+        task.source,
+        task.origin,
     )
 
 

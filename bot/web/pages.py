@@ -21,6 +21,7 @@ from dondoc.handlers.desk.filters import (
     summary_for,
 )
 from dondoc.handlers.desk.people import channel_name, reach_words
+from dondoc.handlers.plans.proposal import place_parts
 from dondoc.storage.desk import event_tasks, plans, units
 from dondoc.storage.evidence import KeptEvidence
 from dondoc.storage.models import Role
@@ -118,9 +119,14 @@ async def task_view(call: Call) -> web.StreamResponse:
     events = []
     if call.viewer.coordinates and page.source.schedule_kind == "event":
         events = [e for e in await event_tasks(call.session) if e.id == task_id]
+    language = call.viewer.language
+    place = ", ".join(
+        call.desk.t(key, language, **values) for key, values in place_parts(page.source.source)
+    )
     return call.page(
         "task.html",
         page=page,
+        place=place or page.source.source,
         event=events[0] if events else None,
         evidence_links=_evidence_links(call, page.evidence),
         **context,

@@ -1,7 +1,7 @@
 """web desk, kept evidence, people management
 
-Revision ID: 0002_web_desk
-Revises: 0001
+Revision ID: 0003_web_desk
+Revises: 0002
 Create Date: 2026-12-01 23:36:04.449667
 """
 from alembic import op
@@ -10,8 +10,8 @@ import sqlmodel
 
 
 # A name of its own: other branches add their own 0002; whoever lands second re-chains.
-revision = '0002_web_desk'
-down_revision = '0001'
+revision = '0003_web_desk'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
