@@ -50,7 +50,8 @@ async def main(communes: int, repeat: int, folder: Path) -> None:
         await generate(db, communes, 8, 60)
     engine = make_engine(f"sqlite:///{db}")
     async with transaction(engine) as session:
-        coordinator = Member(channel="console", channel_user_id="bench", chat_id="bench",
+        user = f"bench-{time.time_ns()}"
+        coordinator = Member(channel="console", channel_user_id=user, chat_id=user,
                              display_name="Điều phối", role=Role.COORDINATOR.value,
                              created_at=NOW)  # fmt: skip
         session.add(coordinator)
@@ -70,6 +71,7 @@ async def main(communes: int, repeat: int, folder: Path) -> None:
                 first_unit = re.search(r'href="/donvi/(\d+)', await r.text())
             pages = [
                 ("overview", f"/?period={PERIOD}"),
+                ("overview's chart (PNG)", f"/bieudo.png?period={PERIOD}"),
                 ("matrix", f"/bang?period={PERIOD}"),
                 ("matrix, one unit", f"/bang?period={PERIOD}&unit=X0001-1"),
                 ("unit", f"/donvi/{first_unit.group(1) if first_unit else 1}?period={PERIOD}"),

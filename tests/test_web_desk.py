@@ -315,3 +315,23 @@ async def test_a_coordinator_nudges_sets_a_date_invites_and_manages_people(dw: D
     for action in ("reminders.nudge", "invite.create", "invite.revoke", "member.move",
                    "member.deactivate"):  # fmt: skip
         assert await audit(dw, action), action
+
+
+async def test_a_long_matrix_comes_in_pages(dw: DeskWorld) -> None:
+    from dondoc.handlers.desk.pages import matrix
+
+    async with transaction(dw.engine) as session:
+        summary = await compute_summary(session, today=dw.desk.ctx.today())
+    whole = matrix(summary, None)
+    assert whole.pages == 1 and len(whole.rows) == whole.total_rows == 4
+    first, last = matrix(summary, None, 1, per_page=3), matrix(summary, None, 9, per_page=3)
+    assert (first.pages, len(first.rows), last.page, len(last.rows)) == (2, 3, 2, 1)
+    assert {r.unit.id for r in first.rows} | {r.unit.id for r in last.rows} == {
+        r.unit.id for r in whole.rows
+    }
+    used = {occ for row in last.rows for occ in row.cells}  # only the columns of its units
+    assert {c.occurrence_id for c in last.columns} == used
+    client, _csrf = await dw.signed_in("hoa")
+    async with client:
+        status, page = await dw.get(client, "/bang?trang=abc")
+        assert status == 200 and 'id="matrix"' in page

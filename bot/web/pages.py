@@ -28,6 +28,8 @@ from dondoc.storage.models import Role
 from dondoc.storage.people import list_people, unused_invites
 from dondoc.storage.summary_model import Summary
 
+PEOPLE_PER_PAGE = 100
+
 
 async def _common(call: Call, **extra: Any) -> tuple[Filters, Summary, dict[str, Any]]:
     """Filters, the summary and what every filtered page shows around it."""
@@ -53,12 +55,25 @@ async def _common(call: Call, **extra: Any) -> tuple[Filters, Summary, dict[str,
 async def overview_page(call: Call) -> web.StreamResponse:
     filters, summary, context = await _common(call)
     events = await event_tasks(call.session, filters.plan) if call.viewer.coordinates else []
-    return call.page("overview.html", view=contents.overview(summary), events=events, **context)
+    return call.page(
+        "overview.html",
+        view=contents.overview(summary),
+        events=events,
+        limit=contents.LIST_LIMIT,
+        **context,
+    )
 
 
 async def matrix_page(call: Call) -> web.StreamResponse:
     filters, summary, context = await _common(call)
-    return call.page("matrix.html", matrix=contents.matrix(summary, filters.category), **context)
+    grid = contents.matrix(summary, filters.category, _page(call))
+    return call.page("matrix.html", matrix=grid, **context)
+
+
+def _page(call: Call) -> int:
+    """The ``trang`` (page) of a long list asked for; 1 when none or nonsense."""
+    value = call.request.query.get("trang", "1").strip()
+    return int(value) if value.isdigit() and len(value) <= 5 else 1
 
 
 def _evidence_links(call: Call, evidence: dict[int, KeptEvidence]) -> dict[int, str]:
@@ -136,10 +151,15 @@ async def task_view(call: Call) -> web.StreamResponse:
 async def people_page(call: Call) -> web.StreamResponse:
     viewer = call.viewer
     language = viewer.language
+    unit_code = (call.request.query.get("unit") or "").strip()
+    chosen = None
     if viewer.coordinates:
-        people = await list_people(call.session, include_inactive=True)
-        invites = await unused_invites(call.session, call.now)
         all_units = await units(call.session)
+        chosen = next((u for u in all_units if u.code == unit_code), None)
+        people = await list_people(
+            call.session, unit_id=chosen.id if chosen else None, include_inactive=True
+        )
+        invites = await unused_invites(call.session, call.now)
     else:
         own = viewer.unit.id if viewer.unit else -1
         people = await list_people(call.session, unit_id=own, include_inactive=True)
@@ -147,10 +167,17 @@ async def people_page(call: Call) -> web.StreamResponse:
     roles = [Role.OFFICER.value, Role.HEAD.value]
     if viewer.is_admin:
         roles += [Role.COORDINATOR.value, Role.ADMIN.value]
-    rows = [(p, channel_name(p.channel, language), reach_words(p, language)) for p in people]
+    pages = max(1, -(-len(people) // PEOPLE_PER_PAGE))
+    page = min(_page(call), pages)
+    shown = people[(page - 1) * PEOPLE_PER_PAGE : page * PEOPLE_PER_PAGE]
+    rows = [(p, channel_name(p.channel, language), reach_words(p, language)) for p in shown]
     return call.page(
         "people.html",
         people=rows,
+        people_total=len(people),
+        page=page,
+        pages=pages,
+        chosen=chosen,
         invites=invites,
         units=all_units,
         roles=roles,

@@ -83,13 +83,25 @@ class Matrix:
     rows: list[Row]
     category: Category | None
     hidden_rows: int = 0  # units left out by the category filter
+    page: int = 1
+    pages: int = 1
+    total_rows: int = 0  # units shown over all pages
 
     def shows(self, item: SummaryItem | None) -> bool:
         """A cell of the chosen category (or every cell when none is chosen)."""
         return item is not None and (self.category is None or item.category is self.category)
 
 
-def matrix(summary: Summary, category: Category | None) -> Matrix:
+ROWS_PER_PAGE = 50  # units per page of the matrix: a province's thousand stay readable
+LIST_LIMIT = 30  # late units and blocked items listed on the overview (the rest: the matrix)
+
+
+def matrix(
+    summary: Summary, category: Category | None, page: int = 1, per_page: int = ROWS_PER_PAGE
+) -> Matrix:
+    """The matrix of ``summary``: the units with a cell of ``category`` (all when None), the
+    ``page``-th slice of ``per_page`` units (a page past the end shows the last), and only
+    the columns those units have cells in."""
     columns: dict[int, Column] = {}
     cells: dict[int, dict[int, SummaryItem]] = defaultdict(dict)
     for item in summary.items:
@@ -111,10 +123,15 @@ def matrix(summary: Summary, category: Category | None) -> Matrix:
     kept = rows
     if category is not None:
         kept = [r for r in rows if any(i.category is category for i in r.cells.values())]
+    pages = max(1, -(-len(kept) // per_page))
+    page = min(max(1, page), pages)
+    shown = kept[(page - 1) * per_page : page * per_page]
+    used = {occ for row in shown for occ in row.cells}
     ordered = sorted(
-        columns.values(), key=lambda c: (c.plan_code, c.due or date.max, c.label, c.period)
+        (c for c in columns.values() if c.occurrence_id in used),
+        key=lambda c: (c.plan_code, c.due or date.max, c.label, c.period),
     )
-    return Matrix(ordered, kept, category, len(rows) - len(kept))
+    return Matrix(ordered, shown, category, len(rows) - len(kept), page, pages, len(kept))
 
 
 # ---- a unit -------------------------------------------------------------------------------
