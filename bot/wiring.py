@@ -192,4 +192,6 @@ def secrets_of(setups: list[ChannelSetup], settings: Settings) -> list[str]:
             if value is not None and value.get_secret_value():
                 values.append(value.get_secret_value())
     values += [setup.webhook_secret for setup in setups]
+    if settings.web_secret is not None:
+        values.append(settings.web_secret.get_secret_value())
     return [v for v in values if v]

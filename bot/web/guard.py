@@ -52,6 +52,7 @@ def secure_headers(response: web.StreamResponse, *, cache: bool = False) -> None
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Server"] = "dondoc"  # not the versions of Python and aiohttp
     if not cache:
         response.headers["Cache-Control"] = "no-store"
 
