@@ -1,16 +1,20 @@
-"""The coordinator's manual reminder (*nhắc thủ công*, /nhac): the planner's wording, one
-message per recipient, through the outbox (rate limits, retries), logged and audited.
+"""The coordinator's manual reminder (*nhắc thủ công*, /nhac and the web desk's "Nhắc" buttons):
+which items a nudge is about (``choose``: every open item of a unit or a task, or every overdue
+item), then the planner's wording, one message per recipient, through the outbox (rate limits,
+retries), logged and audited (``nudge``; ``nudge_items`` does both steps' bookkeeping).
 
 **Not twice in a row.** A unit is not nudged again about a task while a reminder of that task
 is still waiting in the outbox for it, nor within ``NUDGE_GAP`` of the last nudge: pressing
 /nhac again would only pile the same message up in the officer's chat. Those (task, unit)
-pairs are left out and returned with the moment they were reminded ("vừa nhắc lúc …").
+pairs are left out and returned with the moment they were reminded ("vừa nhắc lúc …"); the
+same nudge pressed twice in one second is one of them.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -29,9 +33,110 @@ from dondoc.storage import audit
 from dondoc.storage.assignments import lead_wins
 from dondoc.storage.errors import UserError
 from dondoc.storage.models import Occurrence, Outbox, OutboxStatus, ReminderLog, Unit
+from dondoc.storage.summary_model import Category, Summary, SummaryItem
 
+DONE = (Category.DONE_ON_TIME, Category.DONE_LATE)
 NUDGE_GAP = timedelta(hours=1)
 WAITING = (OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)
+
+
+def choose(
+    summary: Summary,
+    *,
+    unit_id: int | None = None,
+    task_id: int | None = None,
+    all_late: bool = False,
+) -> list[SummaryItem]:
+    """The items a nudge is about: every overdue item (``all_late``), or every item of a unit
+    or a task that is not done yet (due soon or overdue alike)."""
+    if all_late:
+        return [i for i in summary.items if i.category is Category.OVERDUE]
+    return [
+        i
+        for i in summary.items
+        if i.category not in DONE
+        and (unit_id is None or i.unit_id == unit_id)
+        and (task_id is None or i.task_id == task_id)
+    ]
+
+
+@dataclass(frozen=True)
+class RecentUnit:
+    """A unit left out of a nudge: reminded ``at`` (local time) of ``tasks`` of the items,
+    that reminder ``waiting`` in the outbox still or not."""
+
+    unit: str
+    at: datetime
+    waiting: bool
+    tasks: int
+
+
+@dataclass(frozen=True)
+class NudgeOutcome:
+    """What a nudge did: messages queued; the units and (occurrence, unit) items it counted
+    (those reminded now, or, when none could be, those chosen); the units nobody of which can
+    be reached; the units left out because they were reminded a moment ago (``recent``), and
+    whether any item was still to remind (``fresh``); ``today`` in the deployment's zone."""
+
+    queued: int
+    units: int
+    tasks: int
+    unreachable: list[str]
+    any_reachable: bool
+    recent: list[RecentUnit] = field(default_factory=list)
+    fresh: bool = True
+    today: date | None = None
+
+
+async def nudge_items(
+    session: AsyncSession,
+    chosen: list[SummaryItem],
+    *,
+    actor: str,
+    now: datetime,
+    calendar: WorkingCalendar,
+    policy: ReminderPolicy,
+    actor_member_id: int | None = None,
+) -> NudgeOutcome:
+    """Nudge the units of ``chosen`` about those items (``nudge``) and count what it did.
+    Raises ``DuplicateNudge`` for the same nudge in the same second."""
+    pairs = sorted({(i.occurrence_id, i.unit_id) for i in chosen})
+    result = await nudge(
+        session,
+        pairs=pairs,
+        actor=actor,
+        now=now,
+        calendar=calendar,
+        policy=policy,
+        actor_member_id=actor_member_id,
+    )
+    recent = result.recent
+    reachable = [i for i in chosen if not i.unreachable]
+    fresh = [i for i in reachable if (i.occurrence_id, i.unit_id) not in recent]
+    counted = fresh or chosen
+    left_out: dict[str, list[Reminded]] = defaultdict(list)
+    for item in chosen:
+        mark = recent.get((item.occurrence_id, item.unit_id))
+        if mark is not None:
+            left_out[item.unit_name].append(mark)
+    return NudgeOutcome(
+        result.messages,
+        len({i.unit_id for i in counted}),
+        len({(i.occurrence_id, i.unit_id) for i in counted}),
+        sorted({i.unit_name for i in chosen if i.unreachable}),
+        bool(reachable),
+        [
+            RecentUnit(
+                unit,
+                calendar.local(max(m.at for m in marks)),
+                any(m.waiting for m in marks),
+                len(marks),
+            )
+            for unit, marks in sorted(left_out.items())
+        ],
+        bool(fresh),
+        calendar.local_date(now),
+    )
 
 
 class DuplicateNudge(Exception):

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 
 from dondoc.handlers.conversation.menus import help_options
 from dondoc.handlers.conversation.scope import scoped_summary
 from dondoc.handlers.conversation.turn import Turn
 from dondoc.scheduler.messaging import Option, OutgoingMessage
-from dondoc.scheduler.nudge import NUDGE_GAP, DuplicateNudge, Reminded, nudge
+from dondoc.scheduler.nudge import NUDGE_GAP, DuplicateNudge, NudgeOutcome, choose, nudge_items
 from dondoc.scheduler.policy import ReminderPolicy
 from dondoc.storage.directory import find_task, find_unit
 from dondoc.storage.errors import UserError
@@ -202,32 +203,28 @@ async def remind_command(turn: Turn, args: str) -> list[OutgoingMessage]:
             )
         ]
     summary = await compute_summary(turn.session, today=turn.ctx.today(), tz=turn.ctx.calendar.tz)
-    open_items = [
-        i for i in summary.items if i.category not in (Category.DONE_ON_TIME, Category.DONE_LATE)
-    ]
     described: str
     if fold(target) in _ALL_LATE:
-        chosen = [i for i in open_items if i.category is Category.OVERDUE]
+        chosen = choose(summary, all_late=True)
         described = turn.t("conv.remind.all_late")
     else:
         unit = await find_unit(turn.session, target)
         if unit is not None:
-            chosen = [i for i in open_items if i.unit_id == unit.id]
+            chosen = choose(summary, unit_id=unit.id)
             described = unit.name
         else:
             task = await find_task(turn.session, target)
             if task is None:
                 raise UserError("conv.remind.unknown_target", value=target[:60])
-            chosen = [i for i in open_items if i.task_id == task.id]
+            chosen = choose(summary, task_id=task.id)
             described = shorten(task.title, 80)
     if not chosen:
         return [turn.say("conv.remind.nothing", options=help_options(turn), target=described)]
-    pairs = sorted({(i.occurrence_id, i.unit_id) for i in chosen})
     assert turn.member is not None
     try:
-        result = await nudge(
+        done = await nudge_items(
             turn.session,
-            pairs=pairs,
+            chosen,
             actor=turn.actor,
             now=turn.now,
             calendar=turn.ctx.calendar,
@@ -237,59 +234,33 @@ async def remind_command(turn: Turn, args: str) -> list[OutgoingMessage]:
     except DuplicateNudge:
         # The same nudge in the same second (a double press): the first one stands.
         raise UserError("conv.remind.just_done", target=described) from None
-    recent = result.recent
-    unreachable = sorted({i.unit_name for i in chosen if i.unreachable})
-    reachable = [i for i in chosen if not i.unreachable]
-    fresh = [i for i in reachable if (i.occurrence_id, i.unit_id) not in recent]
+    text = nudge_words(turn.t, done, described)
+    return [OutgoingMessage(text, tuple(help_options(turn)))]
+
+
+def nudge_words(t: Callable[..., str], done: NudgeOutcome, described: str) -> str:
+    """What a coordinator is told after a nudge (the chat and the web desk say the same): what
+    was queued, the units left out because they were reminded a moment ago ("vừa nhắc lúc
+    09:05"), and the units nobody of which can be reached."""
     lines: list[str] = []
-    if result.messages or (fresh and not recent):
-        key = "conv.remind.queued" if result.messages else "conv.remind.none_queued"
-        counted = fresh or chosen
+    if done.queued or (done.fresh and not done.recent):
+        key = "conv.remind.queued" if done.queued else "conv.remind.none_queued"
         lines.append(
-            turn.t(
-                key,
-                target=described,
-                messages=result.messages,
-                units=len({i.unit_id for i in counted}),
-                tasks=len({(i.occurrence_id, i.unit_id) for i in counted}),
-            )
+            t(key, target=described, messages=done.queued, units=done.units, tasks=done.tasks)
         )
-    elif not reachable:
+    elif not done.any_reachable:
         # The counts are about the units that could not be reached.
         lines.append(
-            turn.t(
-                "conv.remind.none_queued",
-                target=described,
-                units=len({i.unit_id for i in chosen}),
-                tasks=len({(i.occurrence_id, i.unit_id) for i in chosen}),
-            )
+            t("conv.remind.none_queued", target=described, units=done.units, tasks=done.tasks)
         )
-    lines += _recent_lines(
-        turn, [i for i in chosen if (i.occurrence_id, i.unit_id) in recent], recent
-    )
-    if unreachable:
-        lines.append(turn.t("conv.remind.unreachable", units=", ".join(unreachable)))
-    return [OutgoingMessage("\n".join(lines), tuple(help_options(turn)))]
-
-
-def _recent_lines(
-    turn: Turn, items: list[SummaryItem], recent: dict[tuple[int, int], Reminded]
-) -> list[str]:
-    """ "UBND phường X vừa được nhắc lúc 09:05 (2 nhiệm vụ), chưa nhắc lại." — one line per
-    unit left out, with the latest moment it was reminded."""
-    by_unit: dict[str, list[Reminded]] = defaultdict(list)
-    for item in items:
-        by_unit[item.unit_name].append(recent[(item.occurrence_id, item.unit_id)])
-    lines = []
-    for unit, marks in sorted(by_unit.items()):
-        latest = max(mark.at for mark in marks)
-        local = turn.ctx.calendar.local(latest)
-        when = f"{local:%H:%M}" if local.date() == turn.today else f"{local:%H:%M} {local:%d/%m}"
-        key = (
-            "conv.remind.recent_waiting" if any(m.waiting for m in marks) else "conv.remind.recent"
-        )
-        lines.append(turn.t(key, unit=unit, time=when, tasks=len(marks)))
-    if lines:
-        gap = int(NUDGE_GAP.total_seconds() // 60)
-        lines.append(turn.t("conv.remind.recent_rule", minutes=gap))
-    return lines
+    for recent in done.recent:
+        when = f"{recent.at:%H:%M}"
+        if done.today is not None and recent.at.date() != done.today:
+            when += f" {recent.at:%d/%m}"
+        key = "conv.remind.recent_waiting" if recent.waiting else "conv.remind.recent"
+        lines.append(t(key, unit=recent.unit, time=when, tasks=recent.tasks))
+    if done.recent:
+        lines.append(t("conv.remind.recent_rule", minutes=int(NUDGE_GAP.total_seconds() // 60)))
+    if done.unreachable:
+        lines.append(t("conv.remind.unreachable", units=", ".join(done.unreachable)))
+    return "\n".join(lines)
