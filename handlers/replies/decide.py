@@ -60,18 +60,29 @@ class Cues:
     weak_done: bool = False
     own_part: bool = False
     question: bool = False
+    asked_which: bool = False  # "báo cáo nào ạ?", "quý 3 hay quý 4?", "nộp lại hả?"
 
 
-def _clauses(text: Canonical) -> list[str]:
-    """The clauses of the reply, cut at punctuation and at the linking words."""
-    out: list[str] = []
+def _clauses(text: Canonical) -> list[tuple[str, bool]]:
+    """The clauses of the reply, cut at punctuation and at the linking words, each with whether
+    it asks (it ends with "?" or is a yes/no question: "… được không ạ")."""
+    out: list[tuple[str, bool]] = []
     start = 0
     for word, position in zip(text.words, text.starts, strict=True):
         if word.text in _SPLIT_MARKS or word.text in _SPLIT_WORDS:
-            out.append(text.text[start:position].strip())
+            out.append((text.text[start:position].strip(), word.text == "?"))
             start = position + len(word.text) + 1
-    out.append(text.text[start:].strip())
-    return [clause for clause in out if clause]
+    out.append((text.text[start:].strip(), False))
+    return [(clause, asks or _asks(clause)) for clause, asks in out if clause]
+
+
+def _asks(clause: str) -> bool:
+    """A clause that is a question without "?" ("… được không ạ", "bc nào ạ", "quý 3 hay quý 4
+    ạ"); "không biết mẫu nào" only says what is not known."""
+    return lx.ASKS.search(clause) is not None and not _UNKNOWN.search(clause)
+
+
+_UNKNOWN = re.compile(lx.B + r"(?:khong|chua) (?:biet|ro|nam)" + lx.E)
 
 
 def _words_before(clause: str, position: int, count: int) -> list[str]:
@@ -149,8 +160,34 @@ def _done_in_clause(clause: str, match: re.Match[str], cues: Cues) -> str:
     return "done"
 
 
-def _read_clause(clause: str, cues: Cues) -> None:
+def _wait_over(clause: str, match: re.Match[str]) -> bool:
+    """A step of signing or approval that is over: "đã trình ký và gửi lên phòng", "trình
+    lãnh đạo ký xong và phát hành rồi" (not "đang chờ duyệt rồi em gửi")."""
+    before, after = clause[: match.start()], clause[match.end() :]
+    if re.search(lx.B + r"(?:dang|con|van|chi con|cho|doi)\s*$", before):
+        return False
+    if re.match(r"(?:dang|con|chi|cho|doi|xin|lay)" + lx.E, match.group(0)):
+        return False
+    if re.match(r"^ xong" + lx.E, after):
+        return True
+    past = re.search(lx.B + r"da(?: " + lx.W + r"){0,2}$", before.rstrip()) is not None
+    then_sent = re.match(r"^ (?:roi |va |, )(?:" + lx.W + r" ){0,2}?" + lx.DELIVER + lx.E, after)
+    if past and then_sent:
+        return True  # "đã được trình ký và gửi lên phòng"
+    return lx.DELIVERED.search(after) is not None and not _FUTURE.search(after)
+
+
+def _read_clause(clause: str, asks: bool, cues: Cues) -> None:
+    """The cues of one clause. A clause that asks ("gửi file excel được không ạ?", "nộp trễ có
+    sao không chị") reports nothing, except a request for more time."""
+    if asks:
+        cues.asked_which = cues.asked_which or lx.WHICH.search(clause) is not None
+        for match in lx.REQUEST.finditer(clause):
+            cues.blocked.append(match)
+            cues.blocked_clause = cues.blocked_clause or clause
+        return
     negated_blockers = [m.span() for m in lx.NOT_BLOCKED.finditer(clause)]
+    negated_blockers += [m.span() for m in lx.AWAY.finditer(clause)]
     for match in lx.BLOCKED.finditer(clause):
         if not any(a <= match.start() < b for a, b in negated_blockers):
             cues.blocked.append(match)
@@ -168,12 +205,16 @@ def _read_clause(clause: str, cues: Cues) -> None:
         for match in pattern.finditer(clause):
             cues.not_started = True
             not_started.append(match.span())
+    away = [m.span() for m in lx.AWAY.finditer(clause)]
     for pattern in (lx.PROGRESS, lx.REMAINING, lx.WAIT_OWN, lx.DRAFT_MENTION):
         for match in pattern.finditer(clause):
             if any(
-                a <= match.start() < b or match.start() <= a < match.end() for a, b in not_started
+                a <= match.start() < b or match.start() <= a < match.end()
+                for a, b in not_started + away
             ):
-                continue  # "chưa bắt đầu", "tuần sau mới bắt đầu": not started, not begun
+                continue  # "chưa bắt đầu": not begun; "em đang họp": busy elsewhere
+            if pattern is lx.WAIT_OWN and _wait_over(clause, match):
+                continue  # "trình ký xong rồi gửi luôn": the signature is behind
             cues.progress = True
     if _NEGATED_DONE.search(clause) and not lx.NOT_STARTED.search(clause):
         cues.progress = True
@@ -198,18 +239,31 @@ def _read_clause(clause: str, cues: Cues) -> None:
 
 def _only(text: str, *patterns: re.Pattern[str]) -> bool:
     """Whether the text is nothing but matches of the patterns, particles and pronouns."""
-    rest = text
-    for pattern in patterns:
-        rest = pattern.sub(" ", rest)
-    words = [w for w in rest.split() if re.search(r"[a-z0-9]", w)]
+    rest = list(text)
+    for pattern in patterns:  # every pattern on the whole text: one match may hold another
+        for match in pattern.finditer(text):
+            rest[match.start() : match.end()] = " " * (match.end() - match.start())
+    words = [w for w in "".join(rest).split() if re.search(r"[a-z0-9]", w)]
     return all(w in lx.FILLER or w in _PARTICLES for w in words)
 
 
 _PARTICLES = frozenset(re.findall(r"[a-z_']+", lx.PARTICLE + " " + lx.PRONOUN))
 _FUTURE_ONLY = re.compile(lx.B + lx.FUTURE + lx.E)
 _UNEXPLAINED_NEGATION_OK = re.compile(
-    lx.B + lx.alt("khong co gi", "khong sao", "khong a", "khong chi", "khong anh") + lx.E
+    lx.B
+    + lx.alt(
+        "khong co gi",
+        "khong sao",
+        "khong a",
+        "khong chi",
+        "khong anh",
+        r"khong con (?:gi|ton|sot|thieu|viec gi|ho so nao|cai nao|nua)",
+    )
+    + lx.E
 )
+
+
+_ONLY_MARKS = re.compile(r"^[?!. ]*$")  # "???": nothing asked, nothing said
 
 
 def _emoji_only(original: str) -> bool:
@@ -230,9 +284,13 @@ def decide(text: str) -> ParsedReply:
         return ParsedReply(UNCLEAR, acknowledgement=_emoji_only(original))
     percent, out_of_range = read_percent(body)
     cues = Cues()
-    for clause in _clauses(canon):
-        _read_clause(clause, cues)
-    cues.question = lx.QUESTION.search(body) is not None
+    clauses = _clauses(canon)
+    for index, (clause, _) in enumerate(clauses):
+        if index and lx.THIS_ONE.match(clause):
+            clauses = clauses[index:]  # "báo cáo kia gửi rồi, còn báo cáo này chưa làm"
+    for clause, asks in clauses:
+        _read_clause(clause, asks, cues)
+    cues.question = lx.QUESTION.search(body) is not None and not _ONLY_MARKS.match(body)
     consequence = _CONSEQUENCE.search(body)
     if consequence and not cues.blocked:
         reason = consequence.group("reason")
@@ -249,7 +307,10 @@ def decide(text: str) -> ParsedReply:
         status = "not_started"  # 0 %: nothing done yet, whatever the words around it
     elif cues.progress or cues.not_started or (percent is not None and percent < 100):
         status = "in_progress"
-    elif done:
+    elif done and cues.asked_which and not lx.RECEIPT_CHECK.search(body):
+        # "báo cáo nào ạ? e gửi 2 cái rồi": what is asked about is not this task's done
+        return ParsedReply(UNCLEAR, note=stripped[:MAX_NOTE], question=True)
+    elif done or lx.ONLY_DONE.match(body):
         status = "done"
     elif lx.ONLY_NOT_YET.match(body):
         status = "not_started"
@@ -296,6 +357,9 @@ _STATUS_WORDS = (
     SHARE_WORDS,
     lx.WAIT_OWN,
     lx.NOT_STARTED,
+    lx.FUTURE_START,
+    lx.ONLY_NOT_YET,
+    _UNEXPLAINED_NEGATION_OK,
     re.compile(r"\d+(?: [.,] \d+)? (?:%|phan tram|percent)|\d+"),
 )
 

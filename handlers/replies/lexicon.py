@@ -32,7 +32,8 @@ PRONOUN = alt(
     "don vi", "van phong", "vp", "i", "we", "they", "it",
 )
 PARTICLE = alt(
-    "a", "ah", "ak", "vang", "roi", "nhe", "nha", "oi", "nhieu", "do", "day", "ne", "nhi", "thoi",
+    "a", "ah", "ak", "day_ptc", "vang", "roi", "nhe", "nha", "oi", "nhieu", "do", "day", "ne",
+    "nhi", "thoi",
     "luon", "ay", "u", "ha", "hen", "voi", "nay", "the", "chu", "ma", "dong chi", "dc",
 )
 NEGATOR = alt("chua", "khong", "chang", "not", "never", "no", "n't", "cannot", "can't", "won't",
@@ -47,7 +48,7 @@ DELIVER = alt(
     "upload", "dang", "dang tai", "tai len",
     "dua len", "cap nhat", "nhap", "ky", "ky so", "ban hanh", "phat hanh", "bao cao", "mail",
     "email", "forward", "vao so", "cho so", "to chuc", "dien ra", "scan", "dang_tai",
-    "dong dau", "gui di", "chuyen di",
+    "dong dau_seal", "gui di", "chuyen di", "submit", "send", "post",
 )
 DELIVER_PAST_EN = alt(
     "sent", "submitted", "uploaded", "emailed", "forwarded", "signed", "registered",
@@ -60,7 +61,8 @@ WORK = alt(
 )
 # Words the gap between "đã" and its verb may hold ("đã được văn thư phát hành").
 # Words that end the reach of "đã" over the next verb: "đã xin … gửi" is not "đã gửi".
-_STOP = alt("chua", "khong", "trinh", "xin", "giao", "cho", "doi", "nhan", "se", "sap", "dang",
+_STOP = alt("chua", "khong", r"trinh(?! (?:\w+ )?ky (?:xong )?va)", "xin", "giao", "cho", "doi",
+            "nhan", "se", "sap", "dang",
             "de", "moi", "roi", "nhung", "ma", "nen", "dinh", "muon", "can", "phai", "not")
 _GAP = alt("duoc", "em", "ben em", "minh", "toi", "van thu", "lanh dao", "sep", "chu tich",
            "hoan thien va", "tong hop va", "ky va", "ky so va", "kiem tra va", "ra soat va",
@@ -105,6 +107,7 @@ PROGRESS = rx(
         r"(?:da )?giao cho(?:_to)?",
         "in progress", "working on", "ongoing", "on going", "still", "drafting", "almost",
         "nearly", "about to", r"halfway", "underway", "under way", "so far",
+        "sap roi", "gan roi", r"(?:doi|cho) em(?: (?:chut|ti|xiu|them))", "lam tiep", "lam not",
         "khan truong", "gap rut", "bo sung", r"(?:duoc )?(?:phan lon|mot phan|phan nhieu|mot so)",
         r"(?:yeu cau|de nghi) (?:sua|bo sung|chinh)",
         r"(?:sua|lam|hoan thien|chinh) lai", "chinh sua", "rework", "revise", "revising",
@@ -120,11 +123,12 @@ REMAINING = rx(
 )
 # The unit's own leadership: waiting for them is a step of the work, not a blocker.
 _OWN_LEADER = alt("lanh dao", "sep", "chu tich", "pho chu tich", "truong phong", "pho phong",
-                  "thu truong", "ubnd phuong", "lanh dao phuong", "van thu", "dang uy")
+                  "thu truong", "ubnd phuong", "lanh dao phuong", "van thu", "dang uy",
+                  "van phong", "ke toan", "bi thu", "bo phan", "thu quy")
 WAIT_OWN = rx(
     alt(
         r"(?:dang |con |chi con )?(?:cho|doi) (?:" + _OWN_LEADER + r" )?"
-        r"(?:ky|duyet|phe duyet|ky so|ky nhay|y kien|vao so|cap so|cho so|dong dau|phat hanh)",
+        r"(?:ky|duyet|phe duyet|ky so|ky nhay|y kien|vao so|cap so|cho so|dong dau_seal|phat hanh)",
         r"(?:dang |da )?trinh(?: lanh dao| sep| chu tich)?(?: ky)?", "xin y kien", "lay y kien",
         "waiting for (?:the )?(?:chairman'?s? |leader'?s? |boss'?s? )?"
         r"(?:signature|approval|sign off)", "awaiting (?:signature|approval)",
@@ -145,28 +149,32 @@ _SYSTEM = alt(
     "dich vu cong", "web", "website", "trang", "mang", "may", "may tinh", "may in", "server",
     "may chu", "token", "chu ky so", "tai khoan", "email", "mail", "dien", "internet", "wifi",
     "portal", "system", "network", "app", "ung dung", "usb", "qlvb", "quan ly van ban",
+    "link", "duong link", "duong truyen", "vneid", "tabmis", "ioffice", "file",
 )
 _FAILURE = alt(
     "loi_kt", "bi loi", "bao loi", "hong_hoc", "sap_do", "treo", "bi treo", "bi khoa", "khoa",
     "het han", "bao tri", "nang cap", "maintenance", "truc trac", "chap chon", "mat ket noi",
     "down", "crash", "crashing", "crashed",
     "error", "errors", "broken", "not working", "khong hoat dong", "bi chan", "khong on dinh",
+    "mat", "die", "chet", "dung", "bi tra ve", "tra ve", "khong vao duoc",
 )
 _RESOURCE = alt(
     "so lieu", "du lieu", "huong dan", "kinh phi", "mau", "bieu mau", "mau bieu", "tai khoan",
     "chu ky so", "nguoi", "can bo", "nhan su", "van ban", "chi tieu", "thong tin", "phuong tien",
     "may", "thiet bi", "dia diem", "danh sach", "ngan sach", "data",
     "budget", "staff", "guidance", "template", "account", "figures", "information", "money",
-    "quyet dinh", "cong van", "ho so", "giay to", "ban do",
+    "quyet dinh", "cong van", "ho so", "giay to", "ban do", "quyen", "quyen truy cap",
 )
 _AGENT = alt(
-    "ben(?! em| minh| toi| chung)", "phong", "so_nganh", "(?<!ky )so(?! roi| van ban| lieu| lieu)",
+    "ben(?! em| minh| toi| chung)", "(?<!van )phong", "so_nganh",
+    "(?<!ky )so(?! roi| van ban| lieu| lieu)",
     "cuc", "chi cuc", "cong an", "ubnd", "quan", "huyen", "tinh", "cac to",
     "to dan pho", "khu pho", "cac khu", "truong", "cac truong", "don vi phoi hop", "ngan hang",
     "bao hiem", "bao hiem xa hoi", "thue", "dia chinh", "tai chinh", "cac phuong", "mat tran",
     "doan", "tram y te", "benh vien", "kho bac", "cap tren", "may to", "cac ban", "nguoi dan",
     "ho dan", "cac ho", "doanh nghiep", "cac don vi",
-    "cac nganh", "ban chi huy", "police", "tax", "office", "department", "the wards",
+    "cac nganh", "ban chi huy", "trung tam", "kho bac", "vpdk", "chi nhanh",
+    "van phong dang ky", "police", "tax", "office", "department", "the wards",
     "the school", "the schools", "the bank", "province", "district",
 )
 _ABSENCE = alt(
@@ -183,7 +191,8 @@ BLOCKED = rx(
         "tre han", "cham tien do", "qua tai", r"(?:can|de nghi|xin) ho tro",
         r"(?<!con )thieu " + W, r"(?:chua|khong) (?:co|nhan duoc|duoc cap|duoc giao|duoc huong dan|"
         r"biet|ro) (?:" + _RESOURCE + r"|cach|mau|lam sao|nen|nguoi)",
-        _RESOURCE + r" (?:chua|khong) (?:co|duoc cap|duoc giao|ve|du|ro|ro rang|thong nhat)",
+        _RESOURCE + r"(?: " + W + r"){0,2}? (?:chua|khong) (?:co|duoc cap|duoc giao|ve|du|ro|"
+        r"ro rang|thong nhat|ban hanh|gui|cap|phat hanh|huong dan|cung cap)",
         r"khong du " + W, r"(?:chua|khong) (?:co )?(?:ai|nguoi) " + W,
         r"khong (?:hop tac|phoi hop|dong y|chiu)", r"(?:nam vien|nhap vien|cap cuu)",
         _SYSTEM + r"(?: " + W + r"){0,2}? (?:khong|chua) (?!co |duoc )" + W,
@@ -206,9 +215,12 @@ BLOCKED = rx(
         r"(?:cho|doi|dang cho|dang doi|waiting for|waiting on) (?:the )?(?:" + W + r" ){0,2}?(?:"
         + _AGENT + r"|" + _RESOURCE + r"|cung cap|tra loi cua|van ban cua|tren|"
         r"y kien cua(?! " + _OWN_LEADER + r"))" + E,
-        _AGENT + r"(?: " + W + r"){0,3}? (?:chua|khong) (?:gui|nop|tra loi|cung cap|phan hoi|"
-        r"co y kien|dong y|xac nhan|thong nhat|do dac|ban giao)",
+        _AGENT + r"(?: " + W + r"){0,4}? (?:chua|khong) (?:gui|nop|tra loi|cung cap|phan hoi|"
+        r"co y kien|dong y|xac nhan|thong nhat|do dac|ban giao|doi chieu|duyet|phe duyet|"
+        r"tham dinh|ky|ban hanh|tra|chuyen)",
         _ABSENCE, "mua bao", "bao lu", "lu lut", "dich benh",
+        "bi_stuck", "ket_stuck", r"(?:can|xin) them (?:\d+|mot|hai|ba|vai) (?:ngay|hom|tuan)",
+        "can them thoi gian", r"(?:sai )?lech", "khong khop",
         "blocked", "stuck", "issue", "issues", "problem", "problems", "extension", "delay",
         "delayed", r"need(?:s)? (?:more time|help|support)", r"(?:can't|cannot|unable to) \w+",
         r"won't make", "missing", r"no (?:data|budget|staff|guidance|template|account|money|one)",
@@ -240,11 +252,11 @@ NOT_STARTED = rx(
     )
 )
 FUTURE_START = rx(
-    r"(?:se|de|mai|tuan sau|thang sau|sau do|will|de mai)(?: " + W + r"){0,3}? "
-    r"(?:lam|bat dau|trien khai|thuc hien|start)(?! (?:xong|roi))"
+    r"(?:" + FUTURE + r"|sau do|thang sau|ngay|luon|bay gio|chuan bi)(?: " + W + r"){0,3}? "
+    r"(?:lam|bat dau|bat tay|trien khai|thuc hien|start)(?! (?:xong|roi|duoc|tiep|not))"
 )
 ONLY_NOT_YET = re.compile(
-    r"^(?:(?:vang|em|ben em) )*(?:chua|not yet|no|nope)(?: " + PARTICLE + ")*$"
+    r"^(?:(?:vang|em|ben em) )*(?:chua|not yet|no|nope)(?: (?:" + PARTICLE + "|" + PRONOUN + "))*$"
 )
 
 # --- done ----------------------------------------------------------------------------------
@@ -253,8 +265,8 @@ _NOT_AFTER_DA = r"(?! (?:nhan|xem|doc|biet|ro|nam|trinh|xin|giao|cho|doi|chua|kh
 DELIVERED = rx(
     alt(
         DA + _NOT_AFTER_DA + r"(?: (?!" + _STOP + E + r")" + W + r"){0,5}? " + DELIVER,
-        DELIVER + r"(?! (?:xong|di duoc))(?: (?!roi|khong|chua|xong)\S+){0,6}? roi"
-        r"(?! (?:" + DELIVER + r"|moi|thi|se))",
+        DELIVER + r"(?! (?:xong|di duoc))(?: (?!roi|khong|chua|xong)\S+){0,10}? roi"
+        r"(?! (?:" + DELIVER + r"|moi|thi|se)" + E + ")",
         DELIVER + r" xong(?! (?:moi|thi|se|la|em|minh))",
         r"(?:has|have|was|were|had) (?:been |already )?" + DELIVER_PAST_EN, DELIVER_PAST_EN,
         r"da co so(?: van ban)?", r"(?:len|vao) truc", r"cho so roi", "vao so roi",
@@ -270,7 +282,8 @@ WORK_DONE = rx(
     )
 )
 WORK_FULL = rx(r"(?:day du|het roi|xong|toan bo|100 %)")
-PAST = rx(alt("da", r"roi(?! (?:" + DELIVER + "|" + WORK + r")" + E + ")", "hom qua", "tuan truoc",
+PAST = rx(alt("da", r"tu (?:chieu|sang|trua|hom|tuan|thang|buoi_toi|toi|dau|\d)",
+              r"roi(?! (?:" + DELIVER + "|" + WORK + r")" + E + ")", "hom qua", "tuan truoc",
               "tu hom", "tu sang", "sang nay", "vua",
               "buoi_toi qua", "toi qua", "yesterday", "last week", "already", "this morning",
               "has been", "have been", "was", "da xong"))
@@ -280,12 +293,13 @@ QUESTION = rx(
     alt(
         r"\?", r"(?:cho|cho_to|ve|o|lay o|gui|nop|qua|tu) (?:ai|dau)", "ai phu trach",
         r"(?<!xong )(?<!roi )dau(?: (?:" + PARTICLE + "|" + PRONOUN + r"))*$",
-        r"co(?: " + W + r"){1,8}? khong(?: (?:" + PARTICLE + "|" + PRONOUN + r"))*$", "khong hay",
+        "khong_q", "khong hay",
         W + r" hay (?!qua|lam)" + W, r"\w+ nao(?! xong)",
         "the nao", "nhu the nao", "lam sao", "ra sao", r"bao gio(?! xong)", "bao lau",
-        r"(?:co )?(?:can|phai|duoc)(?: " + W + r"){0,8}? khong(?: (?:" + PARTICLE + "|" + PRONOUN
-        + r"))*$",
         r"duoc khong", "phai khong",
+        r"cho(?:_to)? (?:em |toi |minh )?(?:hoi|xin)(?! (?:phep|lui|gia|them|doi|cham|gian))",
+        r"so may",
+        r"(?<!con )(?<!da )(?<!xong )ha(?: (?:" + PARTICLE + "|" + PRONOUN + r"))*(?= [,.;!]|$)",
         r"hay (?:la )?" + W + r"(?: " + W + r"){0,3} (?:a|chi|anh|ha)$",
         r"ha (?:chi|anh|em)", "vay", r"gi (?:a|vay|chi|anh|the)", "nhung gi", r"la gi",
         r"^(?:how|what|when|where|who|which|why|do i|should i|can i|is it|are we)",
@@ -294,15 +308,49 @@ QUESTION = rx(
         r"(?:chi|anh|dong chi) (?:gui|cho|chuyen|nhac) (?:lai )?(?:em|minh|toi)",
     )
 )
+# A clause that asks: a yes/no question ("… được không ạ": ``typing`` marks that "không").
+ASKS = rx(
+    alt("khong_q",
+        r"(?<!ti )(?<!chut )(?<!xiu )(?<!cai )(?:nao|ha)(?: (?:a|chi|anh|em|nhi|vay|oi|the))*$",
+        r"(?<=[a-z0-9] )hay (?:la )?" + W + r"(?: " + W + r"){0,4}? (?:a|ha|nhi|vay|chi|anh)$")
+)
+# A question about which task is meant: a done beside it may be about another one.
+WHICH = rx(alt(r"(?<!ti )(?<!chut )" + W + " nao", "hay", "lai", "cai gi", "bao cao gi", "viec gi",
+               "which", "again"))
+# What a clause that asks may still report: a request for more time.
+REQUEST = rx(
+    alt(r"xin (?:them|doi|lui|gian|gia han|cham|tre|phep (?:cham|lui|gia han|tre|nop muon))",
+        "gia han", "lui han", "doi han", "them thoi gian", r"cham (?:\d+|mot|vai) (?:ngay|hom)")
+)
+# A question about the receipt of what was sent: the send itself stands.
+RECEIPT_CHECK = rx(alt(r"nhan duoc (?:chua|khong_q)", r"(?:nhan|thay) (?:chua|khong_q)", "check",
+                       r"(?:kiem tra|xem|ktra) (?:giup|ho|lai|mail|hop thu)", "nhan duoc"))
+# The officer busy or away right now, answering later: not a blocker of the work.
+AWAY = rx(
+    r"(?:em|minh|toi|tui) (?:dang |di |con |bay gio dang )?(?:hop|tiep dan|tiep cong dan|"
+    r"nghi phep|di phep|di co so|di dam cuoi|an cuoi|dam cuoi|di cong tac|cong tac|"
+    r"o ngoai|ngoai duong|chay xe|lai xe|di duong)(?: " + W + r"){0,3}"
+)
+# A later clause about "this one", set against an earlier one about another report.
+THIS_ONE = re.compile(
+    r"^(?:con )?(?!(?:hom|sang|chieu|buoi_toi|toi|tuan|thang|nam|dot|ky|lan|ngay|gio|bay gio) )"
+    r"(?:" + W + r" ){1,3}?nay(?: thi)?" + E
+)
+# Nothing but "rồi" after a reminder ("rồi a ạ", "rùi c nha"): done.
+ONLY_DONE = re.compile(
+    r"^(?:vang )?(?:(?:" + HEDGE + r") (?:ok|on|duoc|xong) )?roi(?: (?:" + PARTICLE + "|" + PRONOUN
+    + r"|oi|nhe|nha))*$"
+)
 ACK_WORD = rx(
     alt(
         "ok", "u", "vang", "nhan", "nhan duoc", "cam on", "thanks", "thank you", "ro", "da ro",
         "ro roi", "biet", "biet roi", "nam", "nam roi", "xem", "doc", "noted", "received",
-        "got it", "sure", "yes", "yeah", "alo", "chao", "xin chao", "hello", "hi", "hihi", "haha",
+        "got it", "sure", "yes", "yeah", "chao", "xin chao", "hello", "hi", "hihi", "haha",
         "hehe", "chuc", "sticker", "thank", "tin nhan", "thong tin", "good", "great", "roger",
         "like",
         "nhan thong tin", "da nhan", "em nhan", "nhac", "reminder", "for the",
-        "thong bao",
+        "thong bao", "ghi nhan", "yen tam", "nho", "nho roi", "nam duoc", "noi dung",
+        "nam duoc noi dung",
     )
 )
 SMALL_TALK = rx(alt("vui ve", "buoi sang", "ngay moi", "suc khoe", "cuoi tuan vui ve", "chuc",
@@ -310,12 +358,14 @@ SMALL_TALK = rx(alt("vui ve", "buoi sang", "ngay moi", "suc khoe", "cuoi tuan vu
 # Words that carry nothing beyond the status: politeness, pronouns, framing of a report.
 FILLER = frozenset(
     (
-        "a ah ak vang roi nhe oi em anh chi toi minh ben chung ta da ok u nhieu do day ne nhi thoi "
+        "a ah ak day_ptc vang roi nhe oi em anh chi toi minh ben chung ta da ok u nhieu do day ne "
+        "nhi thoi "
         "luon ay ha hen voi nay the chu ma dong chi dang day du du thanks there moi lai chut "
         "nua_more cho_to kinh gui bao cao viec nhiem vu cong viec cua "
         "la duoc khoang dat tien do chung tam phan tram percent i i'm im we we're is the task now "
         "already yes about it it's its this that all so far don vi phuong van phong vp with "
-        "of cho gi ca xong done ok het hien tai hien it has been have was and to"
+        "of cho gi ca xong done ok het hien tai hien it has been have was and to tiep han ngay "
+        "lien nao qua trinh trong vua dau"
     ).split()
 )
 

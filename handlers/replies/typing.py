@@ -41,6 +41,14 @@ _TONE_SENSES = {
     "nữa": "nua_more",
     "tối": "buoi_toi",
     "chả": "chang",
+    "đổi": "doi_change",
+    "dấu": "dau_seal",
+    "bí": "bi_stuck",
+    "kẹt": "ket_stuck",
+    "điền": "dien_fill",
+    "đấy": "day_ptc",
+    "nó": "no_it",
+    "đây": "day_ptc",
 }
 
 # Shorthand of Zalo typing (folded) → the word(s) it stands for.
@@ -73,6 +81,8 @@ TEENCODE = {
     "roai": "roi",
     "rs": "roi",
     "bc": "bao cao",
+    "bcao": "bao cao",
+    "kbnn": "kho bac",
     "b/c": "bao cao",
     "vs": "voi",
     "e": "em",
@@ -230,9 +240,45 @@ def _disambiguate(words: list[Word]) -> list[Word]:
             text = "loi"  # xin lỗi (sorry), trả lời (reply), phản hồi
         elif text == "cho" and any(w.text in _GIVE for w in out[-3:]):
             text = "cho_to"  # "giao cho các tổ", "gửi cho chị": to, not "chờ" (wait)
+        elif text == "bi_stuck" and after == "thu":
+            text = "bi"  # "bí thư" (the party secretary), not "bí" (stuck)
+        elif text == "dau" and before == "dong":
+            text = "dau_seal"  # "đóng dấu" (stamp), not "đâu" (where)
         elif text == "oi" and before in ("xong", "gui", "nop", "lam"):
             text = "roi"  # "xong òi" is southern "xong rồi"
         out.append(Word(text, word.start, word.end))
+    return _question_particles(out)
+
+
+# What may follow the "không" that ends a yes/no question ("có … không ạ", "được không chị").
+_TAIL = frozenset(
+    "a ah ak vang nhe oi chi anh em ha nhi the vay ta dong ban co thay ai ne nhieu".split()
+)
+_ASKED_BY = frozenset({"duoc", "phai", "kip", "sao", "on", "dung", "can", "nen", "con"})
+
+
+def _question_particles(words: list[Word]) -> list[Word]:
+    """The "không" that closes a yes/no question ("biểu 02 có phải điền ko ạ", "gửi file excel
+    được không?") asks; it negates nothing: it becomes ``khong_q``."""
+    out = list(words)
+    for i, word in enumerate(words):
+        if word.text != "khong" or i == 0:
+            continue
+        j = i + 1
+        while j < len(words) and words[j].text in _TAIL:
+            j += 1
+        if j < len(words) and _LETTERS.match(words[j].text):
+            continue  # the clause goes on: "không" negates what follows
+        k = i - 1
+        while k >= 0 and _LETTERS.match(words[k].text):
+            k -= 1
+        clause = [w.text for w in words[k + 1 : i]]
+        opened = any(
+            t == "co" and (n == 0 or clause[n - 1] not in ("khong", "chua"))
+            for n, t in enumerate(clause)
+        )
+        if opened or clause[-1:] and clause[-1] in _ASKED_BY:
+            out[i] = Word("khong_q", word.start, word.end)
     return out
 
 
