@@ -30,211 +30,26 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from dondoc.handlers.replies import lexicon as lx
+from dondoc.handlers.replies import talk
+from dondoc.handlers.replies.clauses import (
+    CONSEQUENCE,
+    NEGATED_DONE,
+    NEGATOR,
+    Cues,
+    read_clause,
+    split,
+)
 from dondoc.handlers.replies.numbers import SHARE_WORDS, read_percent
 from dondoc.handlers.replies.result import MAX_NOTE, UNCLEAR, ParsedReply
 from dondoc.handlers.replies.typing import Canonical, canonical, read
 
-_SPLIT_WORDS = frozenset({"nhung", "ma", "but", "however", "nen", "though", "although"})
-_SPLIT_MARKS = frozenset({",", ".", ";", "!", "?", ":", "\n", "(", ")"})
-_BEFORE_NEG = 3  # words between a negation and the done word it negates
-
 
 @lru_cache(maxsize=1)
 def _known() -> frozenset[str]:
-    return lx.vocabulary()
-
-
-@dataclass
-class Cues:
-    """What the clauses say, over the whole reply."""
-
-    blocked: list[re.Match[str]] = field(default_factory=list)
-    blocked_clause: str = ""
-    not_started: bool = False
-    progress: bool = False
-    done: bool = False
-    weak_done: bool = False
-    own_part: bool = False
-    question: bool = False
-    asked_which: bool = False  # "báo cáo nào ạ?", "quý 3 hay quý 4?", "nộp lại hả?"
-
-
-def _clauses(text: Canonical) -> list[tuple[str, bool]]:
-    """The clauses of the reply, cut at punctuation and at the linking words, each with whether
-    it asks (it ends with "?" or is a yes/no question: "… được không ạ")."""
-    out: list[tuple[str, bool]] = []
-    start = 0
-    for word, position in zip(text.words, text.starts, strict=True):
-        if word.text in _SPLIT_MARKS or word.text in _SPLIT_WORDS:
-            out.append((text.text[start:position].strip(), word.text == "?"))
-            start = position + len(word.text) + 1
-    out.append((text.text[start:].strip(), False))
-    return [(clause, asks or _asks(clause)) for clause, asks in out if clause]
-
-
-def _asks(clause: str) -> bool:
-    """A clause that is a question without "?" ("… được không ạ", "bc nào ạ", "quý 3 hay quý 4
-    ạ"); "không biết mẫu nào" only says what is not known."""
-    return lx.ASKS.search(clause) is not None and not _UNKNOWN.search(clause)
-
-
-_UNKNOWN = re.compile(lx.B + r"(?:khong|chua) (?:biet|ro|nam)" + lx.E)
-
-
-def _words_before(clause: str, position: int, count: int) -> list[str]:
-    return clause[:position].split()[-count:] if count else clause[:position].split()
-
-
-_NEGATOR = re.compile(lx.B + lx.NEGATOR + lx.E)
-_FUTURE = re.compile(lx.B + lx.FUTURE + lx.E)
-_MODAL = re.compile(lx.B + lx.MODAL + lx.E)
-_CONDITION = re.compile(lx.B + lx.CONDITION + lx.E)
-_DELIVER_OR_DONE = re.compile(
-    lx.B + lx.alt(lx.DELIVER, lx.COMPLETE, "send", "submit", "finish", "report") + lx.E
-)
-_NEGATED_DONE = re.compile(
-    lx.B
-    + lx.NEGATOR
-    + r"(?: (?:duoc|het|kip|hoan toan|yet|been|fully|quite|em|ben em|minh|lam|co|xong))*? "
-    + lx.alt(
-        lx.COMPLETE,
-        lx.DELIVER,
-        lx.DELIVER_PAST_EN,
-        "send",
-        "submit",
-        "finish",
-        "done",
-        "hoan thien",
-    )
-    + lx.E
-    + r"|"
-    + lx.B
-    + lx.alt(lx.COMPLETE, lx.DELIVER)
-    + r" dau"
-    + lx.E
-)
-_THEN = re.compile(r"^ (?:" + lx.THEN + r"|" + lx.PRONOUN + r" " + lx.DELIVER + r")" + lx.E)
-# A delivery still to come after "xong" in the same clause: "xong cái này em gửi liền".
-_LATER_DELIVERY = re.compile(
-    lx.B + r"(?<!da )" + lx.alt(lx.DELIVER, "bao") + r"(?! (?:roi|xong)" + lx.E + r")" + lx.E
-)
-# "X nên chưa …": X is what stops the work (unless X is the unit's own work still going on).
-_CONSEQUENCE = re.compile(r"^(?P<reason>.+?) nen (?:van )?(?:chua|khong)" + lx.E)
-
-
-def _done_in_clause(clause: str, match: re.Match[str], cues: Cues) -> str:
-    """What a done word in a clause really says: ``done`` or ``progress``."""
-    before = clause[: match.start()]
-    after = clause[match.end() :]
-    said = match.group(0)
-    near = " ".join(_words_before(clause, match.start(), _BEFORE_NEG))
-    if _NEGATOR.search(near) or re.match(r"^ dau" + lx.E, after):
-        return "progress"
-    if not said.endswith("roi") and re.match(r"^ (?:" + lx.NEGATOR + r"|dau)" + lx.E, after):
-        return "progress"  # "xong chưa được đâu", "hoàn thành không nổi"
-    past = (
-        re.match(r"^ (?:het )?roi" + lx.E, after) is not None
-        or re.search(lx.B + r"da(?: " + lx.W + r"){0,3}$", before.rstrip()) is not None
-        or re.search(r"(?:^da|roi)" + lx.E, said) is not None
-    )
-    if _CONDITION.search(before) and not past:
-        return "progress"
-    if said.endswith(("xong", "hoan thanh", "hoan tat")) and not past:
-        later = _LATER_DELIVERY.search(after)
-        if later and re.search(lx.B + "roi" + lx.E, after[later.end() :]):
-            later = None  # "tổng hợp xong và gửi phòng rồi": sent, not to be sent
-        if _THEN.match(after) or later:
-            return "progress"  # "xong em gửi liền", "xong cái này em gửi": a condition
-    if (_MODAL.search(before) or _FUTURE.search(before)) and not past:
-        return "progress"
-    rest = after.strip()
-    if lx.OWN_PART.match(rest):
-        cues.own_part = True
-        return "done"
-    if lx.DRAFT.match(rest) or (lx.PARTIAL.match(rest) and not lx.WHOLE.match(rest)):
-        return "progress"
-    return "done"
-
-
-def _wait_over(clause: str, match: re.Match[str]) -> bool:
-    """A step of signing or approval that is over: "đã trình ký và gửi lên phòng", "trình
-    lãnh đạo ký xong và phát hành rồi" (not "đang chờ duyệt rồi em gửi")."""
-    before, after = clause[: match.start()], clause[match.end() :]
-    if re.search(lx.B + r"(?:dang|con|van|chi con|cho|doi)\s*$", before):
-        return False
-    if re.match(r"(?:dang|con|chi|cho|doi|xin|lay)" + lx.E, match.group(0)):
-        return False
-    if re.match(r"^ xong" + lx.E, after):
-        return True
-    past = re.search(lx.B + r"da(?: " + lx.W + r"){0,2}$", before.rstrip()) is not None
-    then_sent = re.match(r"^ (?:roi |va |, )(?:" + lx.W + r" ){0,2}?" + lx.DELIVER + lx.E, after)
-    if past and then_sent:
-        return True  # "đã được trình ký và gửi lên phòng"
-    return lx.DELIVERED.search(after) is not None and not _FUTURE.search(after)
-
-
-def _read_clause(clause: str, asks: bool, cues: Cues) -> None:
-    """The cues of one clause. A clause that asks ("gửi file excel được không ạ?", "nộp trễ có
-    sao không chị") reports nothing, except a request for more time."""
-    if asks:
-        cues.asked_which = cues.asked_which or lx.WHICH.search(clause) is not None
-        for match in lx.REQUEST.finditer(clause):
-            cues.blocked.append(match)
-            cues.blocked_clause = cues.blocked_clause or clause
-        return
-    negated_blockers = [m.span() for m in lx.NOT_BLOCKED.finditer(clause)]
-    negated_blockers += [m.span() for m in lx.AWAY.finditer(clause)]
-    for match in lx.BLOCKED.finditer(clause):
-        if not any(a <= match.start() < b for a, b in negated_blockers):
-            cues.blocked.append(match)
-            cues.blocked_clause = cues.blocked_clause or clause
-    cannot, because = lx.CANNOT.search(clause), lx.BECAUSE.search(clause)
-    if cannot and because and because.start() > cannot.start():
-        reason = clause[because.end() :]
-        if lx.PROGRESS.search(reason) or lx.REMAINING.search(reason):
-            cues.progress = True  # "chưa gửi được vì còn sửa": the unit's own work goes on
-        else:  # "chưa làm được vì hệ thống lỗi": blocked, the reason is the note
-            cues.blocked.insert(0, because)
-            cues.blocked_clause = clause
-    not_started: list[tuple[int, int]] = []
-    for pattern in (lx.NOT_STARTED, lx.FUTURE_START):
-        for match in pattern.finditer(clause):
-            cues.not_started = True
-            not_started.append(match.span())
-    away = [m.span() for m in lx.AWAY.finditer(clause)]
-    for pattern in (lx.PROGRESS, lx.REMAINING, lx.WAIT_OWN, lx.DRAFT_MENTION):
-        for match in pattern.finditer(clause):
-            if any(
-                a <= match.start() < b or match.start() <= a < match.end()
-                for a, b in not_started + away
-            ):
-                continue  # "chưa bắt đầu": not begun; "em đang họp": busy elsewhere
-            if pattern is lx.WAIT_OWN and _wait_over(clause, match):
-                continue  # "trình ký xong rồi gửi luôn": the signature is behind
-            cues.progress = True
-    if _NEGATED_DONE.search(clause) and not lx.NOT_STARTED.search(clause):
-        cues.progress = True
-    for pattern, weak in ((lx.COMPLETED, False), (lx.DELIVERED, False), (lx.WORK_DONE, True)):
-        for match in pattern.finditer(clause):
-            meaning = _done_in_clause(clause, match, cues)
-            if meaning == "progress":
-                cues.progress = True
-            elif meaning == "done":
-                full = weak and lx.WORK_FULL.search(match.group(0))
-                if weak and not full:
-                    cues.weak_done = True
-                else:
-                    cues.done = True
-    future = _FUTURE.search(clause)
-    if future and not lx.PAST.search(clause):
-        if _DELIVER_OR_DONE.search(clause[future.end() :]) or _DELIVER_OR_DONE.search(
-            clause[: future.start()]
-        ):
-            cues.progress = True
+    return talk.vocabulary()
 
 
 def _only(text: str, *patterns: re.Pattern[str]) -> bool:
@@ -244,7 +59,7 @@ def _only(text: str, *patterns: re.Pattern[str]) -> bool:
         for match in pattern.finditer(text):
             rest[match.start() : match.end()] = " " * (match.end() - match.start())
     words = [w for w in "".join(rest).split() if re.search(r"[a-z0-9]", w)]
-    return all(w in lx.FILLER or w in _PARTICLES for w in words)
+    return all(w in talk.FILLER or w in _PARTICLES for w in words)
 
 
 _PARTICLES = frozenset(re.findall(r"[a-z_']+", lx.PARTICLE + " " + lx.PRONOUN))
@@ -284,14 +99,14 @@ def decide(text: str) -> ParsedReply:
         return ParsedReply(UNCLEAR, acknowledgement=_emoji_only(original))
     percent, out_of_range = read_percent(body)
     cues = Cues()
-    clauses = _clauses(canon)
+    clauses = split(canon)
     for index, (clause, _) in enumerate(clauses):
-        if index and lx.THIS_ONE.match(clause):
+        if index and talk.THIS_ONE.match(clause):
             clauses = clauses[index:]  # "báo cáo kia gửi rồi, còn báo cáo này chưa làm"
     for clause, asks in clauses:
-        _read_clause(clause, asks, cues)
-    cues.question = lx.QUESTION.search(body) is not None and not _ONLY_MARKS.match(body)
-    consequence = _CONSEQUENCE.search(body)
+        read_clause(clause, asks, cues)
+    cues.question = talk.QUESTION.search(body) is not None and not _ONLY_MARKS.match(body)
+    consequence = CONSEQUENCE.search(body)
     if consequence and not cues.blocked:
         reason = consequence.group("reason")
         if not (lx.PROGRESS.search(reason) or lx.REMAINING.search(reason)) and not _only(reason):
@@ -307,10 +122,10 @@ def decide(text: str) -> ParsedReply:
         status = "not_started"  # 0 %: nothing done yet, whatever the words around it
     elif cues.progress or cues.not_started or (percent is not None and percent < 100):
         status = "in_progress"
-    elif done and cues.asked_which and not lx.RECEIPT_CHECK.search(body):
+    elif done and cues.asked_which and not talk.RECEIPT_CHECK.search(body):
         # "báo cáo nào ạ? e gửi 2 cái rồi": what is asked about is not this task's done
         return ParsedReply(UNCLEAR, note=stripped[:MAX_NOTE], question=True)
-    elif done or lx.ONLY_DONE.match(body):
+    elif done or talk.ONLY_DONE.match(body):
         status = "done"
     elif lx.ONLY_NOT_YET.match(body):
         status = "not_started"
@@ -338,17 +153,17 @@ def _doubtful(body: str, cues: Cues, percent: int | None) -> bool:
     if lx.HEDGE_RX.search(body) or cues.own_part or weak_only:
         return True
     cleared = lx.NOT_BLOCKED.sub(" ", _UNEXPLAINED_NEGATION_OK.sub(" ", body))
-    return _NEGATOR.search(cleared) is not None
+    return NEGATOR.search(cleared) is not None
 
 
 def _acknowledgement(body: str) -> bool:
-    if not (lx.ACK_WORD.search(body) or lx.SMALL_TALK.search(body)):
+    if not (talk.ACK_WORD.search(body) or talk.SMALL_TALK.search(body)):
         return False
-    return _only(body, lx.ACK_WORD, lx.SMALL_TALK)
+    return _only(body, talk.ACK_WORD, talk.SMALL_TALK)
 
 
 _STATUS_WORDS = (
-    _NEGATED_DONE,
+    NEGATED_DONE,
     lx.WORK_DONE,
     lx.DELIVERED,
     lx.COMPLETED,

@@ -29,12 +29,13 @@ def rx(pattern: str) -> re.Pattern[str]:
 
 PRONOUN = alt(
     "em", "anh", "chi", "toi", "minh", "ben em", "ben minh", "chung em", "chung toi", "phuong",
-    "don vi", "van phong", "vp", "i", "we", "they", "it",
+    "don vi", "van phong", "vp", "i", "we", "they", "it", "o_aunt", "eng", "bon em", "tui em",
 )
 PARTICLE = alt(
     "a", "ah", "ak", "day_ptc", "vang", "roi", "nhe", "nha", "oi", "nhieu", "do", "day", "ne",
     "nhi", "thoi",
-    "luon", "ay", "u", "ha", "hen", "voi", "nay", "the", "chu", "ma", "dong chi", "dc",
+    "luon", "ay", "u", "ha", "hen", "voi", "nay", "the", "chu", "ma", "dong chi", "dc", "nghe",
+    "o_aunt", "eng",
 )
 NEGATOR = alt("chua", "khong", "chang", "not", "never", "no", "n't", "cannot", "can't", "won't",
               "haven't", "hasn't", "didn't", "isn't", "aren't", "wasn't", "don't", "doesn't")
@@ -48,7 +49,8 @@ DELIVER = alt(
     "upload", "dang", "dang tai", "tai len",
     "dua len", "cap nhat", "nhap", "ky", "ky so", "ban hanh", "phat hanh", "bao cao", "mail",
     "email", "forward", "vao so", "cho so", "to chuc", "dien ra", "scan", "dang_tai",
-    "dong dau_seal", "gui di", "chuyen di", "submit", "send", "post",
+    "dong dau_seal", "gui di", "chuyen di", "submit", "send", "post", "tra loi", "dong bo",
+    "niem yet",
 )
 DELIVER_PAST_EN = alt(
     "sent", "submitted", "uploaded", "emailed", "forwarded", "signed", "registered",
@@ -88,15 +90,20 @@ THEN = alt("moi", "thi", "se", "la", "roi gui", "roi nop", "em gui", "em nop", "
            r"(?:em )?bao (?:chi|anh|lai|ngay|luon)", "then", "and then")
 HEDGE = alt(
     "chac", "chac la", "hinh nhu", "co le", "nghi la", "em nghi", "nho la", "em nho", "thi phai",
+    "tuong", "khong chac", r"(?:de |dang |em )(?:kiem tra|xem|check) lai",
+    r"(?:bao|hien|trang thai(?: la)?) (?:dang )?(?:cho|doi) (?:xu ly|tiep nhan|duyet)",
     "chua chac", "chac on", "i think", "i believe", "probably", "should be", "maybe", "perhaps",
     "i guess", "hopefully",
 )
 HEDGE_RX = re.compile(B + HEDGE + r"(?! chan)" + E)
 
 # --- in progress ---------------------------------------------------------------------------
-_NOT_WORK_AFTER_DANG = alt("cho", "doi", "vuong", "hop", "ban", "ban_ron", "di", "nghi", "o",
+_NOT_WORK_AFTER_DANG = alt("cho", "doi", "vuong", "hop", "ban", "ban_ron", "nghi", "o",
                            "tren", "uy", "nam", "nhap vien", "benh", "om", "sot", "lai",
-                           "qua tai", "bi", "gap", "cong tac", "phep")
+                           "qua tai", "bi", "gap", "cong tac", "phep", "kiem tra lai", "xem lai",
+                           "check", "cho_carry", "o_aunt", "tiep dan",
+                           r"di(?! (?:" + WORK + r"|do dac|thuc dia|kiem tra|khao sat|van dong|"
+                           r"thu|phat|dieu tra))")
 PROGRESS = rx(
     alt(
         r"(?<!da )dang (?!" + _NOT_WORK_AFTER_DANG + E + r")" + W,
@@ -105,7 +112,9 @@ PROGRESS = rx(
         r"moi (?:bat dau|trien khai|khoi dong|lam|duoc|xong|\d)",
         r"vua (?:moi )?(?:bat dau|trien khai|lam|khoi dong)", "bat dau", "khoi dong",
         r"(?:da )?giao cho(?:_to)?",
-        "in progress", "working on", "ongoing", "on going", "still", "drafting", "almost",
+        "pending", "waiting", "in progress", "working on",
+        r"(?:lam|nhap|ra soat|xong) (?:toi|den) (?:tieu chi|muc|phan|bieu|thon|buoc|noi dung|"
+        r"trang|ho|xa|phuong|to)", "ongoing", "on going", "still", "drafting", "almost",
         "nearly", "about to", r"halfway", "underway", "under way", "so far",
         "sap roi", "gan roi", r"(?:doi|cho) em(?: (?:chut|ti|xiu|them))", "lam tiep", "lam not",
         "khan truong", "gap rut", "bo sung", r"(?:duoc )?(?:phan lon|mot phan|phan nhieu|mot so)",
@@ -116,7 +125,9 @@ PROGRESS = rx(
 REMAINING = rx(
     alt(
         r"con (?:lai|phan|\d+|mot|hai|ba|bon|nam|vai|may|it|chut|thieu|cho|dang|phai|chua|muc|"
-        r"bang|bieu|phu luc|khu|to|phuong|don vi|tiep|sua|chinh sua|hoan thien|nhieu)",
+        r"bang|bieu|phu luc|khu|to|phuong|don vi|tiep|sua|chinh sua|hoan thien|nhieu|tieu chi|"
+        r"thon|ho|khoi|buoc|noi dung|hang muc|chi tieu|file|ban|bo|cong trinh|truong|lop|xa|ap|"
+        r"xom|thieu)",
         r"tru (?!khi)" + W, "except", "remaining", r"left to", "chi con", "cac khu khac",
         r"cac (?:phan|to|khu|phuong|don vi) (?:khac|con lai)",
     )
@@ -127,9 +138,11 @@ _OWN_LEADER = alt("lanh dao", "sep", "chu tich", "pho chu tich", "truong phong",
                   "van phong", "ke toan", "bi thu", "bo phan", "thu quy")
 WAIT_OWN = rx(
     alt(
-        r"(?:dang |con |chi con )?(?:cho|doi) (?:" + _OWN_LEADER + r" )?"
+        r"(?:dang |con |chi con )?(?:cho|doi) (?:(?:anh|chi|ong|ba|dong chi) )?"
+        r"(?:" + _OWN_LEADER + r" )?(?:" + W + r" )?(?:ve )?"
         r"(?:ky|duyet|phe duyet|ky so|ky nhay|y kien|vao so|cap so|cho so|dong dau_seal|phat hanh)",
-        r"(?:dang |da )?trinh(?: lanh dao| sep| chu tich)?(?: ky)?", "xin y kien", "lay y kien",
+        r"(?:dang |da )?(?<!to )trinh(?: lanh dao| sep| chu tich)?(?: ky(?: so)?)?", "xin y kien",
+        "lay y kien",
         "waiting for (?:the )?(?:chairman'?s? |leader'?s? |boss'?s? )?"
         r"(?:signature|approval|sign off)", "awaiting (?:signature|approval)",
         r"(?:dang )?(?:cho|doi) (?:hop|ket qua|phan hoi)",
@@ -173,7 +186,8 @@ _AGENT = alt(
     "bao hiem", "bao hiem xa hoi", "thue", "dia chinh", "tai chinh", "cac phuong", "mat tran",
     "doan", "tram y te", "benh vien", "kho bac", "cap tren", "may to", "cac ban", "nguoi dan",
     "ho dan", "cac ho", "doanh nghiep", "cac don vi",
-    "cac nganh", "ban chi huy", "trung tam", "kho bac", "vpdk", "chi nhanh",
+    "cac nganh", "ban chi huy", r"thon(?: \d+)?", "xom", "cac thon", "cac xa", "trung tam",
+    "kho bac", "vpdk", "chi nhanh",
     "van phong dang ky", "police", "tax", "office", "department", "the wards",
     "the school", "the schools", "the bank", "province", "district",
 )
@@ -188,7 +202,7 @@ BLOCKED = rx(
         "truc trac", "gia han", "lui han", "doi han", r"xin (?:them|doi|lui|gian)"
         r"(?: (?:thoi gian|han|ngay|\d+ ngay|tuan|mot tuan|\d+ hom))?", "them thoi gian",
         r"(?:khong|so khong|e khong) kip", r"(?:khong|chua) the", "bi tre", "bi cham",
-        "tre han", "cham tien do", "qua tai", r"(?:can|de nghi|xin) ho tro",
+        "tre han", "cham tien do", "qua tai", r"(?<!ho so )(?<!don )(?:can|de nghi|xin) ho tro",
         r"(?<!con )thieu " + W, r"(?:chua|khong) (?:co|nhan duoc|duoc cap|duoc giao|duoc huong dan|"
         r"biet|ro) (?:" + _RESOURCE + r"|cach|mau|lam sao|nen|nguoi)",
         _RESOURCE + r"(?: " + W + r"){0,2}? (?:chua|khong) (?:co|duoc cap|duoc giao|ve|du|ro|"
@@ -212,13 +226,14 @@ BLOCKED = rx(
         r"khong (?:dang nhap|dang_tai nhap|truy cap|vao|gui|nop|up|upload|tai len|day len|ky|mo|in)"
         r"(?: \S+){0,4}? duoc", r"(?:gui|up|upload|nop|day|ky) (?:" + W + r" ){0,2}?"
         r"(?:khong|chua) (?:di|duoc|len)",
-        r"(?:cho|doi|dang cho|dang doi|waiting for|waiting on) (?:the )?(?:" + W + r" ){0,2}?(?:"
+        r"(?:cho|doi|dang cho|dang doi|waiting for|waiting on) (?:the )?"
+        r"(?!(?:anh |chi )?(?:" + _OWN_LEADER + r"))(?:" + W + r" ){0,2}?(?:"
         + _AGENT + r"|" + _RESOURCE + r"|cung cap|tra loi cua|van ban cua|tren|"
         r"y kien cua(?! " + _OWN_LEADER + r"))" + E,
         _AGENT + r"(?: " + W + r"){0,4}? (?:chua|khong) (?:gui|nop|tra loi|cung cap|phan hoi|"
         r"co y kien|dong y|xac nhan|thong nhat|do dac|ban giao|doi chieu|duyet|phe duyet|"
         r"tham dinh|ky|ban hanh|tra|chuyen)",
-        _ABSENCE, "mua bao", "bao lu", "lu lut", "dich benh",
+        _ABSENCE,
         "bi_stuck", "ket_stuck", r"(?:can|xin) them (?:\d+|mot|hai|ba|vai) (?:ngay|hom|tuan)",
         "can them thoi gian", r"(?:sai )?lech", "khong khop",
         "blocked", "stuck", "issue", "issues", "problem", "problems", "extension", "delay",
@@ -231,10 +246,15 @@ NOT_BLOCKED = rx(
     alt(
         r"(?:khong|chua|het|khong con|khong co|chang co|no|without)(?: co)? (?:(?:vuong|kho khan|"
         r"van de|tro ngai|gi vuong|vuong mac|problems?|issues?)(?: gi)?(?: ,)?(?: va| hay)? ?)+",
-        "da khac phuc", "het loi_kt",
+        "da khac phuc", "het loi_kt", r"(?:neu |co )(?:gi|chi) (?:vuong|kho khan)",
         "khong sao", "no problem",
     )
 )
+# Weather and disasters: a blocker when the work cannot go on ("mưa lũ ngập đường, không đi
+# thực địa được"), not when they are the report's subject ("báo cáo thiệt hại lũ lụt đã gửi").
+HAZARD = rx(alt("mua bao", "bao lu", "lu lut", "lu", "ngap", "ngap lut", "nuoc len", "nuoc lu",
+                "bao_storm", "sat lo", "troi mua", "mua to", "mua lon", "mua suot", "dich benh",
+                "dich", "chong lu", "di doi"))
 # "chưa làm được vì X", "do X nên chưa …": the reason that stops the work.
 BECAUSE = rx(alt("vi", "do", "boi vi", "tai vi", "tai", "because", "due to", "since", "as"))
 CANNOT = rx(r"(?:chua|khong) (?:" + W + r" ){1,3}?duoc|(?:chua|khong) the|can't|cannot|unable")
@@ -245,7 +265,7 @@ NOT_STARTED = rx(
         r"chua (?:lam|thuc hien|trien khai|bat dau|tien hanh|bat tay|khoi dong|co gi|lam gi)"
         r"(?! xong| het)",
         r"chua (?:dong|dung|dung den|dong den) (?:den|toi|vao)", r"chua (?:dong|dung)(?: \w+)?",
-        r"chua co thoi gian(?: lam)?",
+        r"chua co thoi gian(?: lam)?", r"khong (?:co )?lam (?:gi|het|ca)",
         "not started", "not yet started", "no progress", "nothing yet", "nothing done",
         r"(?:haven't|have not|hasn't|has not) (?:yet )?start\w*",
         "not begun",
@@ -256,7 +276,8 @@ FUTURE_START = rx(
     r"(?:lam|bat dau|bat tay|trien khai|thuc hien|start)(?! (?:xong|roi|duoc|tiep|not))"
 )
 ONLY_NOT_YET = re.compile(
-    r"^(?:(?:vang|em|ben em) )*(?:chua|not yet|no|nope)(?: (?:" + PARTICLE + "|" + PRONOUN + "))*$"
+    r"^(?:(?:vang|em|ben em) )*(?:chua|not yet|no|nope)(?: (?:" + PARTICLE + "|" + PRONOUN
+    + "|dau))*$"
 )
 
 # --- done ----------------------------------------------------------------------------------
@@ -266,7 +287,7 @@ DELIVERED = rx(
     alt(
         DA + _NOT_AFTER_DA + r"(?: (?!" + _STOP + E + r")" + W + r"){0,5}? " + DELIVER,
         DELIVER + r"(?! (?:xong|di duoc))(?: (?!roi|khong|chua|xong)\S+){0,10}? roi"
-        r"(?! (?:" + DELIVER + r"|moi|thi|se)" + E + ")",
+        r"(?! (?:" + DELIVER + r"|moi|se)" + E + r"| thi(?! phai))",
         DELIVER + r" xong(?! (?:moi|thi|se|la|em|minh))",
         r"(?:has|have|was|were|had) (?:been |already )?" + DELIVER_PAST_EN, DELIVER_PAST_EN,
         r"da co so(?: van ban)?", r"(?:len|vao) truc", r"cho so roi", "vao so roi",
@@ -288,96 +309,4 @@ PAST = rx(alt("da", r"tu (?:chieu|sang|trua|hom|tuan|thang|buoi_toi|toi|dau|\d)"
               "buoi_toi qua", "toi qua", "yesterday", "last week", "already", "this morning",
               "has been", "have been", "was", "da xong"))
 
-# --- not a status --------------------------------------------------------------------------
-QUESTION = rx(
-    alt(
-        r"\?", r"(?:cho|cho_to|ve|o|lay o|gui|nop|qua|tu) (?:ai|dau)", "ai phu trach",
-        r"(?<!xong )(?<!roi )dau(?: (?:" + PARTICLE + "|" + PRONOUN + r"))*$",
-        "khong_q", "khong hay",
-        W + r" hay (?!qua|lam)" + W, r"\w+ nao(?! xong)",
-        "the nao", "nhu the nao", "lam sao", "ra sao", r"bao gio(?! xong)", "bao lau",
-        r"duoc khong", "phai khong",
-        r"cho(?:_to)? (?:em |toi |minh )?(?:hoi|xin)(?! (?:phep|lui|gia|them|doi|cham|gian))",
-        r"so may",
-        r"(?<!con )(?<!da )(?<!xong )ha(?: (?:" + PARTICLE + "|" + PRONOUN + r"))*(?= [,.;!]|$)",
-        r"hay (?:la )?" + W + r"(?: " + W + r"){0,3} (?:a|chi|anh|ha)$",
-        r"ha (?:chi|anh|em)", "vay", r"gi (?:a|vay|chi|anh|the)", "nhung gi", r"la gi",
-        r"^(?:how|what|when|where|who|which|why|do i|should i|can i|is it|are we)",
-        r"^(?:vang |chi oi |anh oi )?(?:sao|tai sao|vi sao|lam sao)",
-        r"(?:may|bao nhieu) (?:ban|bo|bieu|file|trang|muc|cai|lan|ngay)(?: " + PARTICLE + r")*$",
-        r"(?:chi|anh|dong chi) (?:gui|cho|chuyen|nhac) (?:lai )?(?:em|minh|toi)",
-    )
-)
-# A clause that asks: a yes/no question ("… được không ạ": ``typing`` marks that "không").
-ASKS = rx(
-    alt("khong_q",
-        r"(?<!ti )(?<!chut )(?<!xiu )(?<!cai )(?:nao|ha)(?: (?:a|chi|anh|em|nhi|vay|oi|the))*$",
-        r"(?<=[a-z0-9] )hay (?:la )?" + W + r"(?: " + W + r"){0,4}? (?:a|ha|nhi|vay|chi|anh)$")
-)
-# A question about which task is meant: a done beside it may be about another one.
-WHICH = rx(alt(r"(?<!ti )(?<!chut )" + W + " nao", "hay", "lai", "cai gi", "bao cao gi", "viec gi",
-               "which", "again"))
-# What a clause that asks may still report: a request for more time.
-REQUEST = rx(
-    alt(r"xin (?:them|doi|lui|gian|gia han|cham|tre|phep (?:cham|lui|gia han|tre|nop muon))",
-        "gia han", "lui han", "doi han", "them thoi gian", r"cham (?:\d+|mot|vai) (?:ngay|hom)")
-)
-# A question about the receipt of what was sent: the send itself stands.
-RECEIPT_CHECK = rx(alt(r"nhan duoc (?:chua|khong_q)", r"(?:nhan|thay) (?:chua|khong_q)", "check",
-                       r"(?:kiem tra|xem|ktra) (?:giup|ho|lai|mail|hop thu)", "nhan duoc"))
-# The officer busy or away right now, answering later: not a blocker of the work.
-AWAY = rx(
-    r"(?:em|minh|toi|tui) (?:dang |di |con |bay gio dang )?(?:hop|tiep dan|tiep cong dan|"
-    r"nghi phep|di phep|di co so|di dam cuoi|an cuoi|dam cuoi|di cong tac|cong tac|"
-    r"o ngoai|ngoai duong|chay xe|lai xe|di duong)(?: " + W + r"){0,3}"
-)
-# A later clause about "this one", set against an earlier one about another report.
-THIS_ONE = re.compile(
-    r"^(?:con )?(?!(?:hom|sang|chieu|buoi_toi|toi|tuan|thang|nam|dot|ky|lan|ngay|gio|bay gio) )"
-    r"(?:" + W + r" ){1,3}?nay(?: thi)?" + E
-)
-# Nothing but "rồi" after a reminder ("rồi a ạ", "rùi c nha"): done.
-ONLY_DONE = re.compile(
-    r"^(?:vang )?(?:(?:" + HEDGE + r") (?:ok|on|duoc|xong) )?roi(?: (?:" + PARTICLE + "|" + PRONOUN
-    + r"|oi|nhe|nha))*$"
-)
-ACK_WORD = rx(
-    alt(
-        "ok", "u", "vang", "nhan", "nhan duoc", "cam on", "thanks", "thank you", "ro", "da ro",
-        "ro roi", "biet", "biet roi", "nam", "nam roi", "xem", "doc", "noted", "received",
-        "got it", "sure", "yes", "yeah", "chao", "xin chao", "hello", "hi", "hihi", "haha",
-        "hehe", "chuc", "sticker", "thank", "tin nhan", "thong tin", "good", "great", "roger",
-        "like",
-        "nhan thong tin", "da nhan", "em nhan", "nhac", "reminder", "for the",
-        "thong bao", "ghi nhan", "yen tam", "nho", "nho roi", "nam duoc", "noi dung",
-        "nam duoc noi dung",
-    )
-)
-SMALL_TALK = rx(alt("vui ve", "buoi sang", "ngay moi", "suc khoe", "cuoi tuan vui ve", "chuc",
-                    "tot lanh", "nhieu", "a", "nha", "ca nha"))
-# Words that carry nothing beyond the status: politeness, pronouns, framing of a report.
-FILLER = frozenset(
-    (
-        "a ah ak day_ptc vang roi nhe oi em anh chi toi minh ben chung ta da ok u nhieu do day ne "
-        "nhi thoi "
-        "luon ay ha hen voi nay the chu ma dong chi dang day du du thanks there moi lai chut "
-        "nua_more cho_to kinh gui bao cao viec nhiem vu cong viec cua "
-        "la duoc khoang dat tien do chung tam phan tram percent i i'm im we we're is the task now "
-        "already yes about it it's its this that all so far don vi phuong van phong vp with "
-        "of cho gi ca xong done ok het hien tai hien it has been have was and to tiep han ngay "
-        "lien nao qua trinh trong vua dau"
-    ).split()
-)
-
 # fmt: on
-
-
-def vocabulary() -> frozenset[str]:
-    """Every word the lexicon spells out: a doubled letter or a telex mark is undone only
-    when that gives one of them (``typing.squeeze``)."""
-    words: set[str] = set(FILLER)
-    for value in list(globals().values()):
-        text = value.pattern if isinstance(value, re.Pattern) else value
-        if isinstance(text, str):
-            words.update(re.findall(r"(?<![\\(?])\b[a-z]{2,}\b", text))
-    return frozenset(words)

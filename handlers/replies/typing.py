@@ -22,113 +22,9 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from dondoc.handlers.replies.spelling import TEENCODE, TONE_SENSES, TONED_BARE
 from dondoc.storage.text import fold
 
-# Words whose tone marks tell them apart from a word that folds the same (the NFC, lower-case
-# spelling → the canonical word the rules read).
-_TONE_SENSES = {
-    "dạ": "vang",
-    "sập": "sap_do",
-    "hỏng": "hong_hoc",
-    "hư": "hong_hoc",
-    "lỗi": "loi_kt",
-    "lời": "loi",
-    "đăng": "dang_tai",
-    "đảng": "dang_uy",
-    "bận": "ban_ron",
-    "sở": "so_nganh",
-    "nửa": "nua_half",
-    "nữa": "nua_more",
-    "tối": "buoi_toi",
-    "chả": "chang",
-    "đổi": "doi_change",
-    "dấu": "dau_seal",
-    "bí": "bi_stuck",
-    "kẹt": "ket_stuck",
-    "điền": "dien_fill",
-    "đấy": "day_ptc",
-    "nó": "no_it",
-    "đây": "day_ptc",
-}
-
-# Shorthand of Zalo typing (folded) → the word(s) it stands for.
-TEENCODE = {
-    "xg": "xong",
-    "xog": "xong",
-    "xonq": "xong",
-    "xoq": "xong",
-    "ht": "hoan thanh",
-    "hthanh": "hoan thanh",
-    "htanh": "hoan thanh",
-    "hoanthanh": "hoan thanh",
-    "dc": "duoc",
-    "dk": "duoc",
-    "dduoc": "duoc",
-    "k": "khong",
-    "ko": "khong",
-    "k0": "khong",
-    "kg": "khong",
-    "khg": "khong",
-    "hok": "khong",
-    "hk": "khong",
-    "khum": "khong",
-    "hem": "khong",
-    "chx": "chua",
-    "ch": "chua",
-    "chs": "chua",
-    "r": "roi",
-    "rui": "roi",
-    "roai": "roi",
-    "rs": "roi",
-    "bc": "bao cao",
-    "bcao": "bao cao",
-    "kbnn": "kho bac",
-    "b/c": "bao cao",
-    "vs": "voi",
-    "e": "em",
-    "c": "chi",
-    "j": "gi",
-    "ji": "gi",
-    "dg": "dang",
-    "dag": "dang",
-    "dangg": "dang",
-    "lm": "lam",
-    "mk": "minh",
-    "mik": "minh",
-    "ntn": "nhu the nao",
-    "sl": "so lieu",
-    "slieu": "so lieu",
-    "vb": "van ban",
-    "qlvb": "quan ly van ban",
-    "dvc": "dich vu cong",
-    "tdp": "to dan pho",
-    "ld": "lanh dao",
-    "kq": "ket qua",
-    "cv": "cong viec",
-    "nv": "nhiem vu",
-    "ptram": "phan tram",
-    "oke": "ok",
-    "oki": "ok",
-    "okie": "ok",
-    "okela": "ok",
-    "okay": "ok",
-    "okey": "ok",
-    "okk": "ok",
-    "uk": "u",
-    "uhm": "u",
-    "um": "u",
-    "uh": "u",
-    "tks": "thanks",
-    "thx": "thanks",
-    "fw": "forward",
-    "fwd": "forward",
-    "nha": "nhe",
-    "nhen": "nhe",
-    "nhoa": "nhe",
-    "xiu": "chut",
-    "ti": "chut",
-    "ib": "nhan tin",
-}
 _LETTERS = re.compile(r"[a-z0-9_]")
 
 _WORD = re.compile(r"[a-z0-9_]+(?:'[a-z]+)?|[%?!,.;:/()\-+]|\n")
@@ -189,7 +85,7 @@ def untelex(word: str, known: frozenset[str]) -> str:
 
 
 def _sense(original_word: str, folded: str) -> str:
-    return _TONE_SENSES.get(original_word.lower(), folded)
+    return TONE_SENSES.get(original_word.lower(), folded)
 
 
 def read(text: str, known: frozenset[str]) -> tuple[str, list[Word]]:
@@ -204,8 +100,8 @@ def read(text: str, known: frozenset[str]) -> tuple[str, list[Word]]:
         token, start, end = match.group(0), match.start(), match.end()
         if _LETTERS.match(token):
             token = _sense(original[start:end], token)
-            if toned and original[start:end].lower() == "cho":
-                token = "cho_to"
+            if toned and original[start:end].lower() in TONED_BARE:
+                token = TONED_BARE[original[start:end].lower()]
             if token not in known and token not in TEENCODE:
                 token = squeeze(token, known | frozenset(TEENCODE))
             if token not in known and token not in TEENCODE:
@@ -220,6 +116,12 @@ _PRONOUNS = frozenset({"em", "anh", "chi", "toi", "minh", "ben", "chung", "chau"
 _HALF_BEFORE = frozenset(
     {"duoc", "mot", "hon", "khoang", "gan", "xong", "tam", "qua", "chung", "lam", "moi"}
 )
+
+
+_WHAT_BEFORE = frozenset(
+    "co lam khong con nhac noi hoi biet duoc vi de la gi may sao vay mua xem thay".split()
+)
+_WHAT_AFTER = frozenset("het ca nua do vay ma dau rua vuong ne nhe a rui roi".split())
 
 
 def _disambiguate(words: list[Word]) -> list[Word]:
@@ -240,6 +142,10 @@ def _disambiguate(words: list[Word]) -> list[Word]:
             text = "loi"  # xin lỗi (sorry), trả lời (reply), phản hồi
         elif text == "cho" and any(w.text in _GIVE for w in out[-3:]):
             text = "cho_to"  # "giao cho các tổ", "gửi cho chị": to, not "chờ" (wait)
+        elif text == "chi_bare":
+            # central "chi" (what): "làm chi", "có chi vướng", "chi hết"; else "chi cục" …
+            what = before in _WHAT_BEFORE or after in _WHAT_AFTER or not after
+            text = "gi" if what else "chi"
         elif text == "bi_stuck" and after == "thu":
             text = "bi"  # "bí thư" (the party secretary), not "bí" (stuck)
         elif text == "dau" and before == "dong":
