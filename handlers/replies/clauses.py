@@ -34,6 +34,11 @@ class Cues:
     weak_done: bool = False
     own_part: bool = False
     question: bool = False
+    hazards: list[re.Match[str]] = field(default_factory=list)
+    cannot: bool = False  # "chưa làm được", "không gửi được"
+    bare: list[str] = field(default_factory=list)  # clauses with no cue
+    deferred: bool = False  # "tí em trả lời", "về rồi báo": answering later
+    unsure_send: bool = False  # sent, with a fault that leaves the officer unsure it arrived
     asked_which: bool = False  # "báo cáo nào ạ?", "quý 3 hay quý 4?", "nộp lại hả?"
 
 
@@ -100,6 +105,22 @@ _LATER_DELIVERY = re.compile(
 CONSEQUENCE = re.compile(r"^(?P<reason>.+?) nen (?:van )?(?:chua|khong)" + lx.E)
 
 
+# Two negations that make a done: "không phải chưa xong", "không còn hộ nào chưa nhập".
+DOUBLE_NEGATIVE = re.compile(
+    lx.B
+    + r"(?:khong phai chua(?: "
+    + lx.W
+    + r")?|khong con (?:"
+    + lx.W
+    + r" ){1,2}(?:nao|dau) chua "
+    + lx.W
+    + r")"
+    + lx.E
+)
+# Being busy with something ("đang đi thực địa"), read as no status when the officer answers later.
+_BUSY = re.compile(lx.B + r"(?:dang|van dang) " + lx.W + r"(?: " + lx.W + r")?" + lx.E)
+
+
 def _done_in_clause(clause: str, match: re.Match[str], cues: Cues) -> str:
     """What a done word in a clause really says: ``done`` or ``progress``."""
     before = clause[: match.start()]
@@ -117,6 +138,8 @@ def _done_in_clause(clause: str, match: re.Match[str], cues: Cues) -> str:
     )
     if _CONDITION.search(before) and not past:
         return "progress"
+    if re.match(r"^ (?:lien|ngay|luon bay gio|lien a)" + lx.E, after) and not past:
+        return "progress"  # "xong liền": will be done at once
     if said.endswith(("xong", "hoan thanh", "hoan tat")) and not past:
         later = _LATER_DELIVERY.search(after)
         if later and re.search(lx.B + "roi" + lx.E, after[later.end() :]):
@@ -145,6 +168,7 @@ def _wait_over(clause: str, match: re.Match[str]) -> bool:
     if re.match(r"^ xong" + lx.E, after):
         return True
     past = re.search(lx.B + r"da(?: " + lx.W + r"){0,2}$", before.rstrip()) is not None
+    past = past or match.group(0).startswith("da ")
     then_sent = re.match(r"^ (?:roi |va |, )(?:" + lx.W + r" ){0,2}?" + lx.DELIVER + lx.E, after)
     if past and then_sent:
         return True  # "đã được trình ký và gửi lên phòng"
@@ -154,6 +178,7 @@ def _wait_over(clause: str, match: re.Match[str]) -> bool:
 def read_clause(clause: str, asks: bool, cues: Cues) -> None:
     """The cues of one clause. A clause that asks ("gửi file excel được không ạ?", "nộp trễ có
     sao không chị") reports nothing, except a request for more time."""
+    clause = DOUBLE_NEGATIVE.sub("xong het", clause)  # "không còn hộ nào chưa nhập"
     if asks:
         cues.asked_which = cues.asked_which or talk.WHICH.search(clause) is not None
         for match in talk.REQUEST.finditer(clause):
@@ -162,11 +187,14 @@ def read_clause(clause: str, asks: bool, cues: Cues) -> None:
         return
     negated_blockers = [m.span() for m in lx.NOT_BLOCKED.finditer(clause)]
     negated_blockers += [m.span() for m in talk.AWAY.finditer(clause)]
+    cues.hazards += [m for m in lx.HAZARD.finditer(clause)]
+    fired = len(cues.blocked), cues.progress, cues.done, cues.weak_done, cues.not_started
     for match in lx.BLOCKED.finditer(clause):
         if not any(a <= match.start() < b for a, b in negated_blockers):
             cues.blocked.append(match)
             cues.blocked_clause = cues.blocked_clause or clause
     cannot, because = lx.CANNOT.search(clause), lx.BECAUSE.search(clause)
+    cues.cannot = cues.cannot or (cannot is not None and not NEGATED_DONE.search(clause))
     if cannot and because and because.start() > cannot.start():
         reason = clause[because.end() :]
         if lx.PROGRESS.search(reason) or lx.REMAINING.search(reason):
@@ -180,6 +208,9 @@ def read_clause(clause: str, asks: bool, cues: Cues) -> None:
             cues.not_started = True
             not_started.append(match.span())
     away = [m.span() for m in talk.AWAY.finditer(clause)]
+    away += [m.span() for m in lx.SHOWN_PENDING.finditer(clause)]
+    if cues.deferred:  # "đang đi thực địa, về rồi báo": busy, answering later
+        away += [m.span() for m in _BUSY.finditer(clause)]
     for pattern in (lx.PROGRESS, lx.REMAINING, lx.WAIT_OWN, lx.DRAFT_MENTION):
         for match in pattern.finditer(clause):
             if any(
@@ -209,3 +240,5 @@ def read_clause(clause: str, asks: bool, cues: Cues) -> None:
             clause[: future.start()]
         ):
             cues.progress = True
+    if fired == (len(cues.blocked), cues.progress, cues.done, cues.weak_done, cues.not_started):
+        cues.bare.append(clause)  # no cue: maybe the reason of a "chưa làm được" elsewhere

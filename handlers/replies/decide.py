@@ -36,13 +36,14 @@ from dondoc.handlers.replies import lexicon as lx
 from dondoc.handlers.replies import talk
 from dondoc.handlers.replies.clauses import (
     CONSEQUENCE,
+    DOUBLE_NEGATIVE,
     NEGATED_DONE,
     NEGATOR,
     Cues,
     read_clause,
     split,
 )
-from dondoc.handlers.replies.numbers import SHARE_WORDS, read_percent
+from dondoc.handlers.replies.numbers import CORRECTION, SHARE_WORDS, read_percent
 from dondoc.handlers.replies.result import MAX_NOTE, UNCLEAR, ParsedReply
 from dondoc.handlers.replies.typing import Canonical, canonical, read
 
@@ -98,7 +99,7 @@ def decide(text: str) -> ParsedReply:
     if not re.search(r"[a-z0-9?]", body):
         return ParsedReply(UNCLEAR, acknowledgement=_emoji_only(original))
     percent, out_of_range = read_percent(body)
-    cues = Cues()
+    cues = Cues(deferred=talk.DEFER.search(body) is not None)
     clauses = split(canon)
     for index, (clause, _) in enumerate(clauses):
         if index and talk.THIS_ONE.match(clause):
@@ -113,6 +114,7 @@ def decide(text: str) -> ParsedReply:
             cues.blocked.append(consequence)
             cues.blocked_clause = reason
     done = cues.done or cues.weak_done or percent == 100
+    _blocked_without_the_word(cues, done, body)
     status: str
     if cues.blocked:
         status = "blocked"
@@ -127,7 +129,7 @@ def decide(text: str) -> ParsedReply:
         return ParsedReply(UNCLEAR, note=stripped[:MAX_NOTE], question=True)
     elif done or talk.ONLY_DONE.match(body):
         status = "done"
-    elif lx.ONLY_NOT_YET.match(body):
+    elif lx.ONLY_NOT_YET.match(body) or (clauses and lx.ONLY_NOT_YET.match(clauses[0][0])):
         status = "not_started"
     elif out_of_range is not None:
         return ParsedReply(
@@ -139,7 +141,7 @@ def decide(text: str) -> ParsedReply:
         ack = not cues.question and _acknowledgement(body)
         note = "" if ack else stripped[:MAX_NOTE]
         return ParsedReply(UNCLEAR, note=note, acknowledgement=ack, question=cues.question)
-    confirm = status == "done" and _doubtful(body, cues, percent)
+    confirm = status == "done" and (_doubtful(body, cues, percent) or cues.unsure_send)
     if out_of_range is not None:
         confirm = True
     if status == "not_started":
@@ -148,11 +150,42 @@ def decide(text: str) -> ParsedReply:
     return ParsedReply(status, percent, note, False, cues.question, confirm, out_of_range)
 
 
+def _blocked_without_the_word(cues: Cues, done: bool, body: str) -> None:
+    """Blockers that only count with what is around them: a flood or a storm when the work cannot
+    go on (not when it is the report's subject); "chưa làm được" beside a clause that gives no
+    status (its reason: "ngập sâu quá, …, báo cáo chưa làm được"); and a system fault beside a
+    send the officer is unsure of ("gửi mail rồi nhưng không biết tới chưa, mạng chập chờn")
+    is a doubtful done, not a blocker."""
+    if cues.blocked and cues.done and lx.UNSURE.search(body):
+        if not any(lx.FAILED_SEND.search(m.group(0)) for m in cues.blocked):
+            cues.blocked.clear()
+            cues.unsure_send = True
+            return
+    if cues.blocked or done:
+        return
+    stuck = cues.cannot or cues.not_started or not cues.progress
+    if cues.hazards and stuck:
+        cues.blocked.append(cues.hazards[0])
+        cues.blocked_clause = body
+        return
+    reasons = [c for c in cues.bare if len(_content(c)) >= 2]
+    reason = re.match(r".+", reasons[0]) if reasons else None
+    if cues.cannot and reason and not cues.progress:
+        cues.blocked.append(reason)
+        cues.blocked_clause = reasons[0]
+
+
+def _content(text: str) -> list[str]:
+    """The words of a text beyond particles, pronouns and status framing."""
+    return [w for w in text.split() if w not in talk.FILLER and w not in _PARTICLES]
+
+
 def _doubtful(body: str, cues: Cues, percent: int | None) -> bool:
     weak_only = cues.weak_done and not cues.done and percent != 100
     if lx.HEDGE_RX.search(body) or cues.own_part or weak_only:
         return True
     cleared = lx.NOT_BLOCKED.sub(" ", _UNEXPLAINED_NEGATION_OK.sub(" ", body))
+    cleared = DOUBLE_NEGATIVE.sub(" ", cleared)
     return NEGATOR.search(cleared) is not None
 
 
@@ -175,6 +208,8 @@ _STATUS_WORDS = (
     lx.FUTURE_START,
     lx.ONLY_NOT_YET,
     _UNEXPLAINED_NEGATION_OK,
+    lx.HEDGE_RX,
+    CORRECTION,
     re.compile(r"\d+(?: [.,] \d+)? (?:%|phan tram|percent)|\d+"),
 )
 

@@ -48,7 +48,7 @@ DELIVER = alt(
     "gui", "goi", "nop", "chuyen", "day", "day len", "tiep nhan", "duoc tiep nhan", "up",
     "upload", "dang", "dang tai", "tai len",
     "dua len", "cap nhat", "nhap", "ky", "ky so", "ban hanh", "phat hanh", "bao cao", "mail",
-    "email", "forward", "vao so", "cho so", "to chuc", "dien ra", "scan", "dang_tai",
+    "email", "forward", "vao so(?! tay)", "cho so", "to chuc", "dien ra", "scan", "dang_tai",
     "dong dau_seal", "gui di", "chuyen di", "submit", "send", "post", "tra loi", "dong bo",
     "niem yet",
 )
@@ -77,6 +77,7 @@ FUTURE = alt(
     "chu nhat", "cham nhat", "muon nhat", "tre nhat", r"truoc \d+", "du kien", "co gang",
     "phan dau", r"(?:tam |khoang )?\d+ (?:hom|ngay|tuan) (?:nua|nua_more)",
     "lat nua", "chut nua", "cuoi gio", "sau", "sap", "hen", "de em", "de minh",
+    r"\d+ / \d+(?= (?:em|minh|toi|se|ben em) )",
     r"(?:^|(?<=vang ))nay(?= (?:em|minh|toi|ben em|chi|anh) )", "will", "tomorrow", "next week",
     "later", "tonight",
     r"by (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|\w+day)",
@@ -88,14 +89,19 @@ CONDITION = alt("khi", "khi nao", "neu", "sau khi", "cho", "doi", "dang cho", "t
                 "bao gio", "mien la", "if", "when", "once", "after", "until")
 THEN = alt("moi", "thi", "se", "la", "roi gui", "roi nop", "em gui", "em nop", "gui", "nop",
            r"(?:em )?bao (?:chi|anh|lai|ngay|luon)", "then", "and then")
+# A system that shows the file as pending ("cổng DVC vẫn báo đang chờ xử lý"): a doubt about a
+# send, not work of the unit going on.
+_SHOWN_PENDING = (r"(?:bao|hien|trang thai(?: la)?|status) (?:van )?(?:dang |la )?"
+                  r"(?:cho|doi|pending)(?: (?:xu ly|tiep nhan|duyet))?")
 HEDGE = alt(
     "chac", "chac la", "hinh nhu", "co le", "nghi la", "em nghi", "nho la", "em nho", "thi phai",
     "tuong", "khong chac", r"(?:de |dang |em )(?:kiem tra|xem|check) lai",
-    r"(?:bao|hien|trang thai(?: la)?) (?:dang )?(?:cho|doi) (?:xu ly|tiep nhan|duyet)",
+    _SHOWN_PENDING,
     "chua chac", "chac on", "i think", "i believe", "probably", "should be", "maybe", "perhaps",
     "i guess", "hopefully",
 )
 HEDGE_RX = re.compile(B + HEDGE + r"(?! chan)" + E)
+SHOWN_PENDING = rx(_SHOWN_PENDING)
 
 # --- in progress ---------------------------------------------------------------------------
 _NOT_WORK_AFTER_DANG = alt("cho", "doi", "vuong", "hop", "ban", "ban_ron", "nghi", "o",
@@ -141,8 +147,8 @@ WAIT_OWN = rx(
         r"(?:dang |con |chi con )?(?:cho|doi) (?:(?:anh|chi|ong|ba|dong chi) )?"
         r"(?:" + _OWN_LEADER + r" )?(?:" + W + r" )?(?:ve )?"
         r"(?:ky|duyet|phe duyet|ky so|ky nhay|y kien|vao so|cap so|cho so|dong dau_seal|phat hanh)",
-        r"(?:dang |da )?(?<!to )trinh(?: lanh dao| sep| chu tich)?(?: ky(?: so)?)?", "xin y kien",
-        "lay y kien",
+        r"(?:dang |da )?(?<!to )trinh(?: lanh dao| sep| chu tich)?(?: ky(?: so)?)?",
+        r"(?:(?<=^)|(?<=dang )|(?<=con )|(?<=em )|(?<=minh )|(?<=van ))(?:xin|lay) y kien",
         "waiting for (?:the )?(?:chairman'?s? |leader'?s? |boss'?s? )?"
         r"(?:signature|approval|sign off)", "awaiting (?:signature|approval)",
         r"(?:dang )?(?:cho|doi) (?:hop|ket qua|phan hoi)",
@@ -231,8 +237,8 @@ BLOCKED = rx(
         + _AGENT + r"|" + _RESOURCE + r"|cung cap|tra loi cua|van ban cua|tren|"
         r"y kien cua(?! " + _OWN_LEADER + r"))" + E,
         _AGENT + r"(?: " + W + r"){0,4}? (?:chua|khong) (?:gui|nop|tra loi|cung cap|phan hoi|"
-        r"co y kien|dong y|xac nhan|thong nhat|do dac|ban giao|doi chieu|duyet|phe duyet|"
-        r"tham dinh|ky|ban hanh|tra|chuyen)",
+        r"co y kien|dong y|xac nhan|thong nhat|do dac|ban giao|doi chieu|doi_vs chieu|duyet|"
+        r"phe duyet|tham dinh|ky|ban hanh|tra|chuyen)",
         _ABSENCE,
         "bi_stuck", "ket_stuck", r"(?:can|xin) them (?:\d+|mot|hai|ba|vai) (?:ngay|hom|tuan)",
         "can them thoi gian", r"(?:sai )?lech", "khong khop",
@@ -255,6 +261,11 @@ NOT_BLOCKED = rx(
 HAZARD = rx(alt("mua bao", "bao lu", "lu lut", "lu", "ngap", "ngap lut", "nuoc len", "nuoc lu",
                 "bao_storm", "sat lo", "troi mua", "mua to", "mua lon", "mua suot", "dich benh",
                 "dich", "chong lu", "di doi"))
+# Not sure a send arrived ("không biết tới chưa"), and a send that failed ("gửi không được").
+UNSURE = rx(alt("khong biet", "chua biet", "khong chac", "chua chac", "chua thay", "khong ro",
+                "not sure"))
+FAILED_SEND = rx(alt("gui", "nop", "up", "upload", "day", "tra ve", "bi tra", "khong di",
+                     r"khong (?:" + W + r" ){0,3}duoc", "can't", "cannot"))
 # "chưa làm được vì X", "do X nên chưa …": the reason that stops the work.
 BECAUSE = rx(alt("vi", "do", "boi vi", "tai vi", "tai", "because", "due to", "since", "as"))
 CANNOT = rx(r"(?:chua|khong) (?:" + W + r" ){1,3}?duoc|(?:chua|khong) the|can't|cannot|unable")
@@ -285,11 +296,14 @@ DA = r"da"  # đã, once "dạ" has become "vang"
 _NOT_AFTER_DA = r"(?! (?:nhan|xem|doc|biet|ro|nam|trinh|xin|giao|cho|doi|chua|khong|bat dau))"
 DELIVERED = rx(
     alt(
-        DA + _NOT_AFTER_DA + r"(?: (?!" + _STOP + E + r")" + W + r"){0,5}? " + DELIVER,
+        DA + _NOT_AFTER_DA + r"(?: (?!" + _STOP + E + r")" + W + r"){0,7}? " + DELIVER,
         DELIVER + r"(?! (?:xong|di duoc))(?: (?!roi|khong|chua|xong)\S+){0,10}? roi"
         r"(?! (?:" + DELIVER + r"|moi|se)" + E + r"| thi(?! phai))",
         DELIVER + r" xong(?! (?:moi|thi|se|la|em|minh))",
         r"(?:has|have|was|were|had) (?:been |already )?" + DELIVER_PAST_EN, DELIVER_PAST_EN,
+        DELIVER + r"(?: (?!chua|khong|se|sap)" + W + r"){0,8}? (?:hoi sang|hoi chieu|hom qua|"
+        r"chieu qua|sang qua|toi qua|buoi_toi qua|tuan truoc|hom truoc|thang truoc|tu hom qua|"
+        r"tu sang|tu chieu|tu tuan truoc)",
         r"da co so(?: van ban)?", r"(?:len|vao) truc", r"cho so roi", "vao so roi",
     )
 )

@@ -73,7 +73,7 @@ _LEAD = (
     r"hoan thanh|about|around|at|nhap|ra soat|xu ly|tiep nhan)"
 )
 # A correction: the number after it is the one meant ("50% ạ… à không, 70%").
-_CORRECTION = re.compile(
+CORRECTION = re.compile(
     _B + r"(?:a khong|a lon|lon|nham|khong phai|sua lai|xin loi|sorry|i mean|a nham)" + _E
 )
 # The whole that a bare count is out of: "phường em có 40 thủ tục, đã rà được 30".
@@ -151,7 +151,7 @@ _FIGURE = re.compile(
 
 def read_percent(text: str) -> tuple[int | None, int | None]:
     """The share stated in the canonical text, and an out-of-range number (see docstring)."""
-    corrections = list(_CORRECTION.finditer(text))
+    corrections = list(CORRECTION.finditer(text))
     if corrections:
         corrected = _read(text[corrections[-1].end() :])
         if corrected != (None, None):

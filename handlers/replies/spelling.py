@@ -58,6 +58,7 @@ TONE_SENSES = {
     "giùm": "giup",
     "đàng": "dang_proper",
     "bão": "bao_storm",
+    "đối": "doi_vs",
     "chở": "cho_carry",
     # southern forms
     "hông": "khong",
@@ -158,7 +159,6 @@ TEENCODE = {
     "coi": "xem",
     "gium": "giup",
     "nghen": "nhe",
-    "thiet": "that",
 }
 
 # Words that, bare in a message typed with tones, are another word than their toned look-alike:

@@ -25,7 +25,7 @@ QUESTION = rx(
         r"so may", "may gio", "ngay nao", "luc nao",
         r"(?<!con )(?<!da )(?<!xong )ha(?: (?:" + PARTICLE + "|" + PRONOUN + r"))*(?= [,.;!]|$)",
         r"hay (?:la )?" + W + r"(?: " + W + r"){0,3} (?:a|chi|anh|ha)$",
-        r"ha (?:chi|anh|em)", "vay", r"gi (?:a|vay|chi|anh|the)", "nhung gi", r"la gi",
+        r"ha (?:chi|anh|em)", "vay(?! nhi)", r"gi (?:a|vay|chi|anh|the)", "nhung gi", r"la gi",
         r"^(?:how|what|when|where|who|which|why|do i|should i|can i|is it|are we)",
         r"^(?:vang |chi oi |anh oi )?(?:sao|tai sao|vi sao|lam sao)",
         r"(?:may|bao nhieu) (?:ban|bo|bieu|file|trang|muc|cai|lan|ngay)(?: " + PARTICLE + r")*$",
@@ -89,7 +89,7 @@ SMALL_TALK = rx(alt("vui ve", "buoi sang", "ngay moi", "suc khoe", "cuoi tuan vu
 # Words that carry nothing beyond the status: politeness, pronouns, framing of a report.
 FILLER = frozenset(
     (
-        "o_aunt eng o ne nhi nghe kia vay "
+        "o_aunt eng o ne nhi nghe kia vay cai "
         "a ah ak day_ptc vang roi nhe oi em anh chi toi minh ben chung ta da ok u nhieu do day ne "
         "nhi thoi "
         "luon ay ha hen voi nay the chu ma dong chi dang day du du thanks there moi lai chut "

@@ -112,6 +112,7 @@ def read(text: str, known: frozenset[str]) -> tuple[str, list[Word]]:
 
 
 _GIVE = frozenset({"giao", "gui", "nop", "chuyen", "mail", "email", "forward", "bao", "cao", "day"})
+_WAITING = frozenset({"dang", "con", "van", "phai", "ngoi", "dung"})  # "đang chờ": waiting
 _PRONOUNS = frozenset({"em", "anh", "chi", "toi", "minh", "ben", "chung", "chau", "con"})
 _HALF_BEFORE = frozenset(
     {"duoc", "mot", "hon", "khoang", "gan", "xong", "tam", "qua", "chung", "lam", "moi"}
@@ -140,7 +141,7 @@ def _disambiguate(words: list[Word]) -> list[Word]:
             text = "nua_half" if before in _HALF_BEFORE else "nua_more"
         elif text in ("loi", "loi_kt") and before in ("xin", "tra", "phan"):
             text = "loi"  # xin lỗi (sorry), trả lời (reply), phản hồi
-        elif text == "cho" and any(w.text in _GIVE for w in out[-3:]):
+        elif text == "cho" and before not in _WAITING and any(w.text in _GIVE for w in out[-3:]):
             text = "cho_to"  # "giao cho các tổ", "gửi cho chị": to, not "chờ" (wait)
         elif text == "chi_bare":
             # central "chi" (what): "làm chi", "có chi vướng", "chi hết"; else "chi cục" …
