@@ -39,6 +39,7 @@ class Cues:
     bare: list[str] = field(default_factory=list)  # clauses with no cue
     deferred: bool = False  # "tí em trả lời", "về rồi báo": answering later
     unsure_send: bool = False  # sent, with a fault that leaves the officer unsure it arrived
+    mistaken: list[str] = field(default_factory=list)  # clauses said to be a mistake
     asked_which: bool = False  # "báo cáo nào ạ?", "quý 3 hay quý 4?", "nộp lại hả?"
 
 
@@ -165,8 +166,8 @@ def _wait_over(clause: str, match: re.Match[str]) -> bool:
         return False
     if re.match(r"(?:dang|con|chi|cho|doi|xin|lay)" + lx.E, match.group(0)):
         return False
-    if re.match(r"^ xong" + lx.E, after):
-        return True
+    if re.match(r"^(?: " + lx.W + r"){0,3} xong" + lx.E, after):
+        return True  # "đã trình thẩm định xong"
     past = re.search(lx.B + r"da(?: " + lx.W + r"){0,2}$", before.rstrip()) is not None
     past = past or match.group(0).startswith("da ")
     then_sent = re.match(r"^ (?:roi |va |, )(?:" + lx.W + r" ){0,2}?" + lx.DELIVER + lx.E, after)
@@ -179,6 +180,9 @@ def read_clause(clause: str, asks: bool, cues: Cues) -> None:
     """The cues of one clause. A clause that asks ("gửi file excel được không ạ?", "nộp trễ có
     sao không chị") reports nothing, except a request for more time."""
     clause = DOUBLE_NEGATIVE.sub("xong het", clause)  # "không còn hộ nào chưa nhập"
+    if talk.MISTAKEN.search(clause):
+        cues.mistaken.append(clause)
+        return  # "hôm qua em báo chưa gửi là nhầm"
     if asks:
         cues.asked_which = cues.asked_which or talk.WHICH.search(clause) is not None
         for match in talk.REQUEST.finditer(clause):
@@ -223,8 +227,11 @@ def read_clause(clause: str, asks: bool, cues: Cues) -> None:
             cues.progress = True
     if NEGATED_DONE.search(clause) and not lx.NOT_STARTED.search(clause):
         cues.progress = True
+    passed = [m.span() for m in lx.MESSAGE_PASSED.finditer(clause)]
     for pattern, weak in ((lx.COMPLETED, False), (lx.DELIVERED, False), (lx.WORK_DONE, True)):
         for match in pattern.finditer(clause):
+            if any(match.start() < b and a < match.end() for a, b in passed):
+                continue  # "đã chuyển tin nhắn của chị cho anh Hải": the message, not the report
             meaning = _done_in_clause(clause, match, cues)
             if meaning == "progress":
                 cues.progress = True

@@ -43,7 +43,7 @@ from dondoc.handlers.replies.clauses import (
     read_clause,
     split,
 )
-from dondoc.handlers.replies.numbers import CORRECTION, SHARE_WORDS, read_percent
+from dondoc.handlers.replies.numbers import CORRECTION, SHARE_WORDS, is_figure, read_percent
 from dondoc.handlers.replies.result import MAX_NOTE, UNCLEAR, ParsedReply
 from dondoc.handlers.replies.typing import Canonical, canonical, read
 
@@ -113,6 +113,8 @@ def decide(text: str) -> ParsedReply:
         if not (lx.PROGRESS.search(reason) or lx.REMAINING.search(reason)) and not _only(reason):
             cues.blocked.append(consequence)
             cues.blocked_clause = reason
+    if percent is not None and cues.done and percent < 100 and is_figure(body):
+        percent = None  # "đã gửi, tỷ lệ giải ngân đạt 62,4%": a figure of the report sent
     done = cues.done or cues.weak_done or percent == 100
     _blocked_without_the_word(cues, done, body)
     status: str
@@ -185,7 +187,9 @@ def _doubtful(body: str, cues: Cues, percent: int | None) -> bool:
     if lx.HEDGE_RX.search(body) or cues.own_part or weak_only:
         return True
     cleared = lx.NOT_BLOCKED.sub(" ", _UNEXPLAINED_NEGATION_OK.sub(" ", body))
-    cleared = DOUBLE_NEGATIVE.sub(" ", cleared)
+    cleared = talk.RECEIPT_CHECK.sub(" ", DOUBLE_NEGATIVE.sub(" ", cleared))
+    for clause in cues.mistaken:
+        cleared = cleared.replace(clause, " ")
     return NEGATOR.search(cleared) is not None
 
 

@@ -119,13 +119,15 @@ PROGRESS = rx(
         r"vua (?:moi )?(?:bat dau|trien khai|lam|khoi dong)", "bat dau", "khoi dong",
         r"(?:da )?giao cho(?:_to)?",
         "pending", "waiting", "in progress", "working on",
+        r"(?:dang|con|van|phai|chi con) (?:cho|doi)(?! (?:em|minh|toi))",
         r"(?:lam|nhap|ra soat|xong) (?:toi|den) (?:tieu chi|muc|phan|bieu|thon|buoc|noi dung|"
         r"trang|ho|xa|phuong|to)", "ongoing", "on going", "still", "drafting", "almost",
         "nearly", "about to", r"halfway", "underway", "under way", "so far",
         "sap roi", "gan roi", r"(?:doi|cho) em(?: (?:chut|ti|xiu|them))", "lam tiep", "lam not",
         "khan truong", "gap rut", "bo sung", r"(?:duoc )?(?:phan lon|mot phan|phan nhieu|mot so)",
         r"(?:yeu cau|de nghi) (?:sua|bo sung|chinh)",
-        r"(?:sua|lam|hoan thien|chinh) lai", "chinh sua", "rework", "revise", "revising",
+        r"(?<!da )(?<!ban )(?:sua|lam|hoan thien|chinh) lai", r"(?<!da )(?<!ban )chinh sua",
+        "rework", "revise", "revising",
     )
 )
 REMAINING = rx(
@@ -141,13 +143,14 @@ REMAINING = rx(
 # The unit's own leadership: waiting for them is a step of the work, not a blocker.
 _OWN_LEADER = alt("lanh dao", "sep", "chu tich", "pho chu tich", "truong phong", "pho phong",
                   "thu truong", "ubnd phuong", "lanh dao phuong", "van thu", "dang uy",
-                  "van phong", "ke toan", "bi thu", "bo phan", "thu quy")
+                  "van phong(?! dang)", "ke toan", "bi thu", "bo phan", "thu quy")
 WAIT_OWN = rx(
     alt(
         r"(?:dang |con |chi con )?(?:cho|doi) (?:(?:anh|chi|ong|ba|dong chi) )?"
         r"(?:" + _OWN_LEADER + r" )?(?:" + W + r" )?(?:ve )?"
         r"(?:ky|duyet|phe duyet|ky so|ky nhay|y kien|vao so|cap so|cho so|dong dau_seal|phat hanh)",
-        r"(?:dang |da )?(?<!to )trinh(?: lanh dao| sep| chu tich)?(?: ky(?: so)?)?",
+        r"(?:dang |da )?(?<!to )(?<!cong )(?<!chuong )(?<!qua )trinh"
+        r"(?: lanh dao| sep| chu tich)?(?: ky(?: so)?)?",
         r"(?:(?<=^)|(?<=dang )|(?<=con )|(?<=em )|(?<=minh )|(?<=van ))(?:xin|lay) y kien",
         "waiting for (?:the )?(?:chairman'?s? |leader'?s? |boss'?s? )?"
         r"(?:signature|approval|sign off)", "awaiting (?:signature|approval)",
@@ -175,7 +178,7 @@ _FAILURE = alt(
     "het han", "bao tri", "nang cap", "maintenance", "truc trac", "chap chon", "mat ket noi",
     "down", "crash", "crashing", "crashed",
     "error", "errors", "broken", "not working", "khong hoat dong", "bi chan", "khong on dinh",
-    "mat", "die", "chet", "dung", "bi tra ve", "tra ve", "khong vao duoc",
+    "mat", "die", "chet", "dung_hang", "bi tra ve", "tra ve", "khong vao duoc",
 )
 _RESOURCE = alt(
     "so lieu", "du lieu", "huong dan", "kinh phi", "mau", "bieu mau", "mau bieu", "tai khoan",
@@ -183,6 +186,7 @@ _RESOURCE = alt(
     "may", "thiet bi", "dia diem", "danh sach", "ngan sach", "data",
     "budget", "staff", "guidance", "template", "account", "figures", "information", "money",
     "quyet dinh", "cong van", "ho so", "giay to", "ban do", "quyen", "quyen truy cap",
+    "mat bang",
 )
 _AGENT = alt(
     "ben(?! em| minh| toi| chung)", "(?<!van )phong", "so_nganh",
@@ -193,13 +197,17 @@ _AGENT = alt(
     "doan", "tram y te", "benh vien", "kho bac", "cap tren", "may to", "cac ban", "nguoi dan",
     "ho dan", "cac ho", "doanh nghiep", "cac don vi",
     "cac nganh", "ban chi huy", r"thon(?: \d+)?", "xom", "cac thon", "cac xa", "trung tam",
-    "kho bac", "vpdk", "chi nhanh",
-    "van phong dang ky", "police", "tax", "office", "department", "the wards",
+    "kho bac", "vpdk", "chi nhanh", "chu dau tu", "nha thau", "don vi thi cong",
+    "hoi dong tham dinh",
+    "van phong dang ky", "van phong dang_reg ky", "police", "tax", "office", "department",
+    "the wards",
     "the school", "the schools", "the bank", "province", "district",
 )
 _ABSENCE = alt(
-    r"(?:lanh dao|sep|chu tich|pho chu tich|truong phong|can bo|ban|dong chi|thu truong) "
-    r"(?:" + W + r" )?(?:di vang|vang|di cong tac|di hop|di hoc|di tap huan|nghi)",
+    r"(?:lanh dao|sep|chu tich|pho chu tich|truong phong|can bo|(?<!van )ban|dong chi|thu truong) "
+    r"(?:" + W + r" )?(?:di vang|vang|di cong tac|di hop|di hoc|di tap huan|(?<!de )nghi)"
+    r"(?!(?: " + W + r"){0,4} (?:chieu|mai|sang|toi|buoi_toi|lat|chut|tuan sau)(?: nay)?"
+    r" (?:moi )?ve)",
     "di vang", "vang mat", "nghi om", "nghi phep", "nghi sinh", "nghi viec", "nghi thai san", "om",
                "di hoc", "di tap huan", "chuyen cong tac", "on leave", "sick")
 BLOCKED = rx(
@@ -208,8 +216,10 @@ BLOCKED = rx(
         "truc trac", "gia han", "lui han", "doi han", r"xin (?:them|doi|lui|gian)"
         r"(?: (?:thoi gian|han|ngay|\d+ ngay|tuan|mot tuan|\d+ hom))?", "them thoi gian",
         r"(?:khong|so khong|e khong) kip", r"(?:khong|chua) the", "bi tre", "bi cham",
-        "tre han", "cham tien do", "qua tai", r"(?<!ho so )(?<!don )(?:can|de nghi|xin) ho tro",
-        r"(?<!con )thieu " + W, r"(?:chua|khong) (?:co|nhan duoc|duoc cap|duoc giao|duoc huong dan|"
+        "tre han", "cham tien do", r"cham (?:giai ngan|thi cong|trien khai)",
+        r"cham (?:" + W + r" ){0,2}do", "qua tai",
+        r"(?<!ho so )(?<!don )(?:can|de nghi|xin) ho tro", r"(?<!con )thieu " + W,
+        r"(?:chua|khong) (?:co|nhan duoc|duoc cap|duoc giao|duoc huong dan|ban giao|"
         r"biet|ro) (?:" + _RESOURCE + r"|cach|mau|lam sao|nen|nguoi)",
         _RESOURCE + r"(?: " + W + r"){0,2}? (?:chua|khong) (?:co|duoc cap|duoc giao|ve|du|ro|"
         r"ro rang|thong nhat|ban hanh|gui|cap|phat hanh|huong dan|cung cap)",
@@ -235,10 +245,11 @@ BLOCKED = rx(
         r"(?:cho|doi|dang cho|dang doi|waiting for|waiting on) (?:the )?"
         r"(?!(?:anh |chi )?(?:" + _OWN_LEADER + r"))(?:" + W + r" ){0,2}?(?:"
         + _AGENT + r"|" + _RESOURCE + r"|cung cap|tra loi cua|van ban cua|tren|"
-        r"y kien cua(?! " + _OWN_LEADER + r"))" + E,
+        r"y kien cua(?! " + _OWN_LEADER + r"))" + E
+        + r"(?! (?:chot|thang|ngay|quy|cuoi|tuan|nam)" + E + ")",
         _AGENT + r"(?: " + W + r"){0,4}? (?:chua|khong) (?:gui|nop|tra loi|cung cap|phan hoi|"
         r"co y kien|dong y|xac nhan|thong nhat|do dac|ban giao|doi chieu|doi_vs chieu|duyet|"
-        r"phe duyet|tham dinh|ky|ban hanh|tra|chuyen)",
+        r"phe duyet|tham dinh|ky|ban hanh|tra|chuyen|hoan thien|nghiem thu|thanh toan|ky nhan)",
         _ABSENCE,
         "bi_stuck", "ket_stuck", r"(?:can|xin) them (?:\d+|mot|hai|ba|vai) (?:ngay|hom|tuan)",
         "can them thoi gian", r"(?:sai )?lech", "khong khop",
@@ -277,6 +288,8 @@ NOT_STARTED = rx(
         r"(?! xong| het)",
         r"chua (?:dong|dung|dung den|dong den) (?:den|toi|vao)", r"chua (?:dong|dung)(?: \w+)?",
         r"chua co thoi gian(?: lam)?", r"khong (?:co )?lam (?:gi|het|ca)",
+        r"(?:den|toi|sau|tuan sau|thang sau|mai|ngay mai|dot \d+|ky sau|nam sau)(?: " + W
+        + r"){0,3} moi (?:bat dau|trien khai|lam|thuc hien|bat tay)",
         "not started", "not yet started", "no progress", "nothing yet", "nothing done",
         r"(?:haven't|have not|hasn't|has not) (?:yet )?start\w*",
         "not begun",
@@ -297,7 +310,7 @@ _NOT_AFTER_DA = r"(?! (?:nhan|xem|doc|biet|ro|nam|trinh|xin|giao|cho|doi|chua|kh
 DELIVERED = rx(
     alt(
         DA + _NOT_AFTER_DA + r"(?: (?!" + _STOP + E + r")" + W + r"){0,7}? " + DELIVER,
-        DELIVER + r"(?! (?:xong|di duoc))(?: (?!roi|khong|chua|xong)\S+){0,10}? roi"
+        DELIVER + r"(?! (?:xong|di duoc))(?: (?!roi|khong|chua|xong)\S+){0,18}? roi"
         r"(?! (?:" + DELIVER + r"|moi|se)" + E + r"| thi(?! phai))",
         DELIVER + r" xong(?! (?:moi|thi|se|la|em|minh))",
         r"(?:has|have|was|were|had) (?:been |already )?" + DELIVER_PAST_EN, DELIVER_PAST_EN,
@@ -307,6 +320,8 @@ DELIVERED = rx(
         r"da co so(?: van ban)?", r"(?:len|vao) truc", r"cho so roi", "vao so roi",
     )
 )
+# The reminder itself passed on ("đã chuyển tin nhắn của chị cho anh Hải"): not the report.
+MESSAGE_PASSED = rx(DELIVER + r"(?: lai)? (?:tin nhan|thong bao|loi nhan|loi nhac|nhac nho)")
 COMPLETED = rx(COMPLETE)
 WORK_DONE = rx(
     alt(

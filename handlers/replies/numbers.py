@@ -86,7 +86,8 @@ _BARE = re.compile(
 # Parts counted by a fraction: "2/4 phuong", "3 tren 5 to", "4/5 to da xong".
 _PARTS = (
     r"(?:phuong|xa|thi tran|to dan pho|to|khu pho|khu|thon|ap|ban|xom|don vi|co quan|truong|"
-    r"nganh|ho so|bieu|bieu mau|muc|phan|noi dung|chi tieu|cai|file|bo|lop|ho|diem|"
+    r"nganh|ho so|bieu|bieu mau|muc|phan|noi dung|chi tieu|cai|file|bo|lop|ho|diem|co so|nguoi|"
+    r"ban ke khai|ban|du an|hop dong|goi thau|cong trinh|phieu|truong hop|co so_nganh|"
     r"wards?|units?|schools?|parts?|sections?|forms?|files?|offices?)"
 )
 _DATE_BEFORE = (
@@ -96,6 +97,10 @@ _DATE_BEFORE = (
 _FRACTION = re.compile(
     r"(?<!" + r"[\d/])(\d{1,3})\s*(?:/|tren|trong|out of|of|phan)\s*(\d{1,3})(?![\d/])"
     r"(?:\s+(" + _PARTS + r"))?" + _E
+)
+# A share of money: "37,5 tỷ/50 tỷ", "120 triệu trên 200 triệu".
+_MONEY_SHARE = re.compile(
+    r"(\d+(?:[.,]\d+)?) ?(ty|trieu|nghin|ngan)(?: dong)? ?(?:/|tren) ?(\d+(?:[.,]\d+)?) ?\2" + _E
 )
 _WORD_FRACTIONS = [
     (re.compile(_B + r"(?:nua_\w+ chang|mot nua_half|nua_half|halfway|half|50 ?- ?50)" + _E), 50),
@@ -149,6 +154,20 @@ _FIGURE = re.compile(
 )
 
 
+# Any percentage worded as a figure of a report (a rate, a share of a budget, a decimal).
+_FIGURE_WORDING = re.compile(
+    _B + r"(?:ty le|ti le|rate|luy ke|tong thu|tong chi|thu ngan sach|dat va vuot)" + _E
+    + r"|\d+[.,]\d+ ?%"
+    + r"|% (?:du toan|ke hoach|chi tieu|cung ky|so voi|von|dan so|nhiem vu nam|kh)" + _E
+)
+
+
+def is_figure(text: str) -> bool:
+    """Whether the percentage of the text is worded as a figure inside a report (a rate, a
+    share of a budget or a plan, a decimal): beside a report sent, it is not progress."""
+    return _FIGURE_WORDING.search(text) is not None
+
+
 def read_percent(text: str) -> tuple[int | None, int | None]:
     """The share stated in the canonical text, and an out-of-range number (see docstring)."""
     corrections = list(CORRECTION.finditer(text))
@@ -172,6 +191,11 @@ def _read(text: str) -> tuple[int | None, int | None]:
         value = words_value(match.group(1))
         if value is not None:
             return (value, None) if 0 <= value <= 100 else (None, value)
+    money = _MONEY_SHARE.search(text)
+    if money:  # "đã giải ngân 37,5 tỷ/50 tỷ"
+        part, whole = (float(money.group(i).replace(",", ".")) for i in (1, 3))
+        if 0 < whole and part <= whole:
+            return round(100 * part / whole), None
     for fraction in _FRACTION.finditer(text):
         share = _fraction_share(text, fraction)
         if share is not None:

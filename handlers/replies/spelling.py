@@ -59,6 +59,8 @@ TONE_SENSES = {
     "đàng": "dang_proper",
     "bão": "bao_storm",
     "đối": "doi_vs",
+    "đứng": "dung_hang",
+    "chữa": "chua_fix",
     "chở": "cho_carry",
     # southern forms
     "hông": "khong",
@@ -160,6 +162,10 @@ TEENCODE = {
     "gium": "giup",
     "nghen": "nhe",
 }
+
+# Shorthand that is only shorthand when typed bare: "nhà" is not "nha" (nhé), "đk" (điều kiện)
+# is not "dk" (được), "cà" is not "c" (chị).
+BARE_ONLY = frozenset({"nha", "c", "e", "k", "r", "j", "ch", "dk", "um", "coi", "zo", "ti"})
 
 # Words that, bare in a message typed with tones, are another word than their toned look-alike:
 # "cho" (to, for) is not "chờ" (wait), "o" (aunt, in the centre) is not "ở" (at), "chi" (what,

@@ -35,6 +35,7 @@ QUESTION = rx(
 # A clause that asks: a yes/no question ("… được không ạ": ``typing`` marks that "không").
 ASKS = rx(
     alt("khong_q",
+        r"(?:da|co) (?:" + W + r" ){0,5}?chua(?: (?:a|chi|anh|em|nhi|vay|oi|the|ha))*$",
         r"(?<!ti )(?<!chut )(?<!xiu )(?<!cai )(?:nao|ha)(?: (?:a|chi|anh|em|nhi|vay|oi|the))*$",
         r"(?<=[a-z0-9] )hay (?:la )?" + W + r"(?: " + W + r"){0,4}? (?:a|ha|nhi|vay|chi|anh)$")
 )
@@ -54,7 +55,8 @@ AWAY = rx(
     r"(?:(?:em|minh|toi|tui) |^)(?:dang |di |con |bay gio dang )?(?:hop|tiep dan|tiep cong dan|"
     r"nghi phep|di phep|di co so|di dam cuoi|an cuoi|dam cuoi|di cong tac|cong tac|"
     r"o ngoai|ngoai duong|chay xe|lai xe|di duong|cho_carry con|dua con|don con|di dam gio|"
-    r"dam gio|an gio|di thuc dia)(?: " + W + r"){0,3}"
+    r"dam gio|an gio|du lop|hoc lop|di boi duong|boi duong|tap huan|di tap huan|"
+    r"du hoi nghi|du hop)(?: " + W + r"){0,3}"
 )
 # Answering later ("tí em trả lời chị", "về rồi báo o", "chiều về em coi"): no status yet.
 DEFER = rx(
@@ -66,6 +68,8 @@ THIS_ONE = re.compile(
     r"^(?:con )?(?!(?:hom|sang|chieu|buoi_toi|toi|tuan|thang|nam|dot|ky|lan|ngay|gio|bay gio) )"
     r"(?:" + W + r" ){1,3}?nay(?: thi)?" + E
 )
+# A clause said to be a mistake ("hôm qua em báo chưa gửi là nhầm"): its words do not count.
+MISTAKEN = rx(r"(?:la|thi) (?:nham|sai|nham lan)(?: (?:a|chi|anh|nhe|roi|do))*$")
 # Nothing but "rồi" after a reminder ("rồi a ạ", "rùi c nha"): done.
 ONLY_DONE = re.compile(
     r"^(?:vang )?(?:(?:" + HEDGE + r") (?:ok|on|duoc|xong) )?roi(?: (?:" + PARTICLE + "|" + PRONOUN
@@ -81,7 +85,7 @@ ACK_WORD = rx(
         "nhan thong tin", "da nhan", "em nhan", "nhac", "reminder", "for the",
         "thong bao", "ghi nhan", "yen tam", "nho", "nho roi", "nam duoc", "noi dung",
         "nam duoc noi dung", "tuan lenh", "chi dao", "hoai", "vay nhi", "nhan van ban", "luu",
-        "so tay", "co nhan", "nho roi",
+        "so tay", "co nhan", "nho roi", "luu y", "nhac nho", "bao lai", "se luu y",
     )
 )
 SMALL_TALK = rx(alt("vui ve", "buoi sang", "ngay moi", "suc khoe", "cuoi tuan vui ve", "chuc",
@@ -89,7 +93,7 @@ SMALL_TALK = rx(alt("vui ve", "buoi sang", "ngay moi", "suc khoe", "cuoi tuan vu
 # Words that carry nothing beyond the status: politeness, pronouns, framing of a report.
 FILLER = frozenset(
     (
-        "o_aunt eng o ne nhi nghe kia vay cai "
+        "o_aunt eng o ne nhi nghe kia vay cai kip phong ti "
         "a ah ak day_ptc vang roi nhe oi em anh chi toi minh ben chung ta da ok u nhieu do day ne "
         "nhi thoi "
         "luon ay ha hen voi nay the chu ma dong chi dang day du du thanks there moi lai chut "

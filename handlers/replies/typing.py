@@ -22,12 +22,12 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from dondoc.handlers.replies.spelling import TEENCODE, TONE_SENSES, TONED_BARE
+from dondoc.handlers.replies.spelling import BARE_ONLY, TEENCODE, TONE_SENSES, TONED_BARE
 from dondoc.storage.text import fold
 
 _LETTERS = re.compile(r"[a-z0-9_]")
 
-_WORD = re.compile(r"[a-z0-9_]+(?:'[a-z]+)?|[%?!,.;:/()\-+]|\n")
+_WORD = re.compile(r"\d+(?:[.,]\d+)+(?![a-z0-9_])|[a-z0-9_]+(?:'[a-z]+)?|[%?!,.;:/()\-+]|\n")
 # Telex marks left when the keyboard's Vietnamese input was off: ``xongf``, ``roiif``, ``ddax``.
 _TELEX_TONE = re.compile(r"^([a-z]*[aeiouy][a-z]*?)([sfrxj])$")
 _TELEX_VOWEL = (("dd", "d"), ("aa", "a"), ("aw", "a"), ("ee", "e"), ("oo", "o"), ("ow", "o"))
@@ -106,7 +106,9 @@ def read(text: str, known: frozenset[str]) -> tuple[str, list[Word]]:
                 token = squeeze(token, known | frozenset(TEENCODE))
             if token not in known and token not in TEENCODE:
                 token = untelex(token, known)
-            token = TEENCODE.get(token, token)
+            bare = original[start:end].lower() == token
+            if token in TEENCODE and (bare or token not in BARE_ONLY):
+                token = TEENCODE[token]
         words.append(Word(token, start, end))
     return original, _disambiguate(words)
 
@@ -147,6 +149,8 @@ def _disambiguate(words: list[Word]) -> list[Word]:
             # central "chi" (what): "làm chi", "có chi vướng", "chi hết"; else "chi cục" …
             what = before in _WHAT_BEFORE or after in _WHAT_AFTER or not after
             text = "gi" if what else "chi"
+        elif text == "dang_tai" and after == "ky":
+            text = "dang_reg"  # "đăng ký" (register), not "đăng" (post)
         elif text == "bi_stuck" and after == "thu":
             text = "bi"  # "bí thư" (the party secretary), not "bí" (stuck)
         elif text == "dau" and before == "dong":
