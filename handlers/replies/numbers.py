@@ -156,9 +156,12 @@ _FIGURE = re.compile(
 
 # Any percentage worded as a figure of a report (a rate, a share of a budget, a decimal).
 _FIGURE_WORDING = re.compile(
-    _B + r"(?:ty le|ti le|rate|luy ke|tong thu|tong chi|thu ngan sach|dat va vuot)" + _E
+    _B
+    + r"(?:ty le|ti le|rate|luy ke|tong thu|tong chi|thu ngan sach|dat va vuot)"
+    + _E
     + r"|\d+[.,]\d+ ?%"
-    + r"|% (?:du toan|ke hoach|chi tieu|cung ky|so voi|von|dan so|nhiem vu nam|kh)" + _E
+    + r"|% (?:du toan|ke hoach|chi tieu|cung ky|so voi|von|dan so|nhiem vu nam|kh)"
+    + _E
 )
 
 
