@@ -33,7 +33,7 @@ import unicodedata
 from functools import lru_cache
 
 from dondoc.handlers.replies import lexicon as lx
-from dondoc.handlers.replies import talk
+from dondoc.handlers.replies import model, talk
 from dondoc.handlers.replies.clauses import (
     CONSEQUENCE,
     DOUBLE_NEGATIVE,
@@ -90,14 +90,48 @@ def _emoji_only(original: str) -> bool:
     )
 
 
+def canonical_words(text: str) -> str:
+    """The reply as the rules read it: folded, shorthand and regional forms expanded."""
+    return canonical(read(text or "", _known())[1]).text
+
+
 def decide(text: str) -> ParsedReply:
-    """Understand one short status reply (see the module docstring for the rules)."""
+    """Understand one short status reply: the rules, and the model where no rule fires."""
+    return understand(text, model.load())
+
+
+def understand(text: str, second: model.Model | None) -> ParsedReply:
+    """The rules (module docstring); where none fires, the ``second`` reader's guess when it is
+    likely enough (``FALLBACK``) — and a done it guesses is always asked, never saved."""
+    parsed, body, open_ = rules(text)
+    if not open_ or second is None:
+        return parsed
+    guess, probability = second.guess(body)
+    if probability < FALLBACK or guess == UNCLEAR:
+        return parsed
+    percent, _ = read_percent(body)
+    note = (text or "").strip()[:MAX_NOTE]
+    if guess == "acknowledgement":
+        return ParsedReply(UNCLEAR, acknowledgement=True)
+    if guess == "question":
+        return ParsedReply(UNCLEAR, note=note, question=True)
+    if guess == "not_started":
+        return ParsedReply(guess, note=note)
+    return ParsedReply(guess, percent, note, confirm=guess == "done")
+
+
+FALLBACK = 0.5  # how likely the model's guess must be where no rule fired
+
+
+def rules(text: str) -> tuple[ParsedReply, str, bool]:
+    """The rules alone: the result, the canonical text, and whether no rule fired at all (the
+    reply is open to the model)."""
     original, words = read(text or "", _known())
     stripped = original.strip()
     canon = canonical(words)
     body = canon.text
     if not re.search(r"[a-z0-9?]", body):
-        return ParsedReply(UNCLEAR, acknowledgement=_emoji_only(original))
+        return ParsedReply(UNCLEAR, acknowledgement=_emoji_only(original)), body, False
     percent, out_of_range = read_percent(body)
     cues = Cues(deferred=talk.DEFER.search(body) is not None)
     clauses = split(canon)
@@ -128,28 +162,33 @@ def decide(text: str) -> ParsedReply:
         status = "in_progress"
     elif done and cues.asked_which and not talk.RECEIPT_CHECK.search(body):
         # "báo cáo nào ạ? e gửi 2 cái rồi": what is asked about is not this task's done
-        return ParsedReply(UNCLEAR, note=stripped[:MAX_NOTE], question=True)
+        return ParsedReply(UNCLEAR, note=stripped[:MAX_NOTE], question=True), body, False
     elif done or talk.ONLY_DONE.match(body):
         status = "done"
     elif lx.ONLY_NOT_YET.match(body) or (clauses and lx.ONLY_NOT_YET.match(clauses[0][0])):
         status = "not_started"
     elif out_of_range is not None:
-        return ParsedReply(
+        parsed = ParsedReply(
             UNCLEAR, note=stripped[:MAX_NOTE], confirm=True, out_of_range=out_of_range
         )
+        return parsed, body, False
     elif _only(body, _FUTURE_ONLY) and _FUTURE_ONLY.search(body):
         status = "in_progress"  # "mai chị nhé": a promise of a day
     else:
         ack = not cues.question and _acknowledgement(body)
         note = "" if ack else stripped[:MAX_NOTE]
-        return ParsedReply(UNCLEAR, note=note, acknowledgement=ack, question=cues.question)
+        quiet = ack or cues.question or cues.deferred or talk.AWAY.search(body)
+        open_ = not quiet and re.search(r"[a-z]", body) is not None
+        parsed = ParsedReply(UNCLEAR, note=note, acknowledgement=ack, question=cues.question)
+        return parsed, body, open_
     confirm = status == "done" and (_doubtful(body, cues, percent) or cues.unsure_send)
     if out_of_range is not None:
         confirm = True
     if status == "not_started":
         percent = None
     note = _note(original, canon, status, cues)
-    return ParsedReply(status, percent, note, False, cues.question, confirm, out_of_range)
+    parsed = ParsedReply(status, percent, note, False, cues.question, confirm, out_of_range)
+    return parsed, body, False
 
 
 def _blocked_without_the_word(cues: Cues, done: bool, body: str) -> None:

@@ -21,6 +21,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dondoc.handlers.replies.spelling import BARE_ONLY, TEENCODE, TONE_SENSES, TONED_BARE
 from dondoc.storage.text import fold
@@ -88,6 +89,11 @@ def _sense(original_word: str, folded: str) -> str:
     return TONE_SENSES.get(original_word.lower(), folded)
 
 
+@lru_cache(maxsize=4)
+def _with_shorthand(known: frozenset[str]) -> frozenset[str]:
+    return known | frozenset(TEENCODE)
+
+
 def read(text: str, known: frozenset[str]) -> tuple[str, list[Word]]:
     """The NFC text and its words as the rules read them (see the module docstring).
     ``known`` is the vocabulary of the lexicon: a doubled letter or a telex mark is only undone
@@ -103,7 +109,7 @@ def read(text: str, known: frozenset[str]) -> tuple[str, list[Word]]:
             if toned and original[start:end].lower() in TONED_BARE:
                 token = TONED_BARE[original[start:end].lower()]
             if token not in known and token not in TEENCODE:
-                token = squeeze(token, known | frozenset(TEENCODE))
+                token = squeeze(token, _with_shorthand(known))
             if token not in known and token not in TEENCODE:
                 token = untelex(token, known)
             bare = original[start:end].lower() == token
