@@ -478,6 +478,7 @@ def _completion(occurrence_id: Any, unit_id: Any) -> Any:
             other.status != _DONE,
             other.created_at > done.created_at,
         )
+        .correlate_except(other)
         .exists()
     )
     return (
@@ -488,6 +489,7 @@ def _completion(occurrence_id: Any, unit_id: Any) -> Any:
             done.status == _DONE,
             ~reopened,
         )
+        .correlate_except(done)
         .scalar_subquery()
     )
 

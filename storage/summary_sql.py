@@ -28,7 +28,6 @@ from sqlalchemy import (
     DateTime,
     and_,
     case,
-    exists,
     func,
     or_,
     select,
@@ -97,21 +96,32 @@ def cutoff_expression(due: Any, dues: Sequence[date], zone: ZoneInfo) -> ColumnE
 def _completed_before(
     occurrence_id: Any, unit_id: Any, cutoff: ColumnElement[Any]
 ) -> ColumnElement[bool]:
-    """A "done" report before ``cutoff`` with no other status reported after it."""
+    """A "done" report before ``cutoff`` with no other status reported after it. Everything
+    but the reports it reads is taken from the enclosing statements, however deep."""
     done = aliased(Report)
     other = aliased(Report)
-    reopened = exists().where(
-        other.occurrence_id == done.occurrence_id,
-        other.unit_id == done.unit_id,
-        other.status != DONE,
-        other.created_at > done.created_at,
+    reopened = (
+        select(other.id)
+        .where(
+            other.occurrence_id == done.occurrence_id,
+            other.unit_id == done.unit_id,
+            other.status != DONE,
+            other.created_at > done.created_at,
+        )
+        .correlate_except(other)
+        .exists()
     )
-    return exists().where(
-        done.occurrence_id == occurrence_id,
-        done.unit_id == unit_id,
-        done.status == DONE,
-        done.created_at < cutoff,
-        ~reopened,
+    return (
+        select(done.id)
+        .where(
+            done.occurrence_id == occurrence_id,
+            done.unit_id == unit_id,
+            done.status == DONE,
+            done.created_at < cutoff,
+            ~reopened,
+        )
+        .correlate_except(done)
+        .exists()
     )
 
 
@@ -181,6 +191,7 @@ def item_code(
         .where(latest.occurrence_id == occurrence.id, latest.unit_id == unit_id)
         .order_by(latest.created_at.desc(), latest.id.desc())  # type: ignore[attr-defined,union-attr]
         .limit(1)
+        .correlate_except(latest)
         .scalar_subquery()
     )
     return func.coalesce(reported, unreported_code(occurrence.due, today))
