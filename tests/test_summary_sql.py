@@ -163,8 +163,16 @@ async def test_unreachable_is_two_facts_once_per_unit(engine: AsyncEngine) -> No
     await standard_reports(engine, ward)
     async with transaction(engine) as session:
         # A second KTHTDT officer who also blocked the bot: still one unit, one fact.
-        session.add(Member(channel="zalo", channel_user_id="z1", chat_id="z1",
-                           unit_id=ward.units["KTHTDT"], reachable=False, created_at=T0))  # fmt: skip
+        session.add(
+            Member(
+                channel="zalo",
+                channel_user_id="z1",
+                chat_id="z1",
+                unit_id=ward.units["KTHTDT"],
+                reachable=False,
+                created_at=T0,
+            )
+        )
         summary = await compute_summary(session, today=TODAY, items=False)
     assert [(u.code, u.reason) for u in summary.unreachable_units] == [
         ("KTHTDT", Unreachable.BLOCKED.value),
