@@ -75,8 +75,7 @@ async def _grid(engine: AsyncEngine) -> dict[tuple[int, int], Category]:
         ):
             base = due or date(2024, 7, 5)
             moments = [
-                (status, local(base + timedelta(days=days), hour))
-                for status, days, hour in history
+                (status, local(base + timedelta(days=days), hour)) for status, days, hour in history
             ]
             for status, at in moments:
                 session.add(Report(occurrence_id=occ.id, unit_id=unit.id, status=status,  # type: ignore[arg-type]
@@ -96,8 +95,10 @@ async def check_grid(engine: AsyncEngine) -> None:
     got = {(i.occurrence_id, i.unit_id): i.category for i in summary.items}
     assert got == expected
     assert totals.counts == summary.counts
-    assert totals.overdue_unreported == summary.overdue_unreported == sum(
-        1 for i in summary.items if i.category is Category.OVERDUE and i.status is None
+    assert (
+        totals.overdue_unreported
+        == summary.overdue_unreported
+        == sum(1 for i in summary.items if i.category is Category.OVERDUE and i.status is None)
     )
     assert totals.blocked_count == len(summary.blocked)
 
@@ -118,8 +119,7 @@ def _numbers(summary: Summary) -> dict[str, object]:
         "blocked": summary.blocked_count,
         "unreported": summary.overdue_unreported,
         "units": [
-            (u.unit_code, u.total, u.counts, u.blocked, u.overdue_unreported,
-             u.unreachable_reason)
+            (u.unit_code, u.total, u.counts, u.blocked, u.overdue_unreported, u.unreachable_reason)
             for u in summary.per_unit
         ],  # fmt: skip
         "unreachable": [(u.code, u.reason) for u in summary.unreachable_units],

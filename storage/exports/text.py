@@ -35,9 +35,12 @@ def unreachable_words(summary: Summary, language: str) -> str:
     """ "2 đơn vị (chưa có cán bộ kết nối: 1; cán bộ đã chặn tin nhắn: 1)"."""
     count = len(summary.unreachable_units)
     parts = [
-        _("exports.text.unreachable_part", language,
-          reason=_(f"status.unreachable.{reason.value}", language).lower(),
-          count=len(summary.unreachable_by(reason)))  # fmt: skip
+        _(
+            "exports.text.unreachable_part",
+            language,
+            reason=_(f"status.unreachable.{reason.value}", language).lower(),
+            count=len(summary.unreachable_by(reason)),
+        )  # fmt: skip
         for reason in Unreachable
         if summary.unreachable_by(reason)
     ]
