@@ -141,8 +141,8 @@ async def compute_summary(
     reasons = await unreachable_reasons(session)
     coordinators = await coordinator_units(session)
     if items:
-        rows = [item async for chunk in stream_items(session, scope, reasons=reasons)
-                for item in chunk]  # fmt: skip
+        rows = [item async for chunk in stream_items(session, scope, reasons=reasons,
+                                                     evidence=True) for item in chunk]  # fmt: skip
         plans = {p.id: p for p in known}
         plans.update({p.id: p for p in await _plans_of(session, {i.plan_id for i in rows})})
         summary = assemble(rows, plans.values(), today, lo, hi, label,
@@ -494,6 +494,112 @@ def _completion(occurrence_id: Any, unit_id: Any) -> Any:
     )
 
 
+async def plan_layouts(session: AsyncSession, summary: Summary) -> list[Any]:
+    """Per plan of ``summary``, the occurrences its sheet lists (in order) and the units
+    assigned to them (by code): what a workbook needs before its rows are streamed."""
+    from dondoc.storage.exports.xlsx_matrix import PlanLayout
+
+    scope = summary.scope
+    assert scope is not None
+    tasks = (
+        select(Occurrence.task_id)
+        .join(Task, Task.id == Occurrence.task_id)
+        .where(col(Task.active).is_(True), in_window(scope.first, scope.last))
+    )
+    if scope.plan_id is not None:
+        tasks = tasks.where(Task.plan_id == scope.plan_id)
+    if scope.unit_id is not None:
+        tasks = tasks.where(
+            col(Occurrence.task_id).in_(
+                select(Assignment.task_id).where(Assignment.unit_id == scope.unit_id)
+            )
+        )
+    occurrences = (
+        select(
+            Occurrence.id,
+            Occurrence.task_id,
+            Occurrence.period,
+            Occurrence.start,
+            Occurrence.due,
+            Plan.id,
+            Plan.code,
+            Task.ordinal,
+            Task.title,
+            Task.section,
+            Task.position,
+            Task.key,
+        )  # fmt: skip
+        .join(Task, Task.id == Occurrence.task_id)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(col(Occurrence.task_id).in_(tasks), in_window(scope.first, scope.last))
+        .order_by(
+            Plan.code,
+            Task.position,
+            Task.id,
+            func.coalesce(Occurrence.due, Occurrence.start),
+            Occurrence.start,
+            Occurrence.period,
+            Occurrence.id,
+        )  # fmt: skip
+    )
+    units = (
+        select(Task.plan_id, Unit.id, Unit.code, Unit.name)
+        .join(Assignment, Assignment.task_id == Task.id)
+        .join(Unit, Unit.id == Assignment.unit_id)
+        .where(col(Task.id).in_(tasks), col(Unit.active).is_(True))
+        .distinct()
+    )
+    if scope.unit_id is not None:
+        units = units.where(Unit.id == scope.unit_id)
+    connection = await session.connection()
+    by_plan: dict[int, list[SummaryItem]] = {}
+    for o_id, t_id, period, start, due, p_id, p_code, ordinal, title, section, pos, key in (
+        await connection.execute(occurrences)
+    ).all():
+        by_plan.setdefault(p_id, []).append(
+            SummaryItem(
+                o_id,
+                t_id,
+                p_code,
+                ordinal or "",
+                title,
+                period,
+                due,
+                0,
+                "",
+                "",
+                "",
+                Category.NOT_REPORTED,
+                None,
+                None,
+                "",
+                None,
+                False,
+                False,
+                None,
+                start,
+                p_id,
+                section or "",
+                pos or 0,
+                key or "",
+            )  # fmt: skip
+        )
+    members: dict[int, list[tuple[int, str, str]]] = {}
+    for p_id, u_id, code, name in (await connection.execute(units)).all():
+        members.setdefault(p_id, []).append((u_id, code, name))
+    return [
+        PlanLayout(
+            plan.code,
+            plan.title,
+            by_plan[plan.id],
+            sorted(members[plan.id], key=lambda u: u[1]),
+            plan.id,
+        )  # fmt: skip
+        for plan in summary.plans
+        if by_plan.get(plan.id) and members.get(plan.id)
+    ]
+
+
 OVERDUE_CODES = (ItemCode.OVERDUE, ItemCode.OVERDUE_BLOCKED, ItemCode.OVERDUE_UNREPORTED)
 LATE_CODES = (*OVERDUE_CODES, ItemCode.DONE_LATE)
 BLOCKED_CODES = (ItemCode.IN_PROGRESS_BLOCKED, ItemCode.OVERDUE_BLOCKED)
@@ -505,6 +611,7 @@ __all__ = [
     "compute_summary",
     "coordinator_units",
     "load_items",
+    "plan_layouts",
     "stream_items",
     "unreachable_reasons",
 ]
