@@ -19,11 +19,12 @@ from xlsxwriter.utility import xl_col_to_name
 from dondoc.locales import _, format_period
 from dondoc.storage.errors import UserError
 from dondoc.storage.exports.common import category_word
-from dondoc.storage.exports.xlsx_book import DATE_FORMAT, Book, Text
+from dondoc.storage.exports.xlsx_book import DATE_FORMAT, LINE_HEIGHT, Book, Text
 from dondoc.storage.summary_model import CATEGORIES, Category, Summary, SummaryItem
 
 MAX_COLUMNS = 16_384  # Excel's limit
 MAX_UNIT_GROUPS = 120  # more units than this: units become rows
+GROUP_WIDTHS = (15, 10.5, 7)  # status (wrapped), reported on, percent: compact for print
 
 
 @dataclass
@@ -104,26 +105,16 @@ class MatrixSheet:
         header = book.header_fmt()
         if self.by_unit:
             fixed = ["exports.col.number", "exports.col.unit_code", "exports.col.unit"]
-            sheet.fit(1, "", 12)
-            for _uid, code, name in self.layout.units:
-                sheet.fit(1, code, 20)
-                sheet.fit(2, name, 45)
+            sheet.widths.update({0: 5, 1: 12, 2: 30})
         else:
             fixed = ["exports.col.number", "exports.col.task", "exports.col.period",
                      "exports.col.due"]  # fmt: skip
-            for occ in self.layout.occurrences:
-                sheet.fit(1, occ.label(), 60)
-                sheet.fit(2, format_period(occ.period, language), 22)
-            sheet.fit(3, "00/00/0000", 14)
-        sheet.fit(0, "STT", 6)
-        labels = [_t(key, language) for key in fixed]
-        for n, (unit, occ) in enumerate(self._groups()):
+            sheet.widths.update({0: 5, 1: 42, 2: 12, 3: 11})
+        for n in range(len(self._groups())):
             first = self.fixed + 3 * n
-            head = unit[2] if unit else f"{occ.label()} ({format_period(occ.period, language)})"
-            sheet.fit(first, head[:26], 26)
-            for k, key in enumerate(("exports.col.status", "exports.col.reported_on",
-                                     "exports.col.percent")):  # fmt: skip
-                sheet.fit(first + k, _t(key, language), 14)
+            sheet.widths.update({first: GROUP_WIDTHS[0], first + 1: GROUP_WIDTHS[1],
+                                 first + 2: GROUP_WIDTHS[2]})  # fmt: skip
+        labels = [_t(key, language) for key in fixed]
         sheet.set_widths()
         sheet.title_rows(title, subtitle)
         depth = 3 if self.by_unit else 2  # header rows
@@ -139,6 +130,7 @@ class MatrixSheet:
             name = unit[2] if unit else f"{occ.label()} ({format_period(occ.period, language)})"
             ws.merge_range(top, first, top, first + 2, "", header)
             sheet.cell(first, name, header)
+        ws.set_row(top, 42 if not self.by_unit else 54)
         sheet.skip()
         if self.by_unit:
             due_fmt = book.header_fmt(
@@ -160,6 +152,7 @@ class MatrixSheet:
             for k, key in enumerate(("exports.col.status", "exports.col.reported_on",
                                      "exports.col.percent")):  # fmt: skip
                 sheet.cell(first + k, Text(_t(key, language)), header)
+        ws.set_row(sheet.row, 28)
         sheet.skip()
         self.header_last = sheet.row - 1
         ws.freeze_panes(sheet.row, self.fixed)
@@ -195,14 +188,17 @@ class MatrixSheet:
             sheet.cell(2, Text(format_period(first.period, self.language)),
                        self.book.fmt(valign="top"))  # fmt: skip
             sheet.cell(3, first.due, self.book.fmt(num_format=DATE_FORMAT, valign="top"))
+        lines = 1 if self.by_unit else sheet.lines(1, first.label())
         for item in self.row_items:
             column = self.column.get(item.occurrence_id if self.by_unit else item.unit_id)
             if column is not None:
-                self._status(column, item)
+                lines = max(lines, sheet.lines(column, self._status(column, item)))
+        if lines > 1:
+            sheet.ws.set_row(sheet.row, min(LINE_HEIGHT * lines + 2, 409))
         sheet.skip()
         self.row_items = []
 
-    def _status(self, column: int, item: SummaryItem) -> None:
+    def _status(self, column: int, item: SummaryItem) -> str:
         sheet, language = self.sheet, self.language
         text = self.words[item.category]
         if item.blocked:
@@ -218,9 +214,10 @@ class MatrixSheet:
                                    {"author": "dondoc", "x_scale": 2, "y_scale": 1.5})  # fmt: skip
         day = self.summary.local_date(item.reported_at)
         if day is not None:
-            sheet.cell(column + 1, day, self.book.fmt(num_format=DATE_FORMAT))
+            sheet.cell(column + 1, day, self.book.fmt(num_format=DATE_FORMAT, valign="top"))
         if item.percent is not None:
-            sheet.cell(column + 2, item.percent)
+            sheet.cell(column + 2, item.percent, self.book.fmt(valign="top"))
+        return text
 
     def end(self) -> None:
         self._flush()
