@@ -237,11 +237,12 @@ def blocked_section(
             continue
         names = [u.name for u in units[: max(max_listed - shown, 0)]]
         shown += len(names)
-        if not names:
-            continue
-        text = "- " + _t(f"exports.docx.unreachable_{reason.value}", language,
-                         units="; ".join(names))  # fmt: skip
-        if len(units) > len(names):
-            text += " " + _t("exports.docx.more_units_short", language,
-                             count=len(units) - len(names))  # fmt: skip
+        more = _t("exports.docx.more_units_short", language, count=len(units) - len(names))
+        key = f"exports.docx.unreachable_{reason.value}"
+        if names:
+            text = "- " + _t(key, language, units="; ".join(names))
+            if len(units) > len(names):
+                text += " " + more[:1].upper() + more[1:]
+        else:  # the list is full: only the count
+            text = "- " + _t(key, language, units="").rstrip(": .") + ": " + more
         _para(doc, text, indent=True)
