@@ -88,6 +88,12 @@ CODES: dict[int, CodeMeaning] = {
 }
 
 
+DONE_CODES = (ItemCode.DONE_ON_TIME, ItemCode.DONE_LATE)
+OVERDUE_CODES = (ItemCode.OVERDUE, ItemCode.OVERDUE_BLOCKED, ItemCode.OVERDUE_UNREPORTED)
+LATE_CODES = (*OVERDUE_CODES, ItemCode.DONE_LATE)
+BLOCKED_CODES = (ItemCode.IN_PROGRESS_BLOCKED, ItemCode.OVERDUE_BLOCKED)
+
+
 class Unreachable(StrEnum):
     """Why reminders reach nobody of a unit; the words are ``status.unreachable.<value>``."""
 

@@ -47,7 +47,7 @@ from dondoc.storage.summary_model import CATEGORIES, Category, Summary, SummaryI
 
 __all__ = ["MAX_COLUMNS", "MAX_UNIT_GROUPS", "sheet_title", "write_xlsx", "write_xlsx_streamed"]
 MAX_ROWS = 1_048_576  # Excel's limit: a longer list goes on in a second sheet
-STREAM_FROM = 200_000  # items: from here on the workbook is written in constant memory
+STREAM_FROM = 50_000  # items: from here on the workbook is written in constant memory
 
 
 def _t(key: str, language: str, **values: Any) -> str:
@@ -80,7 +80,8 @@ def write_xlsx(summary: Summary, stream: BinaryIO | Any, language: str = "vi") -
         matrix.add(items)
         matrix.end()
     notes = NotesSheet(book, summary, language)
-    notes.add(i for i in summary.items if i.note or i.evidence)
+    notes.add(i for i in summary.items if (i.note or i.evidence) and not i.blocked)
+    notes.end()
     blocked = BlockedSheet(book, summary, language)
     blocked.add(summary.blocked)
     blocked.end()
@@ -92,7 +93,7 @@ async def write_xlsx_streamed(
 ) -> None:
     """Write the workbook of ``summary`` (computed without items) to the file ``target``,
     fetching its rows from the database chunk by chunk."""
-    from dondoc.storage.summary import BLOCKED_CODES, plan_layouts, stream_items
+    from dondoc.storage.summary import BLOCKED_CODES, plan_layouts, stream_cells, stream_items
 
     assert summary.scope is not None
     book = Book(str(target), constant_memory=summary.total >= STREAM_FROM)
@@ -100,16 +101,20 @@ async def write_xlsx_streamed(
     for layout in await plan_layouts(session, summary):
         matrix = MatrixSheet(book, summary, layout, language, _subtitle(summary, language))
         scope = dataclasses.replace(summary.scope, plan_id=layout.plan_id)
-        async for chunk in stream_items(session, scope, by_unit=matrix.by_unit,
-                                        completion=False):  # fmt: skip
-            matrix.add(chunk)
+        if matrix.by_unit:
+            async for cells in stream_cells(session, scope):
+                matrix.add_cells(cells)
+        else:
+            async for chunk in stream_items(session, scope, completion=False):
+                matrix.add(chunk)
         matrix.end()
     notes = NotesSheet(book, summary, language)
     async for chunk in stream_items(session, summary.scope, with_writing=True, evidence=True,
                                     completion=False):  # fmt: skip
-        notes.add(chunk)
+        notes.add(i for i in chunk if not i.blocked)
+    notes.end()
     blocked = BlockedSheet(book, summary, language)
-    async for chunk in stream_items(session, summary.scope, codes=BLOCKED_CODES,
+    async for chunk in stream_items(session, summary.scope, codes=BLOCKED_CODES, evidence=True,
                                     completion=False):  # fmt: skip
         blocked.add(chunk)
     blocked.end()
@@ -235,7 +240,8 @@ class _ListSheet:
 
 
 class NotesSheet(_ListSheet):
-    """What the units wrote: latest note, evidence and report number per item."""
+    """What the units wrote: latest note, evidence and report number per item (the blocked
+    ones are on the "Vướng mắc" sheet, with theirs)."""
 
     keys = ("exports.col.number", "exports.col.plan", "exports.col.task", "exports.col.period",
             "exports.col.due", "exports.col.unit", "exports.col.status", "exports.col.percent",
@@ -277,8 +283,9 @@ class BlockedSheet(_ListSheet):
 
     keys = ("exports.col.number", "exports.col.plan", "exports.col.task", "exports.col.period",
             "exports.col.due", "exports.col.unit", "exports.col.reported_on",
-            "exports.col.blocked_note")  # fmt: skip
-    caps = (6, 16, 50, 16, 12, 40, 12, 70)
+            "exports.col.blocked_note", "exports.col.evidence",
+            "exports.col.report_id")  # fmt: skip
+    caps = (6, 16, 50, 16, 12, 40, 12, 70, 36, 10)
     title_key = "exports.xlsx.sheet.blocked"
     with_title = False
 
@@ -293,4 +300,5 @@ class BlockedSheet(_ListSheet):
             Text(format_period(item.period, self.language)), item.due, item.unit_name,
             self.summary.local_date(item.reported_at),
             (item.note, book.fmt(text_wrap=True, valign="top", bold=True, font_color="#C00000")),
+            (evidence_text(item, self.language), wrap), item.report_id,
         ]  # fmt: skip

@@ -63,6 +63,7 @@ class Book:
         )
         self.taken: set[str] = set()
         self._formats: dict[tuple[tuple[str, Any], ...], Format] = {}
+        self.date_fmt = self.fmt(num_format=DATE_FORMAT)
 
     def fmt(self, **props: Any) -> Format:
         key = tuple(sorted(props.items()))
@@ -188,6 +189,14 @@ class Sheet:
         self.line([(Text(label), self.book.fmt(bold=True))])
         for words, fmt in entries:
             self.line([None, (Text(words), fmt)])
+
+
+_EXCEL_EPOCH = date(1899, 12, 30).toordinal()
+
+
+def excel_day(day: date) -> int:
+    """A date as Excel's serial day number (whole days; times are not shown)."""
+    return day.toordinal() - _EXCEL_EPOCH
 
 
 def _page_text(text: str) -> str:

@@ -19,8 +19,8 @@ from xlsxwriter.utility import xl_col_to_name
 from dondoc.locales import _, format_period
 from dondoc.storage.errors import UserError
 from dondoc.storage.exports.common import category_word
-from dondoc.storage.exports.xlsx_book import DATE_FORMAT, LINE_HEIGHT, Book, Text
-from dondoc.storage.summary_model import CATEGORIES, Category, Summary, SummaryItem
+from dondoc.storage.exports.xlsx_book import DATE_FORMAT, LINE_HEIGHT, Book, Text, excel_day
+from dondoc.storage.summary_model import CATEGORIES, CODES, Category, Summary, SummaryItem
 
 MAX_COLUMNS = 16_384  # Excel's limit
 MAX_UNIT_GROUPS = 120  # more units than this: units become rows
@@ -89,6 +89,17 @@ class MatrixSheet:
         self.current: Any = None
         self.row_items: list[SummaryItem] = []
         self.number = 0
+        # Formats made once: a national sheet has millions of cells.
+        self.f_top = book.fmt(valign="top")
+        self.f_wrap = book.fmt(text_wrap=True, valign="top")
+        self.f_date = book.fmt(num_format=DATE_FORMAT, valign="top")
+        self.f_status = {
+            (c, blocked): book.category_fmt(c, blocked) for c in CATEGORIES for blocked in (0, 1)
+        }
+        self.texts = {
+            (c, blocked, unreported): self._status_text(c, blocked, unreported)
+            for c in CATEGORIES for blocked in (0, 1) for unreported in (0, 1)
+        }  # fmt: skip
         title = _t("exports.xlsx.plan_title", language, code=layout.code,
                    title=layout.title or layout.code)  # fmt: skip
         self._begin(title, subtitle)
@@ -173,21 +184,52 @@ class MatrixSheet:
                 self.current = key
             self.row_items.append(item)
 
+    def add_cells(self, rows: Iterable[tuple[int, int, int, Any, Any]]) -> None:
+        """Rows of ``storage.summary.stream_cells`` (units as rows, unit by unit): the matrix
+        of a national summary without an item object per cell."""
+        units = {u[0]: u for u in self.layout.units}
+        sheet, ws = self.sheet, self.sheet.ws
+        current = None
+        for unit_id, occ_id, code, day, percent in rows:
+            if unit_id != current:
+                if current is not None:
+                    sheet.skip()
+                current = unit_id
+                self.number += 1
+                _uid, u_code, u_name = units[unit_id]
+                sheet.cell(0, self.number, self.f_top)
+                sheet.cell(1, u_code, self.f_top)
+                sheet.cell(2, u_name, self.f_wrap)
+            column = self.column.get(occ_id)
+            if column is None:
+                continue
+            meaning = CODES[code]
+            blocked = 1 if meaning.blocked else 0
+            row = sheet.row
+            ws.write_string(row, column, self.texts[(meaning.category, blocked,
+                                                     1 if meaning.unreported else 0)],
+                            self.f_status[(meaning.category, blocked)])  # fmt: skip
+            if day is not None:
+                ws.write_number(row, column + 1, excel_day(day), self.f_date)
+            if percent is not None:
+                ws.write_number(row, column + 2, percent, self.f_top)
+        if current is not None:
+            sheet.skip()
+
     def _flush(self) -> None:
         if not self.row_items:
             return
         sheet, first = self.sheet, self.row_items[0]
         self.number += 1
         if self.by_unit:
-            sheet.cell(0, self.number)
-            sheet.cell(1, first.unit_code)
-            sheet.cell(2, first.unit_name)
+            sheet.cell(0, self.number, self.f_top)
+            sheet.cell(1, first.unit_code, self.f_top)
+            sheet.cell(2, first.unit_name, self.f_wrap)
         else:
-            sheet.cell(0, self.number, self.book.fmt(valign="top"))
-            sheet.cell(1, first.label(), self.book.fmt(text_wrap=True, valign="top"))
-            sheet.cell(2, Text(format_period(first.period, self.language)),
-                       self.book.fmt(valign="top"))  # fmt: skip
-            sheet.cell(3, first.due, self.book.fmt(num_format=DATE_FORMAT, valign="top"))
+            sheet.cell(0, self.number, self.f_top)
+            sheet.cell(1, first.label(), self.f_wrap)
+            sheet.cell(2, Text(format_period(first.period, self.language)), self.f_top)
+            sheet.cell(3, first.due, self.f_date)
         lines = 1 if self.by_unit else sheet.lines(1, first.label())
         for item in self.row_items:
             column = self.column.get(item.occurrence_id if self.by_unit else item.unit_id)
@@ -198,25 +240,31 @@ class MatrixSheet:
         sheet.skip()
         self.row_items = []
 
+    def _status_text(self, category: Category, blocked: int, unreported: int) -> str:
+        text = self.words[category]
+        if blocked:
+            return _t("exports.xlsx.cell_blocked", self.language, category=text)
+        if unreported:
+            return _t("exports.xlsx.cell_unreported", self.language, category=text)
+        return text
+
     def _status(self, column: int, item: SummaryItem) -> str:
         sheet, language = self.sheet, self.language
-        text = self.words[item.category]
-        if item.blocked:
-            text = _t("exports.xlsx.cell_blocked", language, category=text)
-        elif item.unreported:
-            text = _t("exports.xlsx.cell_unreported", language, category=text)
-        sheet.cell(column, Text(text), self.book.category_fmt(item.category, item.blocked))
+        blocked = 1 if item.blocked else 0
+        text = self.texts[(item.category, blocked, 1 if item.unreported else 0)]
+        ws, row = sheet.ws, sheet.row
+        ws.write_string(row, column, text, self.f_status[(item.category, blocked)])
         if item.note and not self.book.streaming:  # notes are also on their own sheet
             role = _t(f"exports.role.{item.role}", language)
             comment = _t("exports.xlsx.comment", language, unit=item.unit_name, role=role,
                          note=item.note)  # fmt: skip
             sheet.ws.write_comment(sheet.row, column, comment,
                                    {"author": "dondoc", "x_scale": 2, "y_scale": 1.5})  # fmt: skip
-        day = self.summary.local_date(item.reported_at)
-        if day is not None:
-            sheet.cell(column + 1, day, self.book.fmt(num_format=DATE_FORMAT, valign="top"))
+        if item.reported_at is not None:
+            day = item.reported_at.astimezone(self.summary.tz).date()
+            ws.write_number(row, column + 1, excel_day(day), self.f_date)
         if item.percent is not None:
-            sheet.cell(column + 2, item.percent, self.book.fmt(valign="top"))
+            ws.write_number(row, column + 2, item.percent, self.f_top)
         return text
 
     def end(self) -> None:
