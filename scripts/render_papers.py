@@ -1,6 +1,6 @@
 """Developer tool: render the coordinator's papers of the sample ward as pictures.
 
-    .venv/bin/python scripts/render_papers.py            # → docs/img/report-page1.png, …
+    .venv/bin/python scripts/render_papers.py     # → docs/img/report-page1.png, sheet-page1.png …
     .venv/bin/python scripts/render_papers.py --out /tmp/look
 
 Runs ``dondoc demo`` (a month of the sample ward, offline) in a temporary folder, writes the
@@ -72,11 +72,11 @@ def to_pdf(path: Path, folder: Path) -> Path:
     return folder / f"{path.stem}.pdf"
 
 
-def first_page_png(pdf: Path, target: Path, dpi: int = 80) -> Path:
+def page_png(pdf: Path, target: Path, page: int = 1, dpi: int = 80) -> Path:
     stem = target.with_suffix("")
     subprocess.run(
-        ["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", str(pdf),
-         str(stem)],
+        ["pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile",
+         str(pdf), str(stem)],
         check=True,
         capture_output=True,
         timeout=120,
@@ -98,8 +98,10 @@ def main() -> None:
         papers = asyncio.run(write_papers(folder))
         for name, path in papers.items():
             pdf = to_pdf(path, folder)
-            png = first_page_png(pdf, args.out / f"{name}-page1.png")
-            print(png)
+            # The report's first page; the workbook's summary and its first plan's matrix.
+            for page in (1,) if name == "report" else (1, 2):
+                dpi = 80 if name == "report" else 110  # a landscape sheet: more to read
+                print(page_png(pdf, args.out / f"{name}-page{page}.png", page, dpi))
 
 
 if __name__ == "__main__":

@@ -138,7 +138,7 @@ def _summary_sheet(book: Book, summary: Summary, language: str) -> None:
         _t("exports.col.on_time_rate", language),
         _t("status.unreachable", language),
     ]
-    widths = [6, 12, 34, 10, 12, 12, 13, 13, 11, 11, 10, 10, 30]
+    widths = [6, 12, 34, 10, 12, 12, 13, 13, 11, 11, 10, 10, 36]
     for column, width in enumerate(widths):
         sheet.widths[column] = width
     for unit in summary.per_unit:
@@ -154,8 +154,9 @@ def _summary_sheet(book: Book, summary: Summary, language: str) -> None:
         cells[column] = (Text(labels[column]), colour[category])
     header_row = sheet.row
     sheet.line(cells)
-    rate = book.fmt(num_format=RATE_FORMAT)
+    rate = book.fmt(num_format=RATE_FORMAT, valign="top")
     wrap = book.fmt(text_wrap=True, valign="top")
+    top = book.fmt(valign="top")
     for number, unit in enumerate(summary.per_unit, start=1):
         counts = [unit.counts[c] for c in CATEGORIES]
         reason = (
@@ -165,7 +166,7 @@ def _summary_sheet(book: Book, summary: Summary, language: str) -> None:
         )
         sheet.line([number, unit.unit_code, (unit.unit_name, wrap), unit.total, *counts[:4],
                     unit.overdue_unreported, counts[4], unit.blocked,
-                    (unit.on_time_rate, rate), (reason, wrap)])  # fmt: skip
+                    (unit.on_time_rate, rate), (reason, wrap)], top)  # fmt: skip
     last = max(sheet.row - 1, header_row)
     if summary.per_unit:
         sheet.ws.autofilter(header_row, 0, last, len(labels) - 1)
