@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Collection
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, DateTime, String, case, func, type_coerce
+from sqlalchemy import ColumnElement, DateTime, String, case, func, tuple_, type_coerce
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -45,9 +45,11 @@ from dondoc.storage.summary_model import (
 )
 from dondoc.storage.summary_sql import (
     cutoff_expression,
+    fixed_offset_minutes,
     in_window,
     item_filters,
     latest_report_id,
+    local_serial_day,
     reported_code,
     unreported_code,
 )
@@ -262,23 +264,28 @@ async def _items_query(
                 file_report.attachment_ref, file_report.attachment_kind, file_report.id
             )
         if with_writing:
+            # Candidates first: the (occurrence, unit) pairs of the window with a note or a
+            # file in some report, found once; the rest of the row only for them.
+            query = query.where(
+                tuple_(Occurrence.id, Assignment.unit_id).in_(
+                    _pairs_with(
+                        scope,
+                        (func.coalesce(Report.note, "") != "")
+                        | col(Report.attachment_ref).is_not(None),
+                    )  # fmt: skip
+                )
+            )
             has_file = file_report.id.is_not(None)  # type: ignore[union-attr]
             query = query.where((func.coalesce(latest.note, "") != "") | has_file)
     if codes is not None:
         wanted = {int(c) for c in codes}
         if wanted <= set(BLOCKED_CODES):
-            # Only items with a "blocked" report can be blocked now: an index-only test that
-            # spares the rest of the row for all others.
-            blocked_once = aliased(Report)
+            # Only items with a "blocked" report can be blocked now: those pairs are found
+            # once, and the rest of the row is read only for them.
             query = query.where(
-                select(blocked_once.id)
-                .where(
-                    blocked_once.occurrence_id == Occurrence.id,
-                    blocked_once.unit_id == Assignment.unit_id,
-                    blocked_once.status == ReportStatus.BLOCKED.value,
+                tuple_(Occurrence.id, Assignment.unit_id).in_(
+                    _pairs_with(scope, Report.status == ReportStatus.BLOCKED.value)
                 )
-                .correlate_except(blocked_once)
-                .exists()
             )
         query = query.where(code.in_(sorted(wanted)))
     if unit_ids is not None:
@@ -301,6 +308,14 @@ async def _items_query(
         Occurrence.id,
         Assignment.role.desc(),
         Unit.code,  # type: ignore[attr-defined]
+    )
+
+
+def _pairs_with(scope: SummaryScope, condition: ColumnElement[bool]) -> Any:
+    """(occurrence, unit) of the window's reports that meet ``condition``."""
+    window = select(Occurrence.id).where(in_window(scope.first, scope.last))
+    return select(Report.occurrence_id, Report.unit_id).where(
+        col(Report.occurrence_id).in_(window), condition
     )
 
 
@@ -333,13 +348,12 @@ def _completion(occurrence_id: Any, unit_id: Any) -> Any:
     )
 
 
-async def stream_cells(
-    session: AsyncSession, scope: SummaryScope
-) -> AsyncIterator[list[tuple[int, int, int, date | None, int | None]]]:
-    """(unit id, occurrence id, item code, local date of the latest report, percent) of every
-    item of ``scope``, unit by unit (by code): all a status matrix with units as rows needs,
-    without building an item per row. A unit named twice in one task may come twice (the
-    same values)."""
+async def stream_cells(session: AsyncSession, scope: SummaryScope) -> AsyncIterator[list[Any]]:
+    """(unit id, occurrence id, item code, report day, percent) of every item of ``scope``,
+    unit by unit (by code): all a status matrix with units as rows needs, without an item
+    object per row. The report day is the spreadsheet serial number of the latest report's
+    local date (computed by the database where the zone has one offset all year). A unit named
+    twice in one task may come twice (the same values)."""
     cutoff = await cutoff_for(session, scope)
     latest = aliased(Report)
     code = case(
@@ -354,15 +368,15 @@ async def stream_cells(
             Assignment.unit_id,
         ),  # fmt: skip
     )
+    year = scope.today.year
+    minutes = fixed_offset_minutes(scope.tz, range(year - 5, year + 2))
+    day: Any = (
+        local_serial_day(latest.created_at, minutes)
+        if minutes is not None
+        else type_coerce(latest.created_at, String())  # parsed below: summer time
+    )
     query = (
-        select(
-            Assignment.unit_id,
-            Occurrence.id,
-            code,
-            # As stored (text on SQLite): parsed below, without a converter per row.
-            type_coerce(latest.created_at, String()),
-            latest.percent,
-        )
+        select(Assignment.unit_id, Occurrence.id, code, day, latest.percent)
         .select_from(Occurrence)
         .join(Task, Task.id == Occurrence.task_id)
         .join(Assignment, Assignment.task_id == Occurrence.task_id)
@@ -371,17 +385,27 @@ async def stream_cells(
         .where(*scope_filters(scope))
         .order_by(Unit.code)
     )
-    zone = scope.tz
     connection = await session.connection()
     result = await connection.stream(query)
     async for rows in result.partitions(CHUNK):
+        if minutes is not None:
+            yield list(rows)
+            continue
         chunk = []
         for unit_id, occ_id, item_code, at, percent in rows:
-            day = None
+            serial = None
             if at is not None:
                 moment = datetime.fromisoformat(at) if isinstance(at, str) else at
                 if moment.tzinfo is None:
                     moment = moment.replace(tzinfo=UTC)
-                day = moment.astimezone(zone).date()
-            chunk.append((unit_id, occ_id, item_code, day, percent))
+                serial = excel_serial(moment.astimezone(scope.tz).date())
+            chunk.append((unit_id, occ_id, item_code, serial, percent))
         yield chunk
+
+
+_EPOCH = date(1899, 12, 30).toordinal()
+
+
+def excel_serial(day: date) -> int:
+    """A date as the spreadsheet serial day number (days since 30/12/1899)."""
+    return day.toordinal() - _EPOCH

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import (
     ColumnElement,
     DateTime,
+    Integer,
     and_,
     case,
     func,
@@ -66,6 +67,46 @@ def _day_end_sqlite(element: day_end, compiler: Any, **kw: Any) -> str:
 def _day_end_default(element: day_end, compiler: Any, **kw: Any) -> str:
     day = compiler.process(list(element.clauses)[0], **kw)
     return f"(({day} + make_interval(mins => {element.minutes})) AT TIME ZONE 'UTC')"
+
+
+class local_serial_day(FunctionElement[int]):  # noqa: N801 - a SQL function, named like one
+    """A stored UTC moment as the serial day number (days since 30/12/1899, as spreadsheets
+    count them) of its date in a zone ``minutes`` ahead of UTC: the report date of a cell,
+    computed by the database."""
+
+    type = Integer()
+    inherit_cache = True
+
+    def __init__(self, moment: Any, minutes: int) -> None:
+        self.minutes = int(minutes)
+        super().__init__(moment)
+
+
+@compiles(local_serial_day, "sqlite")
+def _serial_sqlite(element: local_serial_day, compiler: Any, **kw: Any) -> str:
+    moment = compiler.process(list(element.clauses)[0], **kw)
+    return f"CAST(julianday({moment}, '{element.minutes:+d} minutes') - 2415018.5 AS INTEGER)"
+
+
+@compiles(local_serial_day)
+def _serial_default(element: local_serial_day, compiler: Any, **kw: Any) -> str:
+    moment = compiler.process(list(element.clauses)[0], **kw)
+    return (
+        f"(((({moment}) AT TIME ZONE 'UTC') + make_interval(mins => {element.minutes}))::date"
+        " - DATE '1899-12-30')"
+    )
+
+
+def fixed_offset_minutes(zone: ZoneInfo, years: range) -> int | None:
+    """The zone's offset from UTC in minutes when it is the same all through ``years``
+    (Việt Nam: 420), else None (zones with summer time)."""
+    offsets = {
+        int((datetime(year, month, 15, tzinfo=zone).utcoffset() or timedelta()).total_seconds())
+        // 60
+        for year in years
+        for month in range(1, 13)
+    }
+    return offsets.pop() if len(offsets) == 1 else None
 
 
 def day_end_minutes(day: date, zone: ZoneInfo) -> int:

@@ -151,3 +151,44 @@ async def test_english_report(ward: AsyncEngine, tmp_path: Path) -> None:
                                                language="en"))  # fmt: skip
     assert "REPORT" in paragraphs
     assert tables[1][0] == ["Status", "Count", "Share"]
+
+
+def test_heading_defaults_come_from_the_deployment() -> None:
+    from dataclasses import replace as copy
+
+    from dondoc.storage.exports.heading import complete_heading, place_of, signer_title_for
+    from dondoc.storage.summary_model import PlanRef, UnitRef
+
+    assert place_of("UBND phường Thanh Xuân Trung") == "Thanh Xuân Trung"
+    assert place_of("Ủy ban nhân dân quận Hoàng Mai") == "Hoàng Mai"
+    assert place_of("Ủy ban nhân dân phường") == "" and place_of("Sở Nội vụ") == ""
+    assert signer_title_for("Văn phòng HĐND và UBND phường", "vi") == "Chánh Văn phòng"
+    assert signer_title_for("Phòng Văn hóa - Xã hội", "vi") == "Trưởng phòng"
+    assert signer_title_for("Trung tâm Phục vụ hành chính công", "vi") == "Giám đốc"
+    summary = _bare_summary()
+    summary = copy(summary, plans=[PlanRef(1, "84/KH-UBND", "KH", "UBND phường Phú Định")],
+                   coordinator_units=[UnitRef(2, "VHXH", "Phòng Văn hóa - Xã hội")])  # fmt: skip
+    heading = complete_heading(ReportHeading(), summary, "vi")
+    assert heading.authority == "UBND phường Phú Định" and heading.place == "Phú Định"
+    assert heading.office == "Phòng Văn hóa - Xã hội" and heading.symbol == "BC-VHXH"
+    assert heading.signer_title == "Trưởng phòng"
+    assert heading.recipients == (
+        "UBND phường Phú Định (để báo cáo);",
+        "Các đơn vị có liên quan;",
+        "Lưu: VT, VHXH.",
+    )
+    configured = complete_heading(
+        ReportHeading(symbol="BC-UBND", recipients=("Thường trực Đảng ủy",)), summary, "vi"
+    )
+    # The symbol is the issuer's; the archive copy goes to the drafting office.
+    assert configured.symbol == "BC-UBND"
+    assert configured.recipients == ("Thường trực Đảng ủy", "Lưu: VT, VHXH.")
+
+
+def _bare_summary():  # noqa: ANN202
+    from datetime import date as day
+
+    from dondoc.storage.summary_model import assemble
+    from tests.summary_data import VN
+
+    return assemble([], [], day(2024, 7, 18), None, None, None, None, None, VN)

@@ -87,5 +87,5 @@ def complete_heading(heading: ReportHeading, summary: Summary, language: str) ->
         place=heading.place or place_of(authority),
         signer_title=heading.signer_title or signer_title_for(office, language),
         symbol=symbol,
-        recipients=(*recipients, archive),
+        recipients=tuple(line.strip().lstrip("-").strip() for line in (*recipients, archive)),
     )

@@ -190,7 +190,7 @@ class MatrixSheet:
         units = {u[0]: u for u in self.layout.units}
         sheet, ws = self.sheet, self.sheet.ws
         current = None
-        for unit_id, occ_id, code, day, percent in rows:
+        for unit_id, occ_id, code, serial_day, percent in rows:
             if unit_id != current:
                 if current is not None:
                     sheet.skip()
@@ -209,8 +209,8 @@ class MatrixSheet:
             ws.write_string(row, column, self.texts[(meaning.category, blocked,
                                                      1 if meaning.unreported else 0)],
                             self.f_status[(meaning.category, blocked)])  # fmt: skip
-            if day is not None:
-                ws.write_number(row, column + 1, excel_day(day), self.f_date)
+            if serial_day is not None:
+                ws.write_number(row, column + 1, serial_day, self.f_date)
             if percent is not None:
                 ws.write_number(row, column + 2, percent, self.f_top)
         if current is not None:
