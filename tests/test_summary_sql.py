@@ -196,3 +196,26 @@ async def test_views_fetch_only_the_rows_they_show(engine: AsyncEngine) -> None:
     assert blocked[0].report_id is not None and blocked[0].evidence is None
     assert [i.unit_code for i in one] == ["VHXH"]
     assert datetime(2024, 1, 1, tzinfo=UTC) < late[0].reported_at  # type: ignore[operator]
+
+
+async def test_a_zone_with_summer_time(engine: AsyncEngine) -> None:
+    """Offsets that change during the year: the due day's end per offset (a CASE over date
+    ranges), report days computed in Python — the same numbers and days as item by item."""
+    from dondoc.storage.summary import stream_cells
+    from dondoc.storage.summary_items import excel_serial
+
+    ward = await build_ward(engine)
+    await standard_reports(engine, ward)
+    async with transaction(engine) as session:
+        for tz in ("Europe/Berlin", "Asia/Ho_Chi_Minh"):
+            full = await compute_summary(session, today=TODAY, tz=tz, first=date(2024, 1, 1))
+            quick = await compute_summary(session, today=TODAY, tz=tz, items=False,
+                                          first=date(2024, 1, 1))  # fmt: skip
+            assert _numbers(quick) == _numbers(full)
+            assert quick.scope is not None
+            cells = [c async for chunk in stream_cells(session, quick.scope) for c in chunk]
+            days = {(i.unit_id, i.occurrence_id): i.reported_at for i in full.items}
+            for unit_id, occ_id, _code, day, _percent in cells:
+                at = days[(unit_id, occ_id)]
+                expected = excel_serial(at.astimezone(full.tz).date()) if at else None
+                assert day == expected

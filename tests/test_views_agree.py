@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import docx
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -24,6 +25,15 @@ TODAY_KW = {"today": date(2024, 7, 18)}
 
 
 async def test_text_json_word_excel_chart_agree(engine: AsyncEngine, tmp_path: Path) -> None:
+    await check_views(engine, tmp_path)
+
+
+@pytest.mark.postgres
+async def test_views_agree_on_postgresql(pg_engine: AsyncEngine, tmp_path: Path) -> None:
+    await check_views(pg_engine, tmp_path)
+
+
+async def check_views(engine: AsyncEngine, tmp_path: Path) -> None:
     ward = await build_ward(engine)
     await standard_reports(engine, ward)
     async with transaction(engine) as session:
