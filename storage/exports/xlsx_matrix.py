@@ -189,6 +189,15 @@ class MatrixSheet:
         of a national summary without an item object per cell."""
         units = {u[0]: u for u in self.layout.units}
         sheet, ws = self.sheet, self.sheet.ws
+        cells = {
+            code: (
+                self.texts[(m.category, int(m.blocked), int(m.unreported))],
+                self.f_status[(m.category, int(m.blocked))],
+            )
+            for code, m in CODES.items()
+        }
+        columns, f_date, f_top = self.column, self.f_date, self.f_top
+        write_string, write_number = ws.write_string, ws.write_number
         current = None
         for unit_id, occ_id, code, serial_day, percent in rows:
             if unit_id != current:
@@ -200,19 +209,16 @@ class MatrixSheet:
                 sheet.cell(0, self.number, self.f_top)
                 sheet.cell(1, u_code, self.f_top)
                 sheet.cell(2, u_name, self.f_wrap)
-            column = self.column.get(occ_id)
+            column = columns.get(occ_id)
             if column is None:
                 continue
-            meaning = CODES[code]
-            blocked = 1 if meaning.blocked else 0
             row = sheet.row
-            ws.write_string(row, column, self.texts[(meaning.category, blocked,
-                                                     1 if meaning.unreported else 0)],
-                            self.f_status[(meaning.category, blocked)])  # fmt: skip
+            text, fmt = cells[code]
+            write_string(row, column, text, fmt)
             if serial_day is not None:
-                ws.write_number(row, column + 1, serial_day, self.f_date)
+                write_number(row, column + 1, serial_day, f_date)
             if percent is not None:
-                ws.write_number(row, column + 2, percent, self.f_top)
+                write_number(row, column + 2, percent, f_top)
         if current is not None:
             sheet.skip()
 
