@@ -180,17 +180,21 @@ class Settings(BaseSettings):
         return self.exports_dir or self.data_dir / "exports"
 
     def public_view(self) -> dict[str, str]:
-        """The settings as shown to an operator: secrets only as set / not set."""
+        """The settings as shown to an operator: secrets only as ``SET`` / ``NOT_SET`` (the
+        command line says these in the operator's language)."""
         shown: dict[str, str] = {}
         for name, value in self:
             if isinstance(value, SecretStr):
-                shown[name] = "(set)" if value.get_secret_value() else "(not set)"
+                shown[name] = SET if value.get_secret_value() else NOT_SET
             elif value is None:
-                shown[name] = "(not set)"
+                shown[name] = NOT_SET
             else:
                 shown[name] = str(value)
         shown["database_url"] = _hide_password(self.db_url)
         return shown
+
+
+SET, NOT_SET = "(set)", "(not set)"  # how a secret or an empty setting shows in public_view
 
 
 def _hide_password(url: str) -> str:

@@ -32,6 +32,7 @@ from dondoc.storage.models import (
     Role,
     Task,
     Unit,
+    UnitRef,
 )
 from dondoc.storage.summary_model import (
     BLOCKED_CODES,
@@ -40,7 +41,6 @@ from dondoc.storage.summary_model import (
     Summary,
     SummaryItem,
     SummaryScope,
-    UnitRef,
     Unreachable,
 )
 from dondoc.storage.summary_sql import (

@@ -37,7 +37,7 @@ from datetime import date, datetime
 from enum import IntEnum, StrEnum
 from zoneinfo import ZoneInfo
 
-from dondoc.storage.models import ReportStatus
+from dondoc.storage.models import ReportStatus, UnitRef
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
@@ -154,12 +154,14 @@ class SummaryItem:
         return f"{number}. {title}" if number else title
 
 
-@dataclass(frozen=True)
-class UnitRef:
+@dataclass(frozen=True, slots=True)
+class UnreachableUnit:
+    """A unit reminders reach nobody of, and why (an ``Unreachable`` value)."""
+
     id: int
     code: str
     name: str
-    reason: str = ""  # an ``Unreachable`` value for unreachable units
+    reason: str
 
 
 @dataclass
@@ -257,7 +259,7 @@ class Summary:
     items: list[SummaryItem]
     counts: dict[Category, int]
     blocked: list[SummaryItem]
-    unreachable_units: list[UnitRef]
+    unreachable_units: list[UnreachableUnit]
     per_unit: list[UnitTotals]
     per_task: list[TaskTotals]
     plans: list[PlanRef]
@@ -287,7 +289,7 @@ class Summary:
     def late_units(self) -> list[UnitTotals]:
         return [u for u in self.per_unit if u.late]
 
-    def unreachable_by(self, reason: Unreachable) -> list[UnitRef]:
+    def unreachable_by(self, reason: Unreachable) -> list[UnreachableUnit]:
         """The unreachable units for one of the two reasons."""
         return [u for u in self.unreachable_units if u.reason == reason.value]
 
@@ -385,10 +387,10 @@ def assemble(
     )
 
 
-def unreachable_refs(units: Iterable[UnitTotals]) -> list[UnitRef]:
+def unreachable_refs(units: Iterable[UnitTotals]) -> list[UnreachableUnit]:
     """The unreachable units among ``units`` (each once), with their reason."""
     return [
-        UnitRef(u.unit_id, u.unit_code, u.unit_name, u.unreachable_reason)
+        UnreachableUnit(u.unit_id, u.unit_code, u.unit_name, u.unreachable_reason)
         for u in units
         if u.unreachable
     ]

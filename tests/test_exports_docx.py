@@ -157,7 +157,8 @@ def test_heading_defaults_come_from_the_deployment() -> None:
     from dataclasses import replace as copy
 
     from dondoc.storage.exports.heading import complete_heading, place_of, signer_title_for
-    from dondoc.storage.summary_model import PlanRef, UnitRef
+    from dondoc.storage.models import UnitRef
+    from dondoc.storage.summary_model import PlanRef
 
     assert place_of("UBND phường Thanh Xuân Trung") == "Thanh Xuân Trung"
     assert place_of("Ủy ban nhân dân quận Hoàng Mai") == "Hoàng Mai"

@@ -9,7 +9,8 @@ import sys
 import click
 
 from dondoc.bot.cli import App, help_text, pass_app
-from dondoc.bot.console import ConsoleChannel, ConsoleSession
+from dondoc.bot.console import ConsoleChannel
+from dondoc.bot.inbox import Inbox
 from dondoc.bot.wiring import bot_context
 from dondoc.handlers.conversation.core import Conversation
 from dondoc.handlers.replies import parse_reply
@@ -31,8 +32,12 @@ def console_command(app: App, user: str, display_name: str) -> None:
     async def body() -> None:
         if await current_revision(app.engine) is None:
             raise UserError("db.not_initialised")
-        ctx = bot_context(app.settings, app.engine, app.clock)
-        session = ConsoleSession(Conversation(ctx), ConsoleChannel(write), user, display_name)
+        conversation = Conversation(bot_context(app.settings, app.engine, app.clock))
+        inbox = Inbox(
+            app.engine, app.clock, conversation.handle, app.settings.locale, conversation.isolation
+        )
+        console = ConsoleChannel(write, user, display_name)
+        await console.start(inbox.receive)
         if interactive:
             click.echo(app.t("cli.console.welcome", user=user))
         while True:
@@ -41,8 +46,8 @@ def console_command(app: App, user: str, display_name: str) -> None:
             line = await asyncio.to_thread(sys.stdin.readline)
             if not line:
                 break
-            if session.wanted(line):
-                await session.say(line)
+            if console.wanted(line):
+                await console.type(line)
 
     app.run(body)
 
@@ -52,6 +57,8 @@ def console_command(app: App, user: str, display_name: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help=help_text("cli.help.json"))
 @pass_app
 def parse_reply_command(app: App, text: str, as_json: bool) -> None:
+    """How one reply is understood: status, percent, note, and whether the bot would ask to
+    confirm before saving (the safety net under "done")."""
     parsed = parse_reply(text)
     if as_json:
         app.echo_json(parsed.to_json())
@@ -59,11 +66,23 @@ def parse_reply_command(app: App, text: str, as_json: bool) -> None:
     if parsed.acknowledgement:
         click.echo(app.t("cli.parse_reply.acknowledgement"))
         return
+    if parsed.out_of_range is not None and not parsed.is_report:
+        click.echo(app.t("cli.parse_reply.ask_percent", number=parsed.out_of_range))
+        return
+    if parsed.question and not parsed.is_report:
+        click.echo(app.t("cli.parse_reply.question"))
+        return
     click.echo(app.t("cli.parse_reply.status", status=app.t(f"cli.parse_reply.{parsed.status}")))
     if parsed.percent is not None:
         click.echo(app.t("cli.parse_reply.percent", percent=parsed.percent))
+    if parsed.out_of_range is not None:
+        click.echo(app.t("cli.parse_reply.ask_percent", number=parsed.out_of_range))
     if parsed.note:
         click.echo(app.t("cli.parse_reply.note", note=parsed.note))
+    if parsed.is_report:
+        click.echo(
+            app.t("cli.parse_reply.confirm" if parsed.confirm else "cli.parse_reply.decided")
+        )
 
 
 def register(group: click.Group) -> None:
