@@ -279,6 +279,7 @@ class TelegramChannel:
             text, option = "", data
             if data.startswith(NUMBER_PREFIX):
                 text, option = data.removeprefix(NUMBER_PREFIX), None
+            private = query.message is None or query.message.chat.type == "private"
             return ChannelEvent(
                 EventKind.MESSAGE,
                 IncomingMessage(
@@ -290,6 +291,7 @@ class TelegramChannel:
                     option=option,
                     update_id=update_id,
                     language_hint=user.language_code,
+                    private=private,
                 ),
             )
         message = update.message
@@ -317,6 +319,7 @@ class TelegramChannel:
                 update_id=update_id,
                 language_hint=user.language_code,
                 unsupported=attachment is None and not message.text,  # a sticker, a voice …
+                private=message.chat.type == "private",
             ),
         )
 

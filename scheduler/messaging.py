@@ -32,7 +32,8 @@ class IncomingMessage:
     """``channel`` "telegram" | "zalo" | "console"; ``option`` is the value of a pressed button
     (Telegram callback) when there is one; ``update_id`` lets duplicates be dropped;
     ``unsupported``: the person sent something dondoc cannot read (a sticker, a voice
-    message) — answered with what it understands."""
+    message) — answered with what it understands; ``private`` is False for a message written
+    in a group chat (dondoc works in a person's own chat with the bot only)."""
 
     channel: str
     chat_id: str
@@ -44,6 +45,7 @@ class IncomingMessage:
     update_id: str | None = None
     language_hint: str | None = None
     unsupported: bool = False
+    private: bool = True
 
 
 @dataclass(frozen=True)

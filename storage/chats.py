@@ -165,9 +165,10 @@ async def _mark(session: Session, channel: str, update_id: str, now: datetime) -
         raise DuplicateUpdate(update_id) from None
 
 
-async def mark_handled(engine: AsyncEngine, channel: str, update_id: str, now: datetime) -> None:
+async def mark_handled(engine: AsyncEngine, channel: str, update_id: str, now: datetime) -> bool:
     """Remember ``update_id`` on its own (the turn's transaction was rolled back because the
-    message was refused: a second delivery must not be answered again)."""
+    message was refused: a second delivery must not be answered again); False when it was
+    remembered already."""
     try:
         async with transaction(engine) as session:
             await session.exec(
@@ -175,7 +176,8 @@ async def mark_handled(engine: AsyncEngine, channel: str, update_id: str, now: d
                 params={"channel": channel, "update_id": update_id[:128], "received_at": now},
             )
     except IntegrityError:
-        pass
+        return False
+    return True
 
 
 async def _read(

@@ -127,6 +127,11 @@ class Conversation:
         language = normalise_language(msg.language_hint or self.ctx.language)
         key = ChatKey(msg.channel, msg.chat_id, msg.user_id)
         now = self.ctx.clock.now()
+        if not msg.private:
+            # A group chat: said once per group (remembered like a handled update), nothing
+            # linked, nothing read — dondoc works in a person's own chat with the bot.
+            first = await mark_handled(self.ctx.engine, msg.channel, f"group:{msg.chat_id}", now)
+            return [OutgoingMessage(_("conv.group_only", language))] if first else []
         try:
             async with chat_turn(self.ctx.engine, key, msg.update_id, now) as chat:
                 member = chat.member
