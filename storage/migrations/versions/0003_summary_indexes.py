@@ -6,15 +6,15 @@ orders reports of the same moment; the status spares reading the row), and a wal
 task's units on (task_id, unit_id, role). Each new index replaces the narrower one it starts
 with.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-12-01 23:00:00
 """
 from alembic import op
 
 
-revision = '0002'
-down_revision = '0001'
+revision = '0003'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
