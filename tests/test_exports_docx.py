@@ -156,13 +156,22 @@ async def test_english_report(ward: AsyncEngine, tmp_path: Path) -> None:
 def test_heading_defaults_come_from_the_deployment() -> None:
     from dataclasses import replace as copy
 
-    from dondoc.storage.exports.heading import complete_heading, place_of, signer_title_for
+    from dondoc.storage.exports.heading import (
+        complete_heading,
+        place_of,
+        prose_name,
+        signer_title_for,
+    )
     from dondoc.storage.models import UnitRef
     from dondoc.storage.summary_model import PlanRef
 
     assert place_of("UBND phường Thanh Xuân Trung") == "Thanh Xuân Trung"
     assert place_of("Ủy ban nhân dân quận Hoàng Mai") == "Hoàng Mai"
     assert place_of("Ủy ban nhân dân phường") == "" and place_of("Sở Nội vụ") == ""
+    assert prose_name("ỦY BAN NHÂN DÂN PHƯỜNG THANH XUÂN TRUNG") == (
+        "Ủy ban nhân dân phường Thanh Xuân Trung"
+    )
+    assert prose_name("UBND phường Mẫu") == "UBND phường Mẫu"
     assert signer_title_for("Văn phòng HĐND và UBND phường", "vi") == "Chánh Văn phòng"
     assert signer_title_for("Phòng Văn hóa - Xã hội", "vi") == "Trưởng phòng"
     assert signer_title_for("Trung tâm Phục vụ hành chính công", "vi") == "Giám đốc"

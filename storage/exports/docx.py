@@ -37,7 +37,7 @@ from docx.text.paragraph import Paragraph
 from dondoc.locales import _, format_short_day
 from dondoc.storage.exports import ReportHeading
 from dondoc.storage.exports.docx_body import blocked_section, late_section, results_section
-from dondoc.storage.exports.heading import complete_heading
+from dondoc.storage.exports.heading import complete_heading, prose_name
 from dondoc.storage.summary_model import Summary, SummaryItem
 from dondoc.storage.text import fold
 
@@ -231,7 +231,10 @@ def _title(doc: Any, summary: Summary, heading: ReportHeading, language: str) ->
     if subject is None:
         return
     plan = summary.plans[0]
-    values: dict[str, Any] = {"code": plan.code, "title": subject, "issuer": plan.issuer}
+    issuer = prose_name(plan.issuer)
+    if issuer and subject.endswith(" của " + issuer):  # the plan's title names its issuer too
+        subject = subject[: -len(" của " + issuer)]
+    values: dict[str, Any] = {"code": plan.code, "title": subject, "issuer": issuer}
     key = "exports.docx.basis_issuer" if plan.issuer else "exports.docx.basis"
     if plan.issued_date:
         values["code"] = _t(

@@ -50,6 +50,23 @@ def place_of(authority: str) -> str:
     return rest[:1].upper() + rest[1:]
 
 
+_PLACE_KIND = re.compile(r"\b(phường|xã|thị trấn|quận|huyện|thị xã|thành phố|tỉnh)\s+(.+)$")
+
+
+def prose_name(name: str) -> str:
+    """A body's name as a sentence writes it: "ỦY BAN NHÂN DÂN PHƯỜNG MẪU" (as a plan's
+    heading prints it) → "Ủy ban nhân dân phường Mẫu"; a name in mixed case is kept."""
+    name = " ".join(name.split())
+    if not name or not name.isupper():
+        return name
+    lowered = name.lower()
+    match = _PLACE_KIND.search(lowered)
+    if match:
+        place = " ".join(word[:1].upper() + word[1:] for word in match.group(2).split())
+        lowered = lowered[: match.start(2)] + place
+    return lowered[:1].upper() + lowered[1:]
+
+
 def signer_title_for(office: str, language: str) -> str:
     folded = fold(office)
     for prefix, key in _HEADS:
