@@ -104,6 +104,8 @@ async def redeem_invite(session: AsyncSession, code: str, member: Member, now: d
         raise UserError("invite.unknown_code")
     if invite.used_at is not None:
         raise UserError("invite.already_used")
+    if invite.revoked_at is not None:
+        raise UserError("invite.revoked")
     if invite.expires_at <= now:
         raise UserError("invite.expired")
     invite.used_at = now
