@@ -6,15 +6,15 @@ orders reports of the same moment; the status spares reading the row), and a wal
 task's units on (task_id, unit_id, role). Each new index replaces the narrower one it starts
 with.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003_web_desk
 Create Date: 2026-12-01 23:00:00
 """
 from alembic import op
 
 
-revision = '0003'
-down_revision = '0002'
+revision = '0004'
+down_revision = '0003_web_desk'
 branch_labels = None
 depends_on = None
 
