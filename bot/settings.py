@@ -101,6 +101,13 @@ class Settings(BaseSettings):
     report_place: str = Field(default="", description='place of the date line, e.g. "Hà Nội"')
     report_signer_title: str = Field(default="", description='e.g. "Trưởng phòng"')
     report_signer_name: str = ""
+    report_symbol: str = Field(
+        default="", description='symbol of the number line, e.g. "BC-VHXH" (Số:    /BC-VHXH)'
+    )
+    report_recipients: str = Field(
+        default="",
+        description='"Nơi nhận", separated by ";", e.g. "Thường trực Đảng ủy;UBND phường"',
+    )
     exports_dir: Path | None = Field(
         default=None, description="where exports are saved; default <data_dir>/exports"
     )
@@ -151,13 +158,18 @@ class Settings(BaseSettings):
         )
 
     def report_heading(self) -> ReportHeading:
-        """The Word report's heading and signature (``DONDOC_REPORT_*``)."""
+        """The Word report's heading and signature (``DONDOC_REPORT_*``); what is left empty
+        is filled from the deployment's units and plans (``storage.exports.heading``)."""
         return ReportHeading(
             authority=self.report_authority,
             office=self.report_office,
             place=self.report_place,
             signer_title=self.report_signer_title,
             signer_name=self.report_signer_name,
+            symbol=self.report_symbol.strip(),
+            recipients=tuple(
+                part.strip() for part in self.report_recipients.split(";") if part.strip()
+            ),
         )
 
     def reminder_policy(self) -> ReminderPolicy:
