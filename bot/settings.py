@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from dondoc.bot.safe_fetch import FetchPolicy
 from dondoc.scheduler.calendar import QuietHours, WorkingCalendar
 from dondoc.scheduler.limits import RateLimits
 from dondoc.scheduler.policy import ReminderPolicy
@@ -75,6 +76,11 @@ class Settings(BaseSettings):
     # webhook mode. Webhook secrets are checked in constant time on every request.
     zalo_base_url: str = "https://bot-api.zaloplatforms.com"
     telegram_base_url: str = "https://api.telegram.org"
+    # Where Zalo serves the photos people send (its CDN): links in updates are fetched only
+    # from these hosts and their subdomains, over HTTPS, at public addresses (bot.safe_fetch).
+    zalo_file_hosts: tuple[str, ...] = Field(
+        default=("zdn.vn", "zadn.vn"), description="Zalo's file hosts, comma-separated"
+    )
     zalo_rate_limit: float = Field(default=5.0, gt=0, description="Zalo messages per second")
     telegram_rate_limit: float = Field(
         default=25.0, gt=0, le=30, description="Telegram messages per second (all chats)"
@@ -158,6 +164,15 @@ class Settings(BaseSettings):
             "telegram": RateLimits(self.telegram_rate_limit, self.telegram_chat_rate),
             "zalo": RateLimits(self.zalo_rate_limit, self.zalo_chat_rate),
         }
+
+    def fetch_policy(self, channel: str) -> FetchPolicy:
+        """Where links of ``channel``'s updates may be fetched from: the platform's file hosts
+        and its configured API base URL (a local fake in tests), nowhere else."""
+        if channel == "zalo":
+            return FetchPolicy.of(hosts=self.zalo_file_hosts, base_urls=[self.zalo_base_url])
+        if channel == "telegram":
+            return FetchPolicy.of(base_urls=[self.telegram_base_url])
+        return FetchPolicy()
 
     def calendar(self) -> WorkingCalendar:
         return WorkingCalendar(self.timezone, QuietHours(self.quiet_start, self.quiet_end))
