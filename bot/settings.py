@@ -7,13 +7,14 @@ Secrets (bot tokens, webhook secrets) are ``SecretStr``: they never appear in ``
 
 from __future__ import annotations
 
+import json
 from datetime import time
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from dondoc.bot.safe_fetch import FetchPolicy
 from dondoc.scheduler.calendar import QuietHours, WorkingCalendar
@@ -50,8 +51,8 @@ class Settings(BaseSettings):
     zalo_bot_token: SecretStr | None = None
 
     # Reminder engine (issue 4): scheduler.policy.ReminderPolicy, scheduler.dispatcher limits.
-    remind_before: tuple[int, ...] = Field(
-        default=(7, 3, 1), description="working days before the due date, JSON list"
+    remind_before: Annotated[tuple[Annotated[int, Field(ge=1, le=60)], ...], NoDecode] = Field(
+        default=(7, 3, 1), description="working days before the due date: 7,3,1 or [7,3,1]"
     )
     remind_on_due: bool = True
     remind_overdue_every: int = Field(default=2, ge=1, le=30)
@@ -78,8 +79,8 @@ class Settings(BaseSettings):
     telegram_base_url: str = "https://api.telegram.org"
     # Where Zalo serves the photos people send (its CDN): links in updates are fetched only
     # from these hosts and their subdomains, over HTTPS, at public addresses (bot.safe_fetch).
-    zalo_file_hosts: tuple[str, ...] = Field(
-        default=("zdn.vn", "zadn.vn"), description="Zalo's file hosts, comma-separated"
+    zalo_file_hosts: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=("zdn.vn", "zadn.vn"), description="Zalo's file hosts: zdn.vn,zadn.vn"
     )
     zalo_rate_limit: float = Field(default=5.0, gt=0, description="Zalo messages per second")
     telegram_rate_limit: float = Field(
@@ -107,6 +108,11 @@ class Settings(BaseSettings):
     exports_dir: Path | None = Field(
         default=None, description="where exports are saved; default <data_dir>/exports"
     )
+
+    @field_validator("remind_before", "zalo_file_hosts", mode="before")
+    @classmethod
+    def _list_as_written(cls, value: Any) -> Any:
+        return parse_list(value) if isinstance(value, str) else value
 
     @field_validator("timezone")
     @classmethod
@@ -188,12 +194,39 @@ class Settings(BaseSettings):
         for name, value in self:
             if isinstance(value, SecretStr):
                 shown[name] = "(set)" if value.get_secret_value() else "(not set)"
+            elif isinstance(value, tuple):
+                shown[name] = ",".join(str(item) for item in value)  # as it is written
             elif value is None:
                 shown[name] = "(not set)"
             else:
                 shown[name] = str(value)
         shown["database_url"] = _hide_password(self.db_url)
         return shown
+
+
+def parse_list(text: str) -> list[str]:
+    """A list setting as people write it: ``7,3,1``, ``7, 3, 1``, ``7;3;1`` or ``[7,3,1]``
+    (JSON too: ``["zdn.vn", "zadn.vn"]``); empty means an empty list. Anything else — an
+    unclosed bracket, an empty item, a JSON object — is a ``ValueError`` (a clean message)."""
+    text = text.strip()
+    if text.startswith("[") or text.endswith("]"):
+        if not (text.startswith("[") and text.endswith("]")):
+            raise ValueError("a list is written 7,3,1 or [7,3,1]")
+        try:
+            loaded = json.loads(text)
+        except ValueError:
+            loaded = None
+        if isinstance(loaded, list):
+            if not all(isinstance(item, str | int) for item in loaded):
+                raise ValueError("a list is written 7,3,1 or [7,3,1]")
+            return [str(item) for item in loaded]
+        text = text[1:-1].strip()
+    if not text:
+        return []
+    items = [item.strip().strip("'\"").strip() for item in text.replace(";", ",").split(",")]
+    if any(not item for item in items):
+        raise ValueError("an empty item in the list (write 7,3,1 or [7,3,1])")
+    return items
 
 
 def _hide_password(url: str) -> str:

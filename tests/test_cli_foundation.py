@@ -219,6 +219,42 @@ def test_invalid_settings_are_explained(tmp_path: Path) -> None:
     assert "monthly_due_day" in result.output
 
 
+@pytest.mark.parametrize("value", ["7,3,1", "[7,3,1]", "7, 3, 1", " [ 7, 3, 1 ] ", "7;3;1"])
+def test_list_settings_as_people_write_them(tmp_path: Path, value: str) -> None:
+    cli = Cli(tmp_path / "d", {"DONDOC_REMIND_BEFORE": value})
+    result = cli("settings", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["remind_before"] == "7,3,1"
+    assert "DONDOC_REMIND_BEFORE             7,3,1" in cli("settings").output
+
+
+def test_list_settings_from_the_env_file(tmp_path: Path) -> None:
+    """The ``.env`` file beside where dondoc runs is read the same way."""
+    import subprocess
+    import sys
+
+    write(
+        tmp_path / ".env", "DONDOC_REMIND_BEFORE=5,2\nDONDOC_ZALO_FILE_HOSTS=zdn.vn, example.vn\n"
+    )
+    dondoc = str(Path(sys.executable).with_name("dondoc"))
+    env = {"PATH": "/usr/bin:/bin", "DONDOC_DATA_DIR": str(tmp_path / "d"), "DONDOC_LOCALE": "vi"}
+    done = subprocess.run(
+        [dondoc, "settings", "--json"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(done.stdout)
+    assert (shown["remind_before"], shown["zalo_file_hosts"]) == ("5,2", "zdn.vn,example.vn")
+
+
+@pytest.mark.parametrize("value", ["7,ba,1", "[7,3", "7,,1", "0,3", '{"a": 1}', "7.5"])
+def test_bad_list_settings_are_explained(tmp_path: Path, value: str) -> None:
+    cli = Cli(tmp_path / "d", {"DONDOC_REMIND_BEFORE": value})
+    result = cli("settings")
+    assert result.exit_code == 2
+    assert "Cấu hình không hợp lệ" in result.output and "remind_before" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_unreachable_database_url(tmp_path: Path) -> None:
     cli = Cli(tmp_path / "d", {"DONDOC_DATABASE_URL": "postgresql://nobody:pw@127.0.0.1:1/none"})
     result = cli("init")
