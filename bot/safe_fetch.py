@@ -33,6 +33,7 @@ from pathlib import Path
 import httpx
 
 from dondoc.storage.errors import UserError
+from dondoc.storage.private_files import private_folder
 
 MAX_BYTES = 20 * 1024 * 1024  # Telegram's download limit for bots; the same for Zalo links
 CHUNK = 64 * 1024
@@ -225,7 +226,7 @@ async def _save(response: httpx.Response, target: Path, host: str, limit: int) -
             size=_megabytes(int(declared)),
             limit=_megabytes(limit),
         )
-    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_folder(target.parent)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
     size = 0
     try:

@@ -201,6 +201,10 @@ class Settings(BaseSettings):
             else:
                 shown[name] = str(value)
         shown["database_url"] = _hide_password(self.db_url)
+        for name in ("zalo_webhook_secret", "telegram_webhook_secret"):
+            if shown[name] == "(not set)" and self.webhook_public_url:
+                # bot.runner makes a new one at each start and registers it with the platform
+                shown[name] = "(generated at start)"
         return shown
 
 

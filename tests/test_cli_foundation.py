@@ -261,3 +261,19 @@ def test_unreachable_database_url(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "Không mở được cơ sở dữ liệu" in result.output
     assert "pw@" not in result.output
+
+
+def test_webhook_secrets_shown_as_the_readme_says(tmp_path: Path) -> None:
+    """Unset, a webhook secret is generated at each start when the public URL is known (dondoc
+    registers it itself); the README and ``dondoc settings`` say the same."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    [row] = [line for line in readme.splitlines() if "`DONDOC_ZALO_WEBHOOK_SECRET`" in line]
+    public = Cli(tmp_path / "d", {"DONDOC_WEBHOOK_PUBLIC_URL": "https://dondoc.example.vn"})
+    shown = json.loads(public("settings", "--json").output)
+    assert (
+        shown["zalo_webhook_secret"] == shown["telegram_webhook_secret"] == "(generated at start)"
+    )
+    assert "(generated at start)" in row and "DONDOC_WEBHOOK_PUBLIC_URL" in row
+    shown = json.loads(Cli(tmp_path / "d")("settings", "--json").output)
+    assert shown["zalo_webhook_secret"] == "(not set)"
+    assert "(not set)" in row

@@ -25,6 +25,7 @@ from dondoc.storage.errors import UserError
 from dondoc.storage.exports import FORMATS, default_filename, write_export
 from dondoc.storage.exports.text import summary_dict, summary_text
 from dondoc.storage.periods import Period, parse_period
+from dondoc.storage.private_files import private_folder
 from dondoc.storage.summary import compute_summary
 from dondoc.storage.summary_model import Summary
 
@@ -110,7 +111,7 @@ def summary_command(
         folder = Path(output)
     if folder is not None:
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            private_folder(folder)
         except OSError:
             app.fail("export.unwritable.no_permission", path=str(folder))
         target = folder / default_filename(summary, fmt)

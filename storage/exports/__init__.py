@@ -76,8 +76,7 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> Path:
             write(stream)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        os.replace(tmp, path)  # mkstemp made it 0600: exports are for this account only
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise UserError(_reason(exc.errno), path=str(path)) from exc
