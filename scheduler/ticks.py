@@ -157,6 +157,11 @@ class ReminderEngine:
         async with self._lock:
             return await self._tick()
 
+    async def idle(self) -> None:
+        """Wait until no tick is running (after ``dispatcher.stop_soon``: promptly)."""
+        async with self._lock:
+            pass
+
     async def _tick(self) -> TickResult:
         held_stats = DispatchStats()
         if not await self.dispatcher.ensure_lease(held_stats):
@@ -272,6 +277,13 @@ async def start_ticks(
     scheduler.start()
 
     async def stop() -> None:
+        """A clean stop: no new tick, the running one finishes the message in flight and
+        leaves the rest queued (never cancelled mid-send: the platform may have taken it),
+        then the lease is given up for the next start."""
+        reminders.dispatcher.stop_soon()
+        if scheduler.running:
+            scheduler.pause()
+        await reminders.idle()
         if scheduler.running:
             scheduler.shutdown(wait=False)
         await reminders.dispatcher.close()
