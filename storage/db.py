@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from dondoc.storage.errors import UserError
 from dondoc.storage.private_files import private_file, private_folder
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -174,6 +175,11 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
             import aiosqlite
 
             kwargs.setdefault("module", _OneHopDBAPI(aiosqlite, sqlite3))
+    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() == "asyncpg":
+        try:
+            import asyncpg  # noqa: F401 - the extra dondoc[postgres]
+        except ImportError:
+            raise UserError("db.postgres_driver") from None
     engine = create_async_engine(url, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

@@ -277,3 +277,14 @@ def test_webhook_secrets_shown_as_the_readme_says(tmp_path: Path) -> None:
     shown = json.loads(Cli(tmp_path / "d")("settings", "--json").output)
     assert shown["zalo_webhook_secret"] == "(not set)"
     assert "(not set)" in row
+
+
+def test_postgres_without_its_driver_says_what_to_install(tmp_path: Path, monkeypatch) -> None:
+    """asyncpg is the extra dondoc[postgres]: a PostgreSQL URL without it is a clear message."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "asyncpg", None)  # as if not installed
+    cli = Cli(tmp_path / "d", {"DONDOC_DATABASE_URL": "postgresql://u@127.0.0.1:1/db"})
+    result = cli("init")
+    assert result.exit_code == 2
+    assert 'pip install "dondoc[postgres]"' in result.output
