@@ -28,7 +28,7 @@ from sqlalchemy import and_, bindparam, insert, literal, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from dondoc.handlers.conversation import officer, short_replies
+from dondoc.handlers.conversation import officer, onboarding, short_replies
 from dondoc.handlers.conversation.commands import REGISTRY, help_options, unknown_command
 from dondoc.handlers.conversation.context import BotContext
 from dondoc.handlers.conversation.onboarding import not_linked
@@ -44,7 +44,7 @@ from dondoc.storage.text import fold
 log = logging.getLogger(__name__)
 
 # The steps of multi-message conversations, by state name.
-FLOW_STEPS = {**officer.FLOW_STEPS, **short_replies.FLOW_STEPS}
+FLOW_STEPS = {**officer.FLOW_STEPS, **short_replies.FLOW_STEPS, **onboarding.FLOW_STEPS}
 
 MAX_TEXT = 4000  # longer messages are read up to here (Telegram's own limit is 4096)
 _CANCEL_WORDS = {"huy", "thoat", "cancel", "stop", "dung", "huy bo"}

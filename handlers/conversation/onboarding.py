@@ -1,18 +1,25 @@
 """Onboarding (*liên kết tài khoản*): ``/start <mã mời>`` links this chat to the invite's unit and
 role (single use, expiry checked); ``/start`` without a code, and any message from someone not
 linked yet, explains how to get a code — and nothing else.
+
+An invite never silently changes who someone is: a member already linked whose role or unit
+the code would change is shown both and asked (the ``onboarding.confirm`` step; an admin or
+coordinator who would lose powers is told so), and only their "yes" applies it. Wrong codes
+make the chat wait (``storage.invite_attempts``): a code sent while waiting is not looked at.
 """
 
 from __future__ import annotations
 
-from sqlmodel import select
+import math
 
 from dondoc.handlers.conversation.menus import help_options
 from dondoc.handlers.conversation.turn import Turn, UnitRef, Who
 from dondoc.scheduler.messaging import OutgoingMessage
-from dondoc.storage import audit
-from dondoc.storage.invites import redeem_invite
-from dondoc.storage.models import Member, Role, Unit
+from dondoc.storage import audit, invite_attempts, invites
+from dondoc.storage.invites import CodeState, InviteChange, Placement
+from dondoc.storage.models import Role
+
+CONFIRM = "onboarding.confirm"
 
 
 def not_linked(turn: Turn) -> list[OutgoingMessage]:
@@ -27,50 +34,112 @@ async def start_command(turn: Turn, args: str) -> list[OutgoingMessage]:
         if turn.member is None:
             return not_linked(turn)
         return [_welcome(turn, "conv.onboarding.welcome_back")]
-    member = await turn.session.get(Member, turn.member.id) if turn.member else None
-    if member is None:
-        # A person deactivated earlier comes back with a new code: reuse their row.
-        member = (
-            await turn.session.exec(
-                select(Member).where(
-                    Member.channel == turn.msg.channel,
-                    Member.channel_user_id == turn.msg.user_id,
-                )
-            )
-        ).first()
-        if member is None:
-            member = Member(
-                channel=turn.msg.channel,
-                channel_user_id=turn.msg.user_id,
-                chat_id=turn.msg.chat_id,
-                display_name=turn.msg.display_name[:255],
-                language=turn.language,
-                created_at=turn.now,
-            )
-        member.active = True
-        member.chat_id = turn.msg.chat_id
-        turn.session.add(member)
-        await turn.session.flush()
-    invite = await redeem_invite(turn.session, code, member, turn.now)
-    member.chat_id = turn.msg.chat_id  # reminders go to the chat the code was redeemed in
-    member.reachable = True
-    member.unreachable_reason = None
-    member.unreachable_at = None
-    if turn.msg.display_name:
-        member.display_name = turn.msg.display_name[:255]
-    turn.session.add(member)
-    turn.member = Who.of(member)
-    unit = await turn.session.get(Unit, member.unit_id) if member.unit_id else None
-    turn.unit = UnitRef.of(unit) if unit is not None else None
-    audit.record(
-        turn.session,
-        turn.now,
-        "invite.redeem",
-        actor=turn.actor,
-        member_id=member.id,
-        target=turn.unit.code if turn.unit else "",
-        details={"role": member.role, "invite_id": invite.id, "channel": member.channel},
+    who = invite_attempts.chat_key(turn.msg.channel, turn.msg.user_id)
+    member_id = turn.member.id if turn.member else None
+    waiting = await invite_attempts.gate(turn.session, who, turn.now)
+    if waiting.until is not None:
+        await invite_attempts.record_throttled(
+            turn.session, who, waiting, turn.now, actor=turn.actor, member_id=member_id
+        )
+        key = f"conv.onboarding.wait_{waiting.reason}"
+        return [turn.say(key, minutes=_minutes(waiting, turn))]
+    member = await invites.chat_member(turn.session, turn.msg.channel, turn.msg.user_id)
+    check = await invites.check_code(turn.session, code, member, turn.now)
+    if check.state is not CodeState.VALID or check.change is None or check.invite_id is None:
+        after = await invite_attempts.record_failure(
+            turn.session, who, check.state.value, turn.now, actor=turn.actor, member_id=member_id
+        )
+        lines = [turn.t(f"invite.{check.state.value}")]
+        if after.until is not None:
+            lines.append(turn.t("conv.onboarding.wait_next", minutes=_minutes(after, turn)))
+        return [OutgoingMessage("\n".join(lines))]
+    if check.change.needs_confirmation:
+        return _ask(turn, check.invite_id, check.change)
+    return await _link(turn, check.invite_id)
+
+
+def _minutes(waiting: invite_attempts.Gate, turn: Turn) -> int:
+    return max(1, math.ceil(waiting.wait(turn.now).total_seconds() / 60))
+
+
+def _placement(turn: Turn, placement: Placement) -> str:
+    unit = placement.unit_name or turn.t("conv.onboarding.no_unit")
+    return turn.t("conv.onboarding.placement", unit=unit, role=turn.t(f"role.{placement.role}"))
+
+
+def _ask(turn: Turn, invite_id: int, change: InviteChange) -> list[OutgoingMessage]:
+    """Show what the code would change and ask; the answer is ``_step_confirm``'s."""
+    assert change.before is not None
+    before = change.before
+    turn.set_state(CONFIRM, invite=invite_id, role=before.role.value, unit=before.unit_id)
+    lines = [
+        turn.t(
+            "conv.onboarding.confirm",
+            before=_placement(turn, before),
+            after=_placement(turn, change.after),
+        )
+    ]
+    if change.lowers:
+        lines.append(turn.t("conv.onboarding.confirm_lowers", role=turn.t(f"role.{before.role}")))
+    lines.append(turn.t("conv.onboarding.confirm_question"))
+    options = (
+        turn.option("conv.opt.invite_accept", "yes"),
+        turn.option("conv.opt.invite_keep", "no"),
     )
+    return [OutgoingMessage("\n".join(lines), options)]
+
+
+async def _step_confirm(turn: Turn, chosen: str | None, text: str) -> list[OutgoingMessage]:
+    data = turn.data
+    invite_id = int(data["invite"])
+    if chosen not in ("yes", "no"):  # anything else: the same question again
+        member = await invites.chat_member(turn.session, turn.msg.channel, turn.msg.user_id)
+        check = await invites.check_code_by_id(turn.session, invite_id, member, turn.now)
+        if check.change is None or not check.change.needs_confirmation:
+            turn.clear_state()
+            return [turn.say("conv.state_lost", options=help_options(turn))]
+        return _ask(turn, invite_id, check.change)
+    turn.clear_state()
+    assert turn.member is not None
+    if (turn.member.role, turn.member.unit_id) != (data["role"], data["unit"]):
+        # changed meanwhile (another code, an admin): the question was about something else
+        return [turn.say("conv.state_lost", options=help_options(turn))]
+    if chosen == "no":
+        audit.record(
+            turn.session,
+            turn.now,
+            "invite.declined",
+            actor=turn.actor,
+            member_id=turn.member.id,
+            details={"invite_id": invite_id},
+        )
+        unit = turn.unit.name if turn.unit else turn.t("conv.onboarding.no_unit")
+        return [
+            turn.say(
+                "conv.onboarding.kept",
+                options=help_options(turn),
+                placement=turn.t(
+                    "conv.onboarding.placement", unit=unit, role=turn.t(f"role.{turn.member.role}")
+                ),
+            )
+        ]
+    return await _link(turn, invite_id)
+
+
+async def _link(turn: Turn, invite_id: int) -> list[OutgoingMessage]:
+    done = await invites.redeem(
+        turn.session,
+        invite_id,
+        channel=turn.msg.channel,
+        user_id=turn.msg.user_id,
+        chat_id=turn.msg.chat_id,
+        display_name=turn.msg.display_name,
+        language=turn.language,
+        now=turn.now,
+        actor=turn.actor,
+    )
+    turn.member = Who.of(done.member)
+    turn.unit = UnitRef.of(done.unit) if done.unit is not None else None
     return [_welcome(turn, "conv.onboarding.linked")]
 
 
@@ -84,3 +153,6 @@ def _welcome(turn: Turn, key: str) -> OutgoingMessage:
     if turn.unit is not None:
         lines.append(turn.t("conv.onboarding.next_officer"))
     return OutgoingMessage("\n".join(lines), tuple(help_options(turn)))
+
+
+FLOW_STEPS = {CONFIRM: _step_confirm}
