@@ -15,6 +15,7 @@ status reply (*báo cáo tiến độ*).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -82,6 +83,21 @@ class Unit(SQLModel, table=True):
     active: bool = Field(default=True)
     created_at: datetime
     updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRef:
+    """A unit as answers and views name it (id, code, name): the plain value that travels
+    instead of a ``Unit`` row (the one ``UnitRef`` of dondoc)."""
+
+    id: int
+    code: str
+    name: str
+
+    @classmethod
+    def of(cls, unit: Unit) -> UnitRef:
+        assert unit.id is not None
+        return cls(unit.id, unit.code, unit.name)
 
 
 class Member(SQLModel, table=True):

@@ -26,19 +26,11 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
 from dondoc.storage.errors import UserError
 from dondoc.storage.tabular import Rows, read_tables
-from dondoc.storage.text import fold as _fold_text
-
-
-@lru_cache(maxsize=8192)
-def fold(text: str) -> str:
-    """``storage.text.fold``, cached: the same cell texts and names come back often."""
-    return _fold_text(text)
-
+from dondoc.storage.text import fold
 
 ROLES = ("ordinal", "title", "deadline", "lead", "cooperating", "output")
 HEADER_SEARCH_ROWS = 15

@@ -31,7 +31,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from dondoc.storage.models import ReportStatus
+from dondoc.storage.models import ReportStatus, UnitRef
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
@@ -90,13 +90,6 @@ class SummaryItem:
             title = title[: limit - 1].rstrip() + "…"
         number = self.key or self.ordinal
         return f"{number}. {title}" if number else title
-
-
-@dataclass(frozen=True)
-class UnitRef:
-    id: int
-    code: str
-    name: str
 
 
 @dataclass

@@ -11,10 +11,14 @@ import unicodedata
 from functools import lru_cache
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
-_SHORT = 200  # texts up to this length are cached: a message's words, option labels, names
+# Texts up to this length are cached (8,192 of them at most): a message's words, option labels,
+# unit names, the cells and sentences of a plan; longer ones are folded each time.
+_SHORT = 1000
 
 
 def fold(text: str) -> str:
+    """The comparison form of ``text`` (the one fold of dondoc: every comparison of names,
+    phrases and replies goes through it)."""
     return _fold_short(text) if len(text) <= _SHORT else _fold(text)
 
 

@@ -10,7 +10,7 @@ QLĐT, HĐND, UBND, and each unit's aliases), and expands collective phrases to 
 units of that kind. A name that matches nothing is returned as written with no unit: the
 caller keeps and reports it, never drops it.
 
-Pure: the directory is built from plain ``UnitRef`` values, no database access.
+Pure: the directory is built from plain ``RegisteredUnit`` values, no database access.
 """
 
 from __future__ import annotations
@@ -19,20 +19,16 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from dondoc.storage.models import UnitKind
-from dondoc.storage.text import fold as _fold_text
-
-
-@lru_cache(maxsize=8192)
-def fold(text: str) -> str:
-    """``storage.text.fold``, cached: the same cell texts and names come back often."""
-    return _fold_text(text)
+from dondoc.storage.text import fold
 
 
 @dataclass(frozen=True)
-class UnitRef:
+class RegisteredUnit:
+    """A unit of the registry as plans name it: its code, name, kind and the aliases it may be
+    written as (what a plan's cell is matched against)."""
+
     code: str
     name: str
     kind: str
@@ -199,7 +195,7 @@ def clean_name(text: str) -> str:
 class UnitDirectory:
     """The unit registry indexed for matching names as written."""
 
-    units: list[UnitRef]
+    units: list[RegisteredUnit]
     _index: dict[str, set[str]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
@@ -212,7 +208,7 @@ class UnitDirectory:
     def of(cls, units: Iterable[object]) -> UnitDirectory:
         """From ``storage.models.Unit`` rows (or anything with code, name, kind, aliases)."""
         refs = [
-            UnitRef(
+            RegisteredUnit(
                 code=u.code,  # type: ignore[attr-defined]
                 name=u.name,  # type: ignore[attr-defined]
                 kind=u.kind,  # type: ignore[attr-defined]

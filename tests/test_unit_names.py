@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from dondoc.storage.unit_names import UnitDirectory, UnitRef, canonical
+from dondoc.storage.unit_names import RegisteredUnit, UnitDirectory, canonical
 from tests.plan_fixtures import CENTERS, DEPARTMENTS, TANPHU_UNITS, WARDS
 
 
@@ -13,7 +13,7 @@ from tests.plan_fixtures import CENTERS, DEPARTMENTS, TANPHU_UNITS, WARDS
 def directory() -> UnitDirectory:
     return UnitDirectory(
         [
-            UnitRef(code, name, kind, tuple(a for a in aliases.split(";") if a))
+            RegisteredUnit(code, name, kind, tuple(a for a in aliases.split(";") if a))
             for code, name, kind, _parent, aliases in TANPHU_UNITS
         ]
     )
@@ -130,8 +130,8 @@ def test_unresolved_names_are_kept_as_written(directory: UnitDirectory) -> None:
 def test_a_name_with_a_comma_in_the_registry(directory: UnitDirectory) -> None:
     ward_style = UnitDirectory(
         [
-            UnitRef("KTHTDT", "Phòng Kinh tế, Hạ tầng và Đô thị", "phong_ban"),
-            UnitRef("VHXH", "Phòng Văn hóa - Xã hội", "phong_ban"),
+            RegisteredUnit("KTHTDT", "Phòng Kinh tế, Hạ tầng và Đô thị", "phong_ban"),
+            RegisteredUnit("VHXH", "Phòng Văn hóa - Xã hội", "phong_ban"),
         ]
     )
     assert resolved(ward_style, "Phòng Kinh tế, Hạ tầng và Đô thị; Phòng VH-XH") == [
@@ -142,7 +142,10 @@ def test_a_name_with_a_comma_in_the_registry(directory: UnitDirectory) -> None:
 
 def test_ambiguous_names_resolve_to_nobody() -> None:
     twins = UnitDirectory(
-        [UnitRef("A", "Phòng Kinh tế", "phong_ban", ("Kinh tế",)), UnitRef("B", "Kinh tế", "khac")]
+        [
+            RegisteredUnit("A", "Phòng Kinh tế", "phong_ban", ("Kinh tế",)),
+            RegisteredUnit("B", "Kinh tế", "khac"),
+        ]
     )
     named = twins.resolve_cell("Kinh tế")
     assert named[0].codes == ()

@@ -23,7 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from dondoc.handlers.conversation.context import BotContext
 from dondoc.locales import _, format_day
 from dondoc.scheduler.messaging import IncomingMessage, Option, OutgoingMessage
-from dondoc.storage.models import ConversationState, Member, Role, Unit
+from dondoc.storage.models import ConversationState, Member, Role, UnitRef
 from dondoc.storage.text import fold
 
 IDLE = "idle"
@@ -57,20 +57,6 @@ class Who:
             member.unit_id,
             member.reachable,
         )
-
-
-@dataclass(frozen=True, slots=True)
-class UnitRef:
-    """The member's unit: what answers show of it."""
-
-    id: int
-    code: str
-    name: str
-
-    @classmethod
-    def of(cls, unit: Unit) -> UnitRef:
-        assert unit.id is not None
-        return cls(unit.id, unit.code, unit.name)
 
 
 @dataclass(frozen=True)
