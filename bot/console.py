@@ -13,11 +13,19 @@ e.g. as the evidence of a report. Blank lines and lines starting with ``#`` are 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
-from dondoc.handlers.conversation.core import Conversation
-from dondoc.scheduler.messaging import Attachment, IncomingMessage, OutgoingMessage, SendOutcome
+from dondoc.scheduler.messaging import (
+    Attachment,
+    ChannelEvent,
+    EventSink,
+    IncomingMessage,
+    MalformedUpdate,
+    OutgoingMessage,
+    SendOutcome,
+)
 
 CHANNEL = "console"
 
@@ -28,19 +36,6 @@ def render(message: OutgoingMessage) -> str:
     if message.file is not None:
         text += f"\n[{message.file.kind}: {message.file.path}]"
     return text
-
-
-class ConsoleChannel:
-    """The ``Channel`` of the terminal: ``send`` prints the message."""
-
-    name = CHANNEL
-
-    def __init__(self, write: Callable[[str], None]) -> None:
-        self.write = write
-
-    async def send(self, chat_id: str, message: OutgoingMessage) -> SendOutcome:
-        self.write(render(message))
-        return SendOutcome.sent(uuid.uuid4().hex)
 
 
 def incoming(
@@ -71,31 +66,55 @@ def incoming(
     )
 
 
-class ConsoleSession:
-    """One user at the terminal: each line goes to the core, each answer to the channel."""
+class ConsoleChannel:
+    """The ``Channel`` of the terminal: one person typing. A typed line is its platform event;
+    ``send`` prints the message. It takes no webhooks."""
+
+    name = CHANNEL
+    webhook_path: str | None = None
 
     def __init__(
         self,
-        conversation: Conversation,
-        channel: ConsoleChannel,
-        user: str,
+        write: Callable[[str], None],
+        user: str = "console",
         display_name: str = "",
         language: str | None = None,
     ) -> None:
-        self.conversation = conversation
-        self.channel = channel
+        self.write = write
         self.user = user
         self.display_name = display_name
         self.language = language
+        self._sink: EventSink | None = None
+
+    async def start(self, sink: EventSink, *, polling: bool = True) -> None:
+        self._sink = sink
+
+    async def stop(self) -> None:
+        self._sink = None
+
+    async def send(self, chat_id: str, message: OutgoingMessage) -> SendOutcome:
+        self.write(render(message))
+        return SendOutcome.sent(uuid.uuid4().hex)
+
+    def authentic(self, headers: Mapping[str, str]) -> bool:
+        return False  # nothing reaches the console over HTTP
+
+    async def set_webhook(self, url: str) -> None:
+        raise NotImplementedError("the console takes no webhooks")
+
+    async def take(self, body: Any) -> ChannelEvent:
+        """A typed line → the message event it is."""
+        if not isinstance(body, str):
+            raise MalformedUpdate("the console reads lines of text")
+        return ChannelEvent.received(incoming(self.user, body, self.display_name, self.language))
 
     @staticmethod
     def wanted(line: str) -> bool:
+        """Blank lines and ``#`` comments of a script are not messages."""
         stripped = line.strip()
         return bool(stripped) and not stripped.startswith("#")
 
-    async def say(self, line: str) -> list[OutgoingMessage]:
-        message = incoming(self.user, line, self.display_name, self.language)
-        answers = await self.conversation.handle(message)
-        for answer in answers:
-            await self.channel.send(self.user, answer)
-        return answers
+    async def type(self, line: str) -> None:
+        """One line typed at the terminal: handed to the sink like any platform's event."""
+        assert self._sink is not None, "start() the console before typing"
+        await self._sink(self, await self.take(line))

@@ -27,7 +27,7 @@ import click
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from dondoc.bot.console import CHANNEL, incoming
+from dondoc.bot.console import CHANNEL, ConsoleChannel, incoming
 from dondoc.bot.samples import PLAN_FILE, UNITS_FILE
 from dondoc.bot.settings import Settings
 from dondoc.bot.wiring import bot_context
@@ -36,7 +36,7 @@ from dondoc.handlers.plans.importer import import_plan
 from dondoc.locales import _, format_day
 from dondoc.scheduler.clock import FakeClock
 from dondoc.scheduler.messaging import FailureKind, OutgoingMessage, SendOutcome
-from dondoc.scheduler.ticks import JOB_OPTIONS, ReminderEngine, build_engine
+from dondoc.scheduler.ticks import JOB_DEFAULTS, ReminderEngine, build_engine
 from dondoc.storage.db import make_engine, migrate, transaction
 from dondoc.storage.exports import default_filename, write_export
 from dondoc.storage.invites import create_invite
@@ -98,13 +98,12 @@ class DemoResult:
     counts: dict[Category, int] = field(default_factory=dict)
 
 
-class DemoChannel:
+class DemoChannel(ConsoleChannel):
     """The console channel of the demo: delivers to the simulated people, prints a line per
     message, and refuses messages to whoever has blocked the bot (as Zalo/Telegram would)."""
 
-    name = CHANNEL
-
     def __init__(self, demo: Demo) -> None:
+        super().__init__(demo.line)
         self.demo = demo
         self.sent = 0
         self.blocked: set[str] = set()
@@ -330,8 +329,8 @@ class Demo:
         # The fast clock fires faster than a tick can finish; APScheduler says so at WARNING
         # level for every skipped run, which is expected here and would drown the story.
         logging.getLogger("apscheduler").setLevel(logging.ERROR)
-        scheduler = AsyncIOScheduler()
-        scheduler.add_job(step, IntervalTrigger(seconds=0.005), id="demo.tick", **JOB_OPTIONS)
+        scheduler = AsyncIOScheduler(job_defaults=JOB_DEFAULTS)
+        scheduler.add_job(step, IntervalTrigger(seconds=0.005), id="demo.tick")
         scheduler.start()
         try:
             await finished.wait()

@@ -1,12 +1,14 @@
 """``dondoc run``: every channel that has a token, the reminder ticks and, in webhook mode,
 one HTTP server, in one asyncio loop until SIGTERM / SIGINT.
 
-Start-up: a channel whose token the platform rejects is stopped with a clear log line (never
-the token) and the others keep running; a platform that does not answer is retried in the
-background. Shutdown (SIGTERM): stop taking updates (webhook server closed, polls ended),
-finish every update already taken (Telegram's queue, Zalo's update in hand, webhook work in
-flight), stop the ticks, close the connections, exit 0. The conversation core drops an
-update already processed, so a platform re-delivering after a restart changes nothing.
+Every channel is treated alike (``bot.wiring.configured_channels``; the ``Channel`` lifecycle of
+``scheduler.messaging``). Start-up: a channel whose token the platform rejects is stopped with
+a clear line (never the token) and the others keep running; a channel that fails to start for
+any other reason (the platform does not answer, a bug) is logged and started again in the
+background, with a growing pause, without taking the others down. Shutdown (SIGTERM): stop
+taking updates (webhook server closed, polls ended), finish every update already taken, stop
+the ticks after the tick in flight, close the connections, exit 0. The conversation core drops
+an update already handled, so a platform re-delivering after a restart changes nothing.
 """
 
 from __future__ import annotations
@@ -14,112 +16,69 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
-import secrets
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-
-from sqlalchemy.ext.asyncio import AsyncEngine
-from telegram.error import InvalidToken, TelegramError
 
 from dondoc.bot.inbox import Handle, Inbox
 from dondoc.bot.logsafe import configure_logging
 from dondoc.bot.settings import Settings
-from dondoc.bot.telegram_channel import TelegramChannel
-from dondoc.bot.webhook import TELEGRAM_PATH, ZALO_PATH, Endpoint, WebhookServer
-from dondoc.bot.zalo.channel import ZaloChannel, ZaloTokenRejected
-from dondoc.bot.zalo.client import ZaloClient, ZaloError
+from dondoc.bot.webhook import WebhookServer
+from dondoc.bot.wiring import ChannelSetup, bot_context, configured_channels, secrets_of
+from dondoc.handlers.conversation.core import Conversation
 from dondoc.locales import _
 from dondoc.scheduler.clock import Clock
+from dondoc.scheduler.messaging import Channel, ChannelEvent, EventKind, TokenRejected
+from dondoc.scheduler.ticks import Ticking
+from dondoc.storage.db import Engine
 from dondoc.storage.errors import UserError
 
 log = logging.getLogger("dondoc.run")
 
-SECRET_FORMAT = re.compile(r"^[A-Za-z0-9_-]{8,256}$")
 Say = Callable[[str], None]
-
-
-def conversation_handle(settings: Settings, engine: AsyncEngine, clock: Clock) -> Handle:
-    """The conversation core as the inbox calls it, built from the settings."""
-    from dondoc.bot.wiring import bot_context
-    from dondoc.handlers.conversation.core import Conversation
-
-    return Conversation(bot_context(settings, engine, clock)).handle
-
-
-def _secret(settings: Settings, name: str, channel: str) -> str:
-    value: Any = getattr(settings, name)
-    variable = f"DONDOC_{name.upper()}"
-    if value is not None and value.get_secret_value():
-        secret = value.get_secret_value()
-        if not SECRET_FORMAT.match(secret):
-            raise UserError("channels.webhook_secret_invalid", variable=variable)
-        return secret
-    if settings.webhook_public_url:
-        return secrets.token_urlsafe(32)  # registered with the platform at start-up
-    raise UserError("channels.webhook_secret_missing", channel=channel, variable=variable)
+FIRST_RETRY = 2.0  # seconds before a channel that failed to start is tried again
+LAST_RETRY = 60.0  # … doubling up to this
 
 
 @dataclass
 class Runner:
     settings: Settings
-    engine: AsyncEngine
+    engine: Engine
     clock: Clock
     say: Say = print
-    handle: Handle | None = None
+    handle: Handle | None = None  # the conversation core (tests give a stand-in)
     ticks: bool = True
-    zalo: ZaloChannel | None = None
-    telegram: TelegramChannel | None = None
-    server: WebhookServer | None = None
     inbox: Inbox | None = None
-    _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
-    _background: list[asyncio.Future[Any]] = field(default_factory=list)
+    server: WebhookServer | None = None
+    _live: list[ChannelSetup] = field(default_factory=list)
+    _retrying: list[asyncio.Task[None]] = field(default_factory=list)
+    _ticking: Ticking | None = None
     _gave_up: bool = False
-    _stop_ticks: Callable[[], Awaitable[None]] | None = None
-
-    def _tokens(self) -> tuple[str | None, str | None]:
-        z, t = self.settings.zalo_bot_token, self.settings.telegram_bot_token
-        zalo = z.get_secret_value() if z is not None and z.get_secret_value() else None
-        telegram = t.get_secret_value() if t is not None and t.get_secret_value() else None
-        return zalo, telegram
+    _stop: asyncio.Event = field(default_factory=asyncio.Event)
 
     def t(self, key: str, **values: Any) -> str:
         return _(key, self.settings.locale, **values)
 
     async def run(self, stop: asyncio.Event | None = None) -> int:
         """Serve until ``stop`` is set (or SIGTERM/SIGINT); the exit status."""
-        zalo_token, telegram_token = self._tokens()
-        if not zalo_token and not telegram_token:
-            raise UserError("channels.no_token")
-        webhook_secrets: list[str] = []
-        zalo_secret = telegram_secret = ""
-        if self.settings.webhook:
-            if zalo_token:
-                zalo_secret = _secret(self.settings, "zalo_webhook_secret", "Zalo")
-            if telegram_token:
-                telegram_secret = _secret(self.settings, "telegram_webhook_secret", "Telegram")
-            webhook_secrets = [zalo_secret, telegram_secret]
-        configure_logging([s for s in (zalo_token, telegram_token, *webhook_secrets) if s])
-
-        stop = stop or asyncio.Event()
+        setups = configured_channels(self.settings)
+        configure_logging(secrets_of(setups, self.settings))
+        self._stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(signum, stop.set)
+                loop.add_signal_handler(signum, self._stop.set)
 
-        handle = self.handle or conversation_handle(self.settings, self.engine, self.clock)
-        # the conversation core drops duplicates itself (processed_update, same transaction)
-        self.inbox = Inbox(
-            self.engine, self.clock, handle, self.settings.locale, dedupe_messages=False
-        )
-        running: list[str] = []
-        if zalo_token and await self._start_zalo(zalo_token):
-            running.append("Zalo")
-        if telegram_token and await self._start_telegram(telegram_token, stop):
-            running.append("Telegram")
-        if not running:
+        handle, isolation = self.handle, None
+        if handle is None:
+            conversation = Conversation(bot_context(self.settings, self.engine, self.clock))
+            handle, isolation = conversation.handle, conversation.isolation
+        self.inbox = Inbox(self.engine, self.clock, handle, self.settings.locale, isolation)
+        polling = not self.settings.webhook
+        for setup in setups:
+            await self._start(setup, polling)
+        if not self._live:
             log.error("no channel could start: every token was rejected")
             self.say(self.t("channels.run.no_channel_left"))
             await self._shutdown()
@@ -127,162 +86,104 @@ class Runner:
         try:
             mode = self.t("channels.run.mode_polling")
             if self.settings.webhook:
-                address = await self._start_webhook(zalo_secret, telegram_secret)
+                address = await self._start_webhook()
                 mode = self.t("channels.run.mode_webhook", address=address)
-            else:
-                self._start_polling()
             if self.ticks:
                 await self._start_ticks()
-            self.say(self.t("channels.run.starting", channels=", ".join(running), mode=mode))
-            log.info("running: %s (%s)", ", ".join(running), mode)
-            await self._wait(stop)
+            names = ", ".join(setup.title for setup in self._live)
+            self.say(self.t("channels.run.starting", channels=names, mode=mode))
+            log.info("running: %s (%s)", names, mode)
+            await self._stop.wait()
         finally:
             await self._shutdown()
         self.say(self.t("channels.run.stopped", count=self.inbox.processed))
         return 1 if self._gave_up else 0
 
-    async def _wait(self, stop: asyncio.Event) -> None:
-        """Until ``stop``; a poll loop that ends on its own (token revoked) is logged."""
-        stopper = asyncio.ensure_future(stop.wait())
-        pending = {stopper, *self._tasks}
-        while not stop.is_set():
-            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-            for task in done - {stopper}:
-                self._tasks.remove(task)
-                if task.exception() is not None and not isinstance(
-                    task.exception(), ZaloTokenRejected
-                ):
-                    log.error("a channel loop ended: %r", task.exception())
-            if stopper not in pending and not stop.is_set():
-                break
-            if not self._tasks and not (self.telegram or self.server):
-                log.error("every channel stopped; dondoc stops")
-                self.say(self.t("channels.run.no_channel_left"))
-                self._gave_up = True
-                break
-        stopper.cancel()
+    # --- channels ------------------------------------------------------------------------------
 
-    # --- channels --------------------------------------------------------------------------
-
-    async def _start_zalo(self, token: str) -> bool:
-        client = ZaloClient(token, self.settings.zalo_base_url)
-        channel = ZaloChannel(
-            client,
-            self.inbox,
-            self.settings.locale,
-            self.settings.zalo_rate_limit,
-            self.settings.poll_timeout,
-        )
+    async def _start(self, setup: ChannelSetup, polling: bool) -> None:
+        """Start one channel: a rejected token leaves it out; any other failure is retried in
+        the background while the others serve."""
         try:
-            info = await channel.check_token()
-            log.info("zalo: connected as %s", info.get("account_name") or info.get("id"))
-        except ZaloTokenRejected:
-            log.error("zalo: the bot token was rejected by getMe; Zalo is not started")
-            self.say(
-                self.t(
-                    "channels.run.token_rejected", channel="Zalo", variable="DONDOC_ZALO_BOT_TOKEN"
-                )
-            )
-            await client.aclose()
-            return False
-        except ZaloError as exc:
-            log.warning("zalo: getMe failed (%s); will keep retrying", exc)
+            await setup.channel.start(self._sink, polling=polling)
+        except TokenRejected:
+            self._rejected(setup)
+            await setup.channel.stop()
+            return
+        except Exception as exc:  # noqa: BLE001 - one channel must never stop the others
+            log.warning("%s: start failed (%s); retrying in the background", setup.title, exc)
             self.say(
                 self.t(
                     "channels.run.unreachable",
-                    channel="Zalo",
-                    url=self.settings.zalo_base_url,
-                    reason=str(exc),
+                    channel=setup.title,
+                    url=setup.base_url,
+                    reason=str(exc) or type(exc).__name__,
                 )
             )
-        self.zalo = channel
-        return True
+            self._retrying.append(asyncio.ensure_future(self._retry(setup, polling)))
+        self._live.append(setup)
 
-    async def _start_telegram(self, token: str, stop: asyncio.Event) -> bool:
-        channel = TelegramChannel(
-            token,
-            self.settings.telegram_base_url,
-            self.inbox,
-            self.settings.locale,
-            self.settings.telegram_rate_limit,
-            webhook=self.settings.webhook,
-            poll_timeout=self.settings.poll_timeout,
-        )
-        try:
-            await channel.start()
-        except InvalidToken:
-            self._telegram_rejected()
-            return False
-        except TelegramError as exc:
-            log.warning("telegram: start failed (%s); retrying in the background", exc)
-            self.say(
-                self.t(
-                    "channels.run.unreachable",
-                    channel="Telegram",
-                    url=self.settings.telegram_base_url,
-                    reason=str(exc),
-                )
-            )
-            self._background.append(asyncio.ensure_future(self._retry_telegram(channel, stop)))
-        self.telegram = channel
-        return True
-
-    def _telegram_rejected(self) -> None:
-        log.error("telegram: the bot token was rejected by getMe; Telegram is not started")
-        self.say(
-            self.t(
-                "channels.run.token_rejected",
-                channel="Telegram",
-                variable="DONDOC_TELEGRAM_BOT_TOKEN",
-            )
-        )
-
-    async def _retry_telegram(self, channel: TelegramChannel, stop: asyncio.Event) -> None:
-        """Telegram did not answer at start-up: try again (the other channels serve meanwhile)."""
-        delay = 2.0
-        while not stop.is_set():
+    async def _retry(self, setup: ChannelSetup, polling: bool) -> None:
+        delay = FIRST_RETRY
+        while not self._stop.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=delay)
-            if stop.is_set():
+                await asyncio.wait_for(self._stop.wait(), timeout=delay)
+            if self._stop.is_set():
                 return
             try:
-                await channel.start()
-            except InvalidToken:
-                self._telegram_rejected()
+                await setup.channel.start(self._sink, polling=polling)
+            except TokenRejected:
+                self._rejected(setup)
+                self._closed(setup)
                 return
-            except TelegramError as exc:
-                delay = min(delay * 2, 60.0)
-                log.warning("telegram: start failed (%s); retrying in %.0f s", exc, delay)
+            except Exception as exc:  # noqa: BLE001
+                delay = min(delay * 2, LAST_RETRY)
+                log.warning("%s: start failed (%s); retrying in %.0f s", setup.title, exc, delay)
                 continue
-            log.info("telegram: connected")
+            log.info("%s: connected", setup.title)
             return
 
-    def _start_polling(self) -> None:
-        if self.zalo is not None:
-            self._tasks.append(asyncio.ensure_future(self._zalo_polling(self.zalo)))
-
-    async def _zalo_polling(self, channel: ZaloChannel) -> None:
-        with contextlib.suppress(ZaloError):
-            await channel.client.delete_webhook()  # getUpdates works only without a webhook
-        try:
-            await channel.poll()
-        except ZaloTokenRejected:
-            self.say(
-                self.t(
-                    "channels.run.token_rejected", channel="Zalo", variable="DONDOC_ZALO_BOT_TOKEN"
-                )
+    def _rejected(self, setup: ChannelSetup) -> None:
+        log.error("%s: the bot token was rejected; it is not started", setup.title)
+        self.say(
+            self.t(
+                "channels.run.token_rejected", channel=setup.title, variable=setup.token_variable
             )
-            raise
+        )
 
-    async def _start_webhook(self, zalo_secret: str, telegram_secret: str) -> str:
+    async def _sink(self, channel: Channel, event: ChannelEvent) -> None:
+        """Every event of every channel: to the inbox; a channel that stopped by itself (its
+        token was revoked while running) leaves the running ones."""
+        if event.kind is EventKind.CLOSED:
+            setup = next((s for s in self._live if s.channel is channel), None)
+            if setup is not None:
+                log.error("%s stopped taking updates: %s", setup.title, event.detail)
+                self._rejected(setup)
+                self._closed(setup)
+            return
         assert self.inbox is not None
+        await self.inbox.receive(channel, event)
+
+    def _closed(self, setup: ChannelSetup) -> None:
+        if setup in self._live:
+            self._live.remove(setup)
+        if not self._live:
+            log.error("every channel stopped; dondoc stops")
+            self.say(self.t("channels.run.no_channel_left"))
+            self._gave_up = True
+            self._stop.set()
+
+    # --- webhooks --------------------------------------------------------------------------
+
+    async def _start_webhook(self) -> str:
+        assert self.inbox is not None
+        channels = [setup.channel for setup in self._live]
         self.server = WebhookServer(
             self.inbox,
+            channels,
             self.settings.webhook_host,
             self.settings.webhook_port,
             self.settings.webhook_max_body,
-            zalo=Endpoint(self.zalo, zalo_secret) if self.zalo else None,
-            telegram=Endpoint(self.telegram, telegram_secret) if self.telegram else None,
         )
         try:
             port = await self.server.start()
@@ -294,73 +195,43 @@ class Runner:
                 reason=exc.strerror or type(exc).__name__,
             ) from None
         public = (self.settings.webhook_public_url or "").rstrip("/")
-        if public:
-            if self.zalo is not None:
-                try:
-                    await self.zalo.client.set_webhook(public + ZALO_PATH, zalo_secret)
-                except ZaloError as exc:
-                    log.error("zalo: setWebhook failed: %s", exc)
-            if self.telegram is not None:
-                try:
-                    await self.telegram.set_webhook(public + TELEGRAM_PATH, telegram_secret)
-                except TelegramError as exc:
-                    log.error("telegram: setWebhook failed: %s", exc)
-        else:
-            await self._log_registered_webhooks()
+        for channel in self.server.channels:
+            assert channel.webhook_path is not None
+            try:
+                if public:
+                    await channel.set_webhook(public + channel.webhook_path)
+                else:
+                    # Registered by hand: say where it points, so that an operator sees at
+                    # once when a platform is not sending here.
+                    url = await channel.webhook_url()
+                    log.info("%s: webhook registered at %r", channel.name, url or "(none)")
+            except Exception as exc:  # noqa: BLE001 - the platform may not answer yet
+                log.error("%s: webhook registration not confirmed: %s", channel.name, exc)
         return f"http://{self.settings.webhook_host}:{port}"
 
-    async def _log_registered_webhooks(self) -> None:
-        """Without a public URL the webhooks were registered by hand: say where they point,
-        so that an operator sees at once when a platform is not sending here."""
-        if self.zalo is not None:
-            try:
-                info = await self.zalo.client.get_webhook_info() or {}
-                log.info("zalo: webhook registered at %r", info.get("url") or "(none)")
-            except ZaloError as exc:
-                log.warning("zalo: getWebhookInfo failed: %s", exc)
-        if self.telegram is not None and self.telegram.running:
-            try:
-                info = await self.telegram.bot.get_webhook_info()
-                log.info("telegram: webhook registered at %r", info.url or "(none)")
-            except TelegramError as exc:
-                log.warning("telegram: getWebhookInfo failed: %s", exc)
+    # --- ticks and shutdown ----------------------------------------------------------------
 
     async def _start_ticks(self) -> None:
         """The reminder engine: plan and deliver through the running channels."""
         from dondoc.scheduler.ticks import start_ticks
 
-        channels: dict[str, Any] = {}
-        if self.zalo is not None:
-            channels["zalo"] = self.zalo
-        if self.telegram is not None:
-            channels["telegram"] = self.telegram
-        self._stop_ticks = await start_ticks(
+        channels = {setup.channel.name: setup.channel for setup in self._live}
+        self._ticking = await start_ticks(
             engine=self.engine, channels=channels, clock=self.clock, settings=self.settings
         )
 
     async def _shutdown(self) -> None:
         """Stop taking updates, finish what is in flight, close everything (in that order)."""
-        for pending in self._background:
+        for pending in self._retrying:
             pending.cancel()
-        await asyncio.gather(*self._background, return_exceptions=True)
-        if self._stop_ticks is not None:
-            reminders = getattr(self._stop_ticks, "reminders", None)
-            await self._stop_ticks()  # no new tick starts …
-            lock = getattr(reminders, "_lock", None)
-            if isinstance(lock, asyncio.Lock):
-                async with lock:  # … and the tick being delivered completes
-                    pass
-            self._stop_ticks = None
+        await asyncio.gather(*self._retrying, return_exceptions=True)
+        if self._ticking is not None:
+            await self._ticking.stop()  # no new tick starts; the one delivering completes
+            self._ticking = None
         if self.server is not None:
-            await self.server.stop()
-        if self.zalo is not None:
-            self.zalo.stop()
-        if self._tasks:  # a Zalo long poll in flight ends within poll_timeout
-            await asyncio.wait(self._tasks, timeout=self.settings.poll_timeout + 15)
-        if self.telegram is not None:
-            await self.telegram.stop()
+            await self.server.stop()  # no more webhook requests …
         if self.inbox is not None:
-            await self.inbox.drain()
-        if self.zalo is not None:
-            await self.zalo.client.aclose()
+            await self.inbox.drain()  # … and those taken are answered while channels are open
+        for setup in self._live:
+            await setup.channel.stop()  # a long poll in flight ends within its timeout
         log.info("stopped cleanly")

@@ -189,23 +189,28 @@ class Settings(BaseSettings):
         return self.exports_dir or self.data_dir / "exports"
 
     def public_view(self) -> dict[str, str]:
-        """The settings as shown to an operator: secrets only as set / not set."""
+        """The settings as shown to an operator: secrets only as ``SET`` / ``NOT_SET`` (the
+        command line says these in the operator's language)."""
         shown: dict[str, str] = {}
         for name, value in self:
             if isinstance(value, SecretStr):
-                shown[name] = "(set)" if value.get_secret_value() else "(not set)"
+                shown[name] = SET if value.get_secret_value() else NOT_SET
             elif isinstance(value, tuple):
                 shown[name] = ",".join(str(item) for item in value)  # as it is written
             elif value is None:
-                shown[name] = "(not set)"
+                shown[name] = NOT_SET
             else:
                 shown[name] = str(value)
         shown["database_url"] = _hide_password(self.db_url)
         for name in ("zalo_webhook_secret", "telegram_webhook_secret"):
-            if shown[name] == "(not set)" and self.webhook_public_url:
+            if shown[name] == NOT_SET and self.webhook_public_url:
                 # bot.runner makes a new one at each start and registers it with the platform
-                shown[name] = "(generated at start)"
+                shown[name] = GENERATED
         return shown
+
+
+SET, NOT_SET = "(set)", "(not set)"  # how a secret or an empty setting shows in public_view
+GENERATED = "(generated at start)"  # an unset webhook secret that bot.runner makes and registers
 
 
 def parse_list(text: str) -> list[str]:

@@ -5,6 +5,10 @@ and the reverse on shutdown), never by ``run_polling``, so that Zalo, the remind
 the webhook server share the loop. In webhook mode there is no updater: our aiohttp server
 checks the secret and puts each update in the application's queue.
 
+Webhooks arrive at ``/telegram/webhook`` with the secret in
+``X-Telegram-Bot-Api-Secret-Token``; each body becomes one ``ChannelEvent`` as a polled update
+does (``event``).
+
 Options are shown twice: as the numbered text (the officer may type the number) and as an
 inline keyboard whose callback data is the option's value (≤ 64 bytes, else its number).
 Documents and photos arrive as attachments carrying Telegram's file id; ``download`` fetches
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -45,16 +50,20 @@ from telegram.error import (
 )
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from dondoc.bot.inbox import Inbox
 from dondoc.bot.safe_fetch import FetchPolicy, fetch_to_file
 from dondoc.bot.splitting import split_message, utf16_length
+from dondoc.bot.webhook import secret_matches
 from dondoc.locales import _
 from dondoc.scheduler.messaging import (
     Attachment,
+    ChannelEvent,
+    EventSink,
     FailureKind,
     IncomingMessage,
+    MalformedUpdate,
     OutgoingMessage,
     SendOutcome,
+    TokenRejected,
 )
 from dondoc.storage.errors import UserError
 
@@ -66,6 +75,7 @@ MAX_CALLBACK_BYTES = 64
 MAX_DOWNLOAD = 20 * 1024 * 1024
 NUMBER_PREFIX = "#n:"  # callback data of an option whose value is too long: its number
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 UNREACHABLE_PHRASES = (
     "chat not found",
     "user is deactivated",
@@ -125,23 +135,22 @@ def bot_commands(language: str) -> list[BotCommand]:
 
 class TelegramChannel:
     name = "telegram"
+    webhook_path = "/telegram/webhook"
 
     def __init__(
         self,
         token: str,
         base_url: str = "https://api.telegram.org",
-        inbox: Inbox | None = None,
         language: str = "vi",
         rate_limit: float = 25.0,
-        webhook: bool = False,
         poll_timeout: int = 30,
         request_timeout: float = 10.0,
         rate_limiter: Any = None,
+        webhook_secret: str = "",
     ) -> None:
-        self.inbox = inbox
         self.language = language
-        self.webhook = webhook
         self.poll_timeout = poll_timeout
+        self.webhook_secret = webhook_secret
         base = base_url.rstrip("/")
         self.fetch_policy = FetchPolicy.of(base_urls=[base])
         builder = (
@@ -156,14 +165,13 @@ class TelegramChannel:
             .get_updates_read_timeout(request_timeout)
             .get_updates_connect_timeout(request_timeout)
         )
-        if webhook:
-            builder = builder.updater(None)
         if rate_limiter is not None:
             builder = builder.rate_limiter(rate_limiter)
         self.application: Application = builder.build()  # type: ignore[type-arg]
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
         self._limiter = AsyncLimiter(1, 1.0 / rate_limit) if rate_limiter is None else None
+        self._sink: EventSink | None = None
         self.running = False
 
     @property
@@ -172,13 +180,19 @@ class TelegramChannel:
 
     # --- lifecycle -------------------------------------------------------------------------
 
-    async def start(self, set_commands: bool = True) -> None:
-        """getMe (``InvalidToken`` for a bad token), menus, then take updates."""
-        await self.application.initialize()
+    async def start(self, sink: EventSink, *, polling: bool, set_commands: bool = True) -> None:
+        """getMe (``TokenRejected`` for a bad token; a ``TelegramError`` when Telegram does
+        not answer), menus, then take updates: polled by python-telegram-bot's updater, or
+        given by the webhook server (``take``)."""
+        self._sink = sink
+        try:
+            await self.application.initialize()
+        except InvalidToken as exc:
+            raise TokenRejected(str(exc)) from None
         if set_commands:
             await self.set_commands()
         await self.application.start()
-        if not self.webhook and self.application.updater is not None:
+        if polling and self.application.updater is not None:
             await self.application.updater.start_polling(
                 timeout=self.poll_timeout,
                 allowed_updates=ALLOWED_UPDATES,
@@ -187,7 +201,7 @@ class TelegramChannel:
         self.running = True
 
     async def stop(self) -> None:
-        """Stop taking updates, process those already taken, close the connections."""
+        """Stop taking updates, handle those already taken, close the connections."""
         if not self.running:
             await self.application.shutdown()
             return
@@ -207,25 +221,54 @@ class TelegramChannel:
         except TelegramError as exc:
             log.warning("telegram: command menu not set: %s", failure_of(exc).error)
 
-    async def set_webhook(self, url: str, secret: str) -> None:
-        await self.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
-
-    async def feed(self, data: dict[str, Any]) -> None:
-        """An update received by the webhook server: into the application's queue."""
-        update = Update.de_json(data, self.bot)
-        await self.application.update_queue.put(update)
-
     def _polling_error(self, error: TelegramError) -> None:
         log.warning("telegram: getUpdates failed (%s); python-telegram-bot retries", error)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("telegram: error while handling an update: %r", context.error)
 
+    # --- webhooks ----------------------------------------------------------------------------
+
+    def authentic(self, headers: Mapping[str, str]) -> bool:
+        return secret_matches(headers.get(SECRET_HEADER), self.webhook_secret)
+
+    async def set_webhook(self, url: str) -> None:
+        await self.bot.set_webhook(
+            url, secret_token=self.webhook_secret, allowed_updates=ALLOWED_UPDATES
+        )
+
+    async def webhook_url(self) -> str | None:
+        info = await self.bot.get_webhook_info()
+        return info.url or None
+
+    async def take(self, body: Any) -> ChannelEvent:
+        """A webhook body → its event (``MalformedUpdate`` when it is no Telegram update)."""
+        if not isinstance(body, dict) or not isinstance(body.get("update_id"), int):
+            raise MalformedUpdate("update without update_id")
+        try:
+            update = Update.de_json(body, self.bot)
+        except Exception as exc:  # noqa: BLE001 - any broken body is the sender's problem
+            raise MalformedUpdate(type(exc).__name__) from None
+        if update is None:
+            raise MalformedUpdate("empty update")
+        await self._acknowledge(update)
+        return self.event(update)
+
     # --- receiving -------------------------------------------------------------------------
 
-    def incoming(self, update: Update) -> IncomingMessage | None | str:
-        """The ``IncomingMessage`` of an update; "unsupported" for a sticker/voice …;
-        None for updates dondoc does not use."""
+    def event(self, update: Update) -> ChannelEvent:
+        """The ``ChannelEvent`` of an update."""
+        if update.my_chat_member is not None:
+            change = update.my_chat_member
+            if change.chat.type != "private":
+                return ChannelEvent.ignored("my_chat_member in a group")
+            status = change.new_chat_member.status
+            user = str(change.from_user.id)
+            if status == "kicked":
+                return ChannelEvent.blocked(user, "Forbidden: bot was blocked by the user")
+            if status == "member":
+                return ChannelEvent.unblocked(user)
+            return ChannelEvent.ignored(f"my_chat_member {status}")
         update_id = str(update.update_id)
         query = update.callback_query
         if query is not None and query.from_user is not None:
@@ -235,19 +278,21 @@ class TelegramChannel:
             text, option = "", data
             if data.startswith(NUMBER_PREFIX):
                 text, option = data.removeprefix(NUMBER_PREFIX), None
-            return IncomingMessage(
-                channel="telegram",
-                chat_id=chat_id,
-                user_id=str(user.id),
-                text=text,
-                display_name=user.full_name,
-                option=option,
-                update_id=update_id,
-                language_hint=user.language_code,
+            return ChannelEvent.received(
+                IncomingMessage(
+                    channel="telegram",
+                    chat_id=chat_id,
+                    user_id=str(user.id),
+                    text=text,
+                    display_name=user.full_name,
+                    option=option,
+                    update_id=update_id,
+                    language_hint=user.language_code,
+                )
             )
         message = update.message
         if message is None or message.from_user is None:
-            return None
+            return ChannelEvent.ignored("update without a message")
         user = message.from_user
         attachment = None
         if message.document is not None:
@@ -258,61 +303,33 @@ class TelegramChannel:
         elif message.photo:
             best = max(message.photo, key=lambda p: (p.width * p.height, p.file_size or 0))
             attachment = Attachment("photo", best.file_id, "", best.file_size)
-        text = message.text or message.caption or ""
-        if attachment is None and not message.text:
-            return "unsupported"
-        return IncomingMessage(
-            channel="telegram",
-            chat_id=str(message.chat.id),
-            user_id=str(user.id),
-            text=text,
-            display_name=user.full_name,
-            attachment=attachment,
-            update_id=update_id,
-            language_hint=user.language_code,
+        return ChannelEvent.received(
+            IncomingMessage(
+                channel="telegram",
+                chat_id=str(message.chat.id),
+                user_id=str(user.id),
+                text=message.text or message.caption or "",
+                display_name=user.full_name,
+                attachment=attachment,
+                update_id=update_id,
+                language_hint=user.language_code,
+                unsupported=attachment is None and not message.text,  # a sticker, a voice …
+            )
         )
 
-    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        assert self.inbox is not None, "TelegramChannel needs an inbox to take updates"
-        if update.my_chat_member is not None:
-            await self._membership(update)
-            return
+    async def _acknowledge(self, update: Update) -> None:
+        """A pressed button is answered at once (Telegram shows a spinner until then)."""
         if update.callback_query is not None:
             try:
                 await update.callback_query.answer()
             except TelegramError as exc:
                 log.debug("telegram: callback not answered: %s", exc)
-        incoming = self.incoming(update)
-        if incoming is None:
-            return
-        if incoming == "unsupported":
-            assert update.message is not None
-            await self.inbox.unsupported(
-                self,
-                str(update.message.chat.id),
-                f"u{update.update_id}",
-                update.message.from_user.language_code if update.message.from_user else None,
-            )
-            return
-        assert isinstance(incoming, IncomingMessage)
-        await self.inbox.receive(self, incoming)
 
-    async def _membership(self, update: Update) -> None:
-        """A private chat's member status of the bot: "kicked" = the person blocked it."""
-        assert self.inbox is not None and update.my_chat_member is not None
-        change = update.my_chat_member
-        if change.chat.type != "private":
-            return
-        status = change.new_chat_member.status
-        if status == "kicked":
-            await self.inbox.set_reachable(
-                "telegram",
-                str(change.from_user.id),
-                False,
-                "Forbidden: bot was blocked by the user",
-            )
-        elif status == "member":
-            await self.inbox.set_reachable("telegram", str(change.from_user.id), True)
+    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An update polled by python-telegram-bot."""
+        assert self._sink is not None, "start() the channel before it takes updates"
+        await self._acknowledge(update)
+        await self._sink(self, self.event(update))
 
     async def download(self, file_id: str, folder: Path) -> Path:
         """Fetch an attachment into ``folder`` (up to 20 MB); ``UserError`` otherwise."""

@@ -1,12 +1,13 @@
-"""One aiohttp server for both webhooks, plus ``/healthz`` for the operator's monitoring.
+"""One aiohttp server for every channel's webhook, plus ``/healthz`` for the operator's
+monitoring.
 
-``POST /zalo/webhook`` needs the header ``X-Bot-Api-Secret-Token`` and ``POST
-/telegram/webhook`` the header ``X-Telegram-Bot-Api-Secret-Token``, each equal to the secret
-registered with the platform (compared in constant time, ``hmac.compare_digest``). A request
-with a missing or wrong secret is refused (403) and changes nothing; a body over the limit
-gets 413, malformed JSON or an update without its ids 400; an event dondoc does not use 200.
-An accepted update is answered at once and processed in the background (tracked, so that a
-graceful shutdown finishes it). Nothing here ever logs a secret or a token.
+Each channel that takes webhooks names its path (``Channel.webhook_path``) and says whether a
+request is authentic (its secret header, compared in constant time with ``secret_matches``).
+A request with a missing or wrong secret is refused (403) and changes nothing; a body over the
+limit gets 413; a body that cannot be read as an update of the platform (malformed or deeply
+nested JSON, an update without its ids) 400 and one log line; an event dondoc does not use
+200. An accepted update is answered at once and handled in the background (tracked by the
+inbox, so that a graceful shutdown finishes it). Nothing here ever logs a secret or a token.
 """
 
 from __future__ import annotations
@@ -14,58 +15,45 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from dondoc.bot.inbox import Inbox
-from dondoc.bot.telegram_channel import TelegramChannel
-from dondoc.bot.zalo.channel import ZaloChannel
-from dondoc.bot.zalo.updates import EventKind, MalformedUpdate, parse_update
+from dondoc.scheduler.messaging import Channel, EventKind, MalformedUpdate
+
+if TYPE_CHECKING:
+    from dondoc.bot.inbox import Inbox
 
 log = logging.getLogger("dondoc.webhook")
 
-ZALO_PATH = "/zalo/webhook"
-TELEGRAM_PATH = "/telegram/webhook"
-ZALO_HEADER = "X-Bot-Api-Secret-Token"
-TELEGRAM_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-
 
 def secret_matches(given: str | None, expected: str) -> bool:
+    """Constant-time comparison of a webhook's secret header (``hmac.compare_digest``)."""
     if not given or not expected:
         return False
     return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
-
-
-@dataclass
-class Endpoint:
-    channel: Any
-    secret: str
 
 
 class WebhookServer:
     def __init__(
         self,
         inbox: Inbox,
+        channels: Sequence[Channel],
         host: str = "127.0.0.1",
         port: int = 8080,
         max_body: int = 1_048_576,
-        zalo: Endpoint | None = None,
-        telegram: Endpoint | None = None,
     ) -> None:
         self.inbox = inbox
         self.host = host
         self.port = port
-        self.zalo = zalo
-        self.telegram = telegram
+        self.channels = [c for c in channels if c.webhook_path]
         self.accepting = False
         self.app = web.Application(client_max_size=max_body)
         self.app.router.add_get("/healthz", self.healthz)
-        if zalo is not None:
-            self.app.router.add_post(ZALO_PATH, self.zalo_webhook)
-        if telegram is not None:
-            self.app.router.add_post(TELEGRAM_PATH, self.telegram_webhook)
+        for channel in self.channels:
+            assert channel.webhook_path is not None
+            self.app.router.add_post(channel.webhook_path, self._endpoint(channel))
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> int:
@@ -87,60 +75,50 @@ class WebhookServer:
             self._runner = None
 
     async def healthz(self, request: web.Request) -> web.Response:
-        channels = [name for name, end in (("zalo", self.zalo), ("telegram", self.telegram)) if end]
         status = 200 if self.accepting else 503
         return web.json_response(
-            {"ok": self.accepting, "channels": channels, "in_flight": len(self.inbox.in_flight)},
+            {
+                "ok": self.accepting,
+                "channels": [channel.name for channel in self.channels],
+                "in_flight": len(self.inbox.in_flight),
+            },
             status=status,
         )
 
-    async def _body(self, request: web.Request, endpoint: Endpoint, header: str) -> Any:
-        """The JSON body of an authentic request, or the ``web.Response`` refusing it."""
+    def _endpoint(self, channel: Channel) -> Any:
+        async def webhook(request: web.Request) -> web.Response:
+            return await self._take(channel, request)
+
+        return webhook
+
+    async def _take(self, channel: Channel, request: web.Request) -> web.Response:
         if not self.accepting:
-            return web.json_response({"ok": False, "error": "shutting down"}, status=503)
-        if not secret_matches(request.headers.get(header), endpoint.secret):
+            return _refused(503, "shutting down")
+        if not channel.authentic(request.headers):
             log.warning("webhook %s: wrong or missing secret from %s", request.path, request.remote)
-            return web.json_response({"ok": False, "error": "forbidden"}, status=403)
+            return _refused(403, "forbidden")
         try:
             raw = await request.read()
         except web.HTTPRequestEntityTooLarge:
             log.warning("webhook %s: body over the size limit refused", request.path)
-            return web.json_response({"ok": False, "error": "too large"}, status=413)
+            return _refused(413, "too large")
         try:
-            return json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            log.warning("webhook %s: malformed JSON refused (%d bytes)", request.path, len(raw))
-            return web.json_response({"ok": False, "error": "malformed JSON"}, status=400)
-
-    async def zalo_webhook(self, request: web.Request) -> web.Response:
-        assert self.zalo is not None
-        data = await self._body(request, self.zalo, ZALO_HEADER)
-        if isinstance(data, web.Response):
-            return data
-        try:
-            event = parse_update(data)
-        except MalformedUpdate as exc:
-            log.warning("webhook zalo: malformed update refused: %s", exc)
-            return web.json_response({"ok": False, "error": str(exc)}, status=400)
+            event = await channel.take(json.loads(raw))
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            reason = str(exc) if isinstance(exc, MalformedUpdate) else type(exc).__name__
+            log.warning(
+                "webhook %s: unreadable update refused (%d bytes): %s",
+                request.path,
+                len(raw),
+                reason,
+            )
+            return _refused(400, "not an update")
         if event.kind is EventKind.IGNORED:
-            log.info("webhook zalo: event %s ignored", event.event_name)
-            return web.json_response({"ok": True, "ignored": event.event_name})
-        channel: ZaloChannel = self.zalo.channel
-        self.inbox.spawn(channel.process(data))
+            log.info("webhook %s: event %s ignored", request.path, event.detail)
+            return web.json_response({"ok": True, "ignored": event.detail})
+        self.inbox.spawn(self.inbox.receive(channel, event))
         return web.json_response({"ok": True})
 
-    async def telegram_webhook(self, request: web.Request) -> web.Response:
-        assert self.telegram is not None
-        data = await self._body(request, self.telegram, TELEGRAM_HEADER)
-        if isinstance(data, web.Response):
-            return data
-        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-            log.warning("webhook telegram: update without update_id refused")
-            return web.json_response({"ok": False, "error": "not an update"}, status=400)
-        channel: TelegramChannel = self.telegram.channel
-        try:
-            await channel.feed(data)
-        except Exception as exc:  # noqa: BLE001 - a broken update must not stop the server
-            log.warning("webhook telegram: update not understood: %s", type(exc).__name__)
-            return web.json_response({"ok": False, "error": "bad update"}, status=400)
-        return web.json_response({"ok": True})
+
+def _refused(status: int, error: str) -> web.Response:
+    return web.json_response({"ok": False, "error": error}, status=status)

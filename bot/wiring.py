@@ -1,16 +1,27 @@
-"""From settings to the conversation core: ``bot_context`` builds the ``BotContext`` every
-channel (console, Telegram, Zalo) hands to ``conversation.core.Conversation``."""
+"""From settings to running parts: the ``BotContext`` the conversation core gets, and the
+channels a deployment has tokens for (``configured_channels``: one table, so that nothing
+else in dondoc branches per platform).
+"""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from dondoc.bot.settings import Settings
 from dondoc.handlers.conversation.context import BotContext
 from dondoc.scheduler.clock import Clock
+from dondoc.scheduler.messaging import Channel
+from dondoc.storage.db import Engine
+from dondoc.storage.errors import UserError
+
+SECRET_FORMAT = re.compile(r"^[A-Za-z0-9_-]{8,256}$")
 
 
-def bot_context(settings: Settings, engine: AsyncEngine, clock: Clock) -> BotContext:
+def bot_context(settings: Settings, engine: Engine, clock: Clock) -> BotContext:
     return BotContext(
         engine=engine,
         clock=clock,
@@ -23,3 +34,105 @@ def bot_context(settings: Settings, engine: AsyncEngine, clock: Clock) -> BotCon
         exports_dir=settings.exports_path,
         report_heading=settings.report_heading(),
     )
+
+
+@dataclass(frozen=True)
+class ChannelSetup:
+    """A channel the settings give a token for: the adapter, and what the operator is told
+    about it (its name, the variable of its token, the address it talks to)."""
+
+    channel: Channel
+    title: str  # "Zalo", "Telegram"
+    token_variable: str
+    base_url: str
+    webhook_secret: str = ""  # in webhook mode: the one set, or one generated at start-up
+
+
+def _secret(settings: Settings, field: str, title: str) -> str:
+    """The webhook secret of a channel: the one set (checked), else a new one when dondoc
+    registers the webhook itself (public URL), else a clear refusal."""
+    value: Any = getattr(settings, field)
+    variable = f"DONDOC_{field.upper()}"
+    if value is not None and value.get_secret_value():
+        secret = value.get_secret_value()
+        if not SECRET_FORMAT.match(secret):
+            raise UserError("channels.webhook_secret_invalid", variable=variable)
+        return secret
+    if settings.webhook_public_url:
+        return secrets.token_urlsafe(32)  # registered with the platform at start-up
+    raise UserError("channels.webhook_secret_missing", channel=title, variable=variable)
+
+
+def _zalo(settings: Settings, token: str, secret: str) -> Channel:
+    from dondoc.bot.zalo.channel import ZaloChannel
+    from dondoc.bot.zalo.client import ZaloClient
+
+    return ZaloChannel(
+        ZaloClient(token, settings.zalo_base_url),
+        settings.locale,
+        settings.zalo_rate_limit,
+        settings.poll_timeout,
+        webhook_secret=secret,
+    )
+
+
+def _telegram(settings: Settings, token: str, secret: str) -> Channel:
+    from dondoc.bot.telegram_channel import TelegramChannel
+
+    return TelegramChannel(
+        token,
+        settings.telegram_base_url,
+        settings.locale,
+        settings.telegram_rate_limit,
+        poll_timeout=settings.poll_timeout,
+        webhook_secret=secret,
+    )
+
+
+# name: (title, settings field of the token, of the base URL, of the webhook secret, factory)
+_CHANNELS: dict[str, tuple[str, str, str, str, Callable[[Settings, str, str], Channel]]] = {
+    "zalo": ("Zalo", "zalo_bot_token", "zalo_base_url", "zalo_webhook_secret", _zalo),
+    "telegram": (
+        "Telegram",
+        "telegram_bot_token",
+        "telegram_base_url",
+        "telegram_webhook_secret",
+        _telegram,
+    ),
+}
+
+
+def configured_channels(settings: Settings) -> list[ChannelSetup]:
+    """Every channel whose token is set, built from the settings (webhook secrets checked or
+    generated in webhook mode). ``UserError`` when no token is set at all."""
+    found: list[ChannelSetup] = []
+    for title, token_field, url_field, secret_field, build in _CHANNELS.values():
+        value: Any = getattr(settings, token_field)
+        token = value.get_secret_value() if value is not None else ""
+        if not token:
+            continue
+        secret = _secret(settings, secret_field, title) if settings.webhook else ""
+        found.append(
+            ChannelSetup(
+                build(settings, token, secret),
+                title,
+                f"DONDOC_{token_field.upper()}",
+                getattr(settings, url_field),
+                secret,
+            )
+        )
+    if not found:
+        raise UserError("channels.no_token")
+    return found
+
+
+def secrets_of(setups: list[ChannelSetup], settings: Settings) -> list[str]:
+    """Every secret of the running channels: tokens and webhook secrets (kept out of logs)."""
+    values = []
+    for _title, token_field, _url, secret_field, _build in _CHANNELS.values():
+        for field in (token_field, secret_field):
+            value: Any = getattr(settings, field)
+            if value is not None and value.get_secret_value():
+                values.append(value.get_secret_value())
+    values += [setup.webhook_secret for setup in setups]
+    return [v for v in values if v]

@@ -53,7 +53,26 @@ def _compile(po: Path) -> Path:
 def compile_all() -> list[Path]:
     """Compile every ``.po`` to ``.mo`` (idempotent; done on first use anyway)."""
     with _lock:
-        return [_compile(po) for po in sorted(LOCALES_DIR.glob("*/LC_MESSAGES/*.po"))]
+        found = [*LOCALES_DIR.glob("*/LC_MESSAGES/*.po"), *CLICK_DIR.glob("*/LC_MESSAGES/*.po")]
+        return [_compile(po) for po in sorted(found)]
+
+
+# Click's own words (its usage errors and the boilerplate of ``--help``), translated in a
+# catalog of their own: Click marks them for Python's ``gettext``, under the process's text
+# domain and the LANGUAGE of the environment.
+CLICK_DIR = LOCALES_DIR / "click"
+CLICK_DOMAIN = "click"
+
+
+def speak_click(language: str | None) -> None:
+    """Make Click speak ``language`` in this process (the command line calls it first)."""
+    import gettext
+    import os
+
+    compile_all()
+    gettext.bindtextdomain(CLICK_DOMAIN, str(CLICK_DIR))
+    gettext.textdomain(CLICK_DOMAIN)
+    os.environ["LANGUAGE"] = normalise_language(language)
 
 
 @lru_cache(maxsize=8)

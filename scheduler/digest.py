@@ -25,6 +25,7 @@ from dondoc.scheduler.calendar import WorkingCalendar
 from dondoc.scheduler.messages import shorten
 from dondoc.scheduler.messaging import OutgoingMessage
 from dondoc.scheduler.policy import ReminderPolicy
+from dondoc.storage.assignments import latest_reports
 from dondoc.storage.invite_attempts import Guessing, guessing_since
 from dondoc.storage.models import (
     REMINDED_ROLES,
@@ -33,7 +34,6 @@ from dondoc.storage.models import (
     Occurrence,
     Outbox,
     Plan,
-    Report,
     ReportStatus,
     Role,
     Task,
@@ -91,18 +91,11 @@ async def gather(
     )
     pairs = [row for row in open_rows.all() if row[4] in units]
     occ_ids = sorted({row[0] for row in pairs})
-    latest: dict[tuple[int, int], tuple[str, str]] = {}
-    if occ_ids:
-        reports = await session.exec(
-            select(Report.occurrence_id, Report.unit_id, Report.status, Report.note)
-            .where(col(Report.occurrence_id).in_(occ_ids))
-            .order_by(col(Report.created_at), col(Report.id))
-        )
-        for occ_id, unit_id, status, note in reports.all():
-            latest[(occ_id, unit_id)] = (status, note or "")
+    latest = await latest_reports(session, occ_ids)
     assigned_units: set[int] = set()
     for occ_id, due, title, _plan, unit_id in pairs:
-        status, note = latest.get((occ_id, unit_id), (None, ""))
+        report = latest.get((occ_id, unit_id))
+        status, note = (report.status, report.note) if report else (None, "")
         if status == ReportStatus.DONE.value:
             continue
         code = units[unit_id][0]

@@ -45,6 +45,19 @@ def _working_days(calendar: WorkingCalendar, first: date, last: date) -> int:
     return calendar.working_days_between(first, last)
 
 
+def step_words(step: str, language: str) -> str:
+    """A step of the policy as people say it: "T-3" → "3 ngày làm việc trước hạn", "due" →
+    "ngày đến hạn", "overdue-2" → "quá hạn, lần 2", "checkin" → "hỏi tiến độ định kỳ",
+    "nudge" → "nhắc thủ công"; anything else as it is."""
+    if step.startswith("T-") and step[2:].isdigit():
+        return _("reminders.step.before", language, days=int(step[2:]))
+    if step.startswith("overdue-") and step[8:].isdigit():
+        return _("reminders.step.overdue", language, count=int(step[8:]))
+    if step in ("due", "checkin", "nudge"):
+        return _(f"reminders.step.{step}", language)
+    return step
+
+
 def shorten(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

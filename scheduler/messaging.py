@@ -11,6 +11,7 @@ returns a ``SendOutcome``; a failure is one of the four ``FailureKind`` of DESIG
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
@@ -29,7 +30,9 @@ class Attachment:
 @dataclass(frozen=True)
 class IncomingMessage:
     """``channel`` "telegram" | "zalo" | "console"; ``option`` is the value of a pressed button
-    (Telegram callback) when there is one; ``update_id`` lets duplicates be dropped."""
+    (Telegram callback) when there is one; ``update_id`` lets duplicates be dropped;
+    ``unsupported``: the person sent something dondoc cannot read (a sticker, a voice
+    message) — answered with what it understands."""
 
     channel: str
     chat_id: str
@@ -40,6 +43,7 @@ class IncomingMessage:
     attachment: Attachment | None = None
     update_id: str | None = None
     language_hint: str | None = None
+    unsupported: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,11 +125,89 @@ class SendOutcome:
         return cls(ok=False, failure=failure, error=error[:1000], retry_after=retry_after)
 
 
+class EventKind(StrEnum):
+    """What a platform event is to dondoc."""
+
+    MESSAGE = "message"  # a person wrote (text, a chosen option, a photo or file, a sticker)
+    BLOCKED = "blocked"  # the person blocked the bot: no message can reach them
+    UNBLOCKED = "unblocked"  # … and unblocked it again
+    IGNORED = "ignored"  # nothing for dondoc (someone followed the bot, a group changed …)
+    CLOSED = "closed"  # the channel stopped taking updates by itself (its token was revoked)
+
+
+@dataclass(frozen=True)
+class ChannelEvent:
+    """One platform event as every channel hands it to the way in (``bot.inbox``).
+
+    ``message`` for MESSAGE (a sticker is a message too: ``message.unsupported``);
+    ``user_id`` for BLOCKED/UNBLOCKED; ``detail`` is the platform's own words for BLOCKED and
+    what was ignored for IGNORED, why for CLOSED (logged, never shown as dondoc's)."""
+
+    kind: EventKind
+    message: IncomingMessage | None = None
+    user_id: str = ""
+    detail: str = ""
+
+    @classmethod
+    def received(cls, message: IncomingMessage) -> ChannelEvent:
+        return cls(EventKind.MESSAGE, message)
+
+    @classmethod
+    def blocked(cls, user_id: str, reason: str) -> ChannelEvent:
+        return cls(EventKind.BLOCKED, user_id=user_id, detail=reason)
+
+    @classmethod
+    def unblocked(cls, user_id: str) -> ChannelEvent:
+        return cls(EventKind.UNBLOCKED, user_id=user_id)
+
+    @classmethod
+    def ignored(cls, what: str) -> ChannelEvent:
+        return cls(EventKind.IGNORED, detail=what)
+
+    @classmethod
+    def closed(cls, reason: str) -> ChannelEvent:
+        return cls(EventKind.CLOSED, detail=reason)
+
+
+class MalformedUpdate(ValueError):
+    """A body that is not an update of the platform (a webhook answers it 400)."""
+
+
+class TokenRejected(Exception):
+    """The platform refused the bot's token: the channel cannot start (no retry)."""
+
+
+EventSink = Callable[["Channel", ChannelEvent], Awaitable[object]]
+
+
 class Channel(Protocol):
-    """A messenger adapter as the dispatcher sees it."""
+    """A messenger adapter (Zalo, Telegram, the console, the tests' fake): the one interface
+    the runner, the webhook server, the inbox and the dispatcher see.
+
+    Lifecycle: ``start`` (check the token — ``TokenRejected`` when refused, any other error
+    means "try again later" — then take updates: by long polling when ``polling``, else from
+    the webhook server) and ``stop`` (take no more, finish the update in hand, close the
+    connections). Every event taken becomes one ``ChannelEvent`` handed to the sink.
+
+    Webhooks: the platform posts to ``webhook_path`` (None: this channel takes none); a
+    request is authentic when ``authentic`` says its secret header is the one registered with
+    ``set_webhook``; ``take`` turns its body into the event (``MalformedUpdate`` if it is
+    none).
+    """
 
     name: str  # "telegram" | "zalo" | "console"
+    webhook_path: str | None
+
+    async def start(self, sink: EventSink, *, polling: bool) -> None: ...
+
+    async def stop(self) -> None: ...
 
     async def send(self, chat_id: str, message: OutgoingMessage) -> SendOutcome:
         """Deliver one message; never raises for delivery failures (returns the outcome)."""
         ...
+
+    def authentic(self, headers: Mapping[str, str]) -> bool: ...
+
+    async def set_webhook(self, url: str) -> None: ...
+
+    async def take(self, body: Any) -> None: ...

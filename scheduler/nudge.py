@@ -3,33 +3,29 @@ message per recipient, through the outbox (rate limits, retries), logged and aud
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from dondoc.scheduler.calendar import WorkingCalendar
 from dondoc.scheduler.plan_inputs import load_inputs
-from dondoc.scheduler.planner import (
-    MemberRow,
-    Reminder,
-    current_steps,
-)
+from dondoc.scheduler.planner import Reminder, current_steps, hearers
 from dondoc.scheduler.policy import (
     NUDGE_STEP,
     ReminderPolicy,
 )
 from dondoc.scheduler.reminder_queue import TickPlan, group_messages, write_tick
 from dondoc.storage import audit
+from dondoc.storage.assignments import lead_wins
 from dondoc.storage.errors import UserError
-from dondoc.storage.models import (
-    AssignmentRole,
-    Occurrence,
-    Role,
-    Unit,
-)
+from dondoc.storage.models import Occurrence, Unit
+
+
+class DuplicateNudge(Exception):
+    """The same nudge was queued at the same moment by another message (a double press)."""
 
 
 async def nudge(
@@ -72,14 +68,8 @@ async def nudge(
         if unit_id not in known_units:
             raise UserError("reminders.nudge.unknown_unit", unit=unit_id)
     occs = {o.id: o for o in inputs.occurrences}
-    roles: dict[tuple[int, int], str] = {}
-    for a in inputs.assignments:
-        if roles.get((a.task_id, a.unit_id)) != AssignmentRole.LEAD.value:
-            roles[(a.task_id, a.unit_id)] = a.role
-    members_by_unit: dict[int, list[MemberRow]] = defaultdict(list)
-    for m in inputs.members:
-        if m.active and m.reachable:
-            members_by_unit[m.unit_id].append(m)
+    roles = lead_wins((a.task_id, a.unit_id, a.role) for a in inputs.assignments)
+    officers, heads = hearers(inputs.members)
     stamp = now.isoformat(timespec="seconds")
     reminders: list[Reminder] = []
     for occ_id, unit_id in wanted:
@@ -93,13 +83,8 @@ async def nudge(
             )
         index, steps = current_steps(occ, policy, calendar, now)
         step_name = steps[index].name if index >= 0 else NUDGE_STEP
-        escalate = policy.heads_told(step_name)
-        people = members_by_unit.get(unit_id, [])
-        officers = [m for m in people if m.role == Role.OFFICER.value]
-        chosen = officers + [
-            m for m in people if m.role == Role.HEAD.value and (escalate or not officers)
-        ]
-        for member in chosen:
+        chosen = policy.recipients(step_name, officers.get(unit_id, []), heads.get(unit_id, []))
+        for member, _escalation in chosen:
             reminders.append(
                 Reminder(
                     key=f"nudge:{occ_id}:{unit_id}:{member.id}:{stamp}",
@@ -123,7 +108,10 @@ async def nudge(
         prefix=f"nudge:{stamp}",
         manual=True,
     )
-    queued = await write_tick(session, TickPlan(messages, inputs), now=now, kind="nudge")
+    try:
+        queued = await write_tick(session, TickPlan(messages, inputs), now=now, kind="nudge")
+    except IntegrityError:
+        raise DuplicateNudge() from None
     audit.record(
         session,
         now,

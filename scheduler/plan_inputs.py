@@ -30,6 +30,7 @@ from dondoc.scheduler.planner import (
     steps_for_due,
 )
 from dondoc.scheduler.policy import ReminderPolicy
+from dondoc.storage.assignments import latest_reports
 from dondoc.storage.models import (
     REMINDED_ROLES,
     Assignment,
@@ -37,7 +38,6 @@ from dondoc.storage.models import (
     Occurrence,
     Plan,
     ReminderLog,
-    Report,
     Task,
     Unit,
 )
@@ -196,22 +196,17 @@ async def load_inputs(
         return inputs
     occ_ids = sorted(seen)
     in_units = sorted(unit_ids)
-    latest: dict[tuple[int, int], ReportRow] = {}
+    latest = await latest_reports(session, occ_ids, units)
+    inputs.reports = [
+        ReportRow(r.occurrence_id, r.unit_id, r.status, r.percent, r.note) for r in latest.values()
+    ]
     for part in outbox.chunked(occ_ids):
-        reports = await session.exec(
-            select(Report.occurrence_id, Report.unit_id, Report.status, Report.percent, Report.note)
-            .where(col(Report.occurrence_id).in_(part), *_among(Report.unit_id, units))
-            .order_by(col(Report.created_at), col(Report.id))
-        )
-        for occ_id, unit_id, status, percent, note in reports.all():
-            latest[(occ_id, unit_id)] = ReportRow(occ_id, unit_id, status, percent, note or "")
         logged = await session.exec(
             select(ReminderLog.key).where(
                 col(ReminderLog.occurrence_id).in_(part), *_among(ReminderLog.unit_id, units)
             )
         )
         inputs.logged.update(logged.scalars().all())
-    inputs.reports = list(latest.values())
     for part in outbox.chunked(in_units):
         members = await session.exec(
             select(

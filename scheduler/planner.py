@@ -26,8 +26,8 @@ from dondoc.scheduler.policy import (
     before_step,
     overdue_step,
 )
+from dondoc.storage.assignments import lead_wins
 from dondoc.storage.models import (
-    AssignmentRole,
     ReportStatus,
     Role,
 )
@@ -190,6 +190,23 @@ def current_steps(
     return current, steps
 
 
+def hearers(
+    members: Iterable[MemberRow],
+) -> tuple[dict[int, list[MemberRow]], dict[int, list[MemberRow]]]:
+    """The members who can hear a reminder (active, reachable), per unit: its officers and
+    its heads (the two lists ``ReminderPolicy.recipients`` chooses from)."""
+    officers: dict[int, list[MemberRow]] = defaultdict(list)
+    heads: dict[int, list[MemberRow]] = defaultdict(list)
+    for m in members:
+        if not (m.active and m.reachable):
+            continue
+        if m.role == Role.OFFICER.value:
+            officers[m.unit_id].append(m)
+        elif m.role == Role.HEAD.value:
+            heads[m.unit_id].append(m)
+    return officers, heads
+
+
 def plan(
     occurrences: Iterable[OccurrenceRow],
     assignments: Iterable[AssignmentRow],
@@ -209,19 +226,11 @@ def plan(
     """
     latest = {(r.occurrence_id, r.unit_id): r for r in reports}
     by_task: dict[int, dict[int, str]] = defaultdict(dict)
-    for a in assignments:
-        roles = by_task[a.task_id]
-        if roles.get(a.unit_id) != AssignmentRole.LEAD.value:
-            roles[a.unit_id] = a.role
-    officers: dict[int, list[MemberRow]] = defaultdict(list)
-    heads: dict[int, list[MemberRow]] = defaultdict(list)
-    for m in members:
-        if not (m.active and m.reachable):
-            continue
-        if m.role == Role.OFFICER.value:
-            officers[m.unit_id].append(m)
-        elif m.role == Role.HEAD.value:
-            heads[m.unit_id].append(m)
+    for (task_id, unit_id), role in lead_wins(
+        (a.task_id, a.unit_id, a.role) for a in assignments
+    ).items():
+        by_task[task_id][unit_id] = role
+    officers, heads = hearers(members)
 
     result: list[Reminder] = []
     for occ in occurrences:
@@ -238,10 +247,9 @@ def plan(
             report = latest.get((occ.id, unit_id))
             if report is not None and (report.status == ReportStatus.DONE.value or occ.due is None):
                 continue
-            unit_officers = officers.get(unit_id, [])
-            recipients: list[tuple[MemberRow, bool]] = [(m, False) for m in unit_officers]
-            if policy.heads_told(step.name) or not unit_officers:
-                recipients += [(m, bool(unit_officers)) for m in heads.get(unit_id, [])]
+            recipients = policy.recipients(
+                step.name, officers.get(unit_id, []), heads.get(unit_id, [])
+            )
             for member, escalation in recipients:
                 earlier = [
                     s.name for s in steps[:index] if not escalation or policy.heads_told(s.name)

@@ -14,8 +14,12 @@ The policy is plain data: ``bot.settings.Settings.reminder_policy()`` builds it 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import time
+from typing import TypeVar
+
+T = TypeVar("T")
 
 DUE_STEP = "due"
 CHECKIN_STEP = "checkin"
@@ -86,6 +90,18 @@ class ReminderPolicy:
         if not self.head_from_overdue or not step.startswith("overdue-"):
             return False
         return int(step.removeprefix("overdue-")) >= self.head_from_overdue
+
+    def recipients(
+        self, step: str, officers: Sequence[T], heads: Sequence[T]
+    ) -> list[tuple[T, bool]]:
+        """Who of a unit hears ``step`` (*ai nhận tin nhắc*): every officer; the heads too from
+        the escalation step on, and the heads alone when the unit has no officer to hear it —
+        so that someone always hears. ``officers`` and ``heads`` are the reachable ones. Each
+        comes with whether it reaches a head as an escalation (beside the officers)."""
+        chosen = [(member, False) for member in officers]
+        if self.heads_told(step) or not officers:
+            chosen += [(member, bool(officers)) for member in heads]
+        return chosen
 
     @property
     def horizon_before(self) -> int:

@@ -1,29 +1,28 @@
 """The reminder ticks (*nhịp đôn đốc*): APScheduler 3.x drives the planner, dispatcher, digest.
 
 APScheduler only *ticks*; what to send is derived from the data at each tick (DESIGN.md
-principle 1). Jobs (all ``coalesce=True``, ``misfire_grace_time=None``, ``max_instances=1``):
-
-- ``reminders.tick`` every minute: materialise occurrences when the local day changed (a
-  daily step, not every tick), plan the reminders due since the previous tick (the first
-  tick after a start looks at the whole window: that is the catch-up after downtime), queue
-  the digest if its time has come and it is not queued yet, then deliver the outbox;
-- ``reminders.digest`` daily at the digest time: the coordinator digest (idempotent per day).
+principle 1). One job, ``reminders.tick``, every minute and once at once after a start (job
+defaults set once on the scheduler: ``coalesce``, no misfire grace, one instance at a time):
+materialise occurrences when the local day changed (a daily step, not every tick), plan the
+reminders due since the previous tick (the first tick after a start looks at the whole window:
+that is the catch-up after downtime), queue the coordinator's digest once its time of day has
+come (the digest's one trigger: idempotent per day, caught up after downtime too), then
+deliver the outbox.
 
 Only the holder of the dispatcher lease plans and sends; other processes tick idly.
-``start_ticks`` is what ``dondoc run`` calls; it returns the coroutine function that stops them.
+``Ticking`` is what ``dondoc run`` starts and stops.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -157,11 +156,6 @@ class ReminderEngine:
         async with self._lock:
             return await self._tick()
 
-    async def idle(self) -> None:
-        """Wait until no tick is running (after ``dispatcher.stop_soon``: promptly)."""
-        async with self._lock:
-            pass
-
     async def _tick(self) -> TickResult:
         held_stats = DispatchStats()
         if not await self.dispatcher.ensure_lease(held_stats):
@@ -173,14 +167,10 @@ class ReminderEngine:
         result.delivery.recovered += held_stats.recovered
         return result
 
-    async def digest(self) -> int:
-        held = DispatchStats()
-        if not await self.dispatcher.ensure_lease(held):
-            return 0
-        async with transaction(self.engine) as session:
-            return await queue_digest(
-                session, now=self.clock.now(), calendar=self.calendar, policy=self.policy
-            )
+    async def settle(self) -> None:
+        """Wait for the tick in flight, if any (a new one may start after)."""
+        async with self._lock:
+            pass
 
 
 def build_engine(
@@ -223,40 +213,51 @@ def build_engine(
     )
 
 
-JOB_OPTIONS: dict[str, Any] = {"coalesce": True, "misfire_grace_time": None, "max_instances": 1}
+# Set once, for every job of the scheduler (APScheduler's ``job_defaults``): a late tick runs
+# once (not once per missed minute), however late, and never beside itself.
+JOB_DEFAULTS: dict[str, Any] = {"coalesce": True, "misfire_grace_time": None, "max_instances": 1}
 
 
-def schedule_jobs(
-    scheduler: AsyncIOScheduler, reminders: ReminderEngine, *, tick_seconds: float = 60.0
-) -> None:
-    async def tick() -> None:
+class Ticking:
+    """The reminder engine's clockwork: ``start`` ticks it every ``tick_seconds`` (the first
+    tick at once: the catch-up after a start), ``stop`` lets no new tick start, lets the one
+    in flight finish the message it is sending (the rest stays queued), and closes the
+    dispatcher."""
+
+    def __init__(self, reminders: ReminderEngine, tick_seconds: float = 60.0) -> None:
+        self.reminders = reminders
+        self.tick_seconds = tick_seconds
+        self.scheduler = AsyncIOScheduler(timezone=reminders.calendar.tz, job_defaults=JOB_DEFAULTS)
+
+    def start(self) -> None:
+        self.scheduler.add_job(
+            self._tick,
+            IntervalTrigger(seconds=self.tick_seconds),
+            id="reminders.tick",
+            next_run_time=datetime.now(self.reminders.calendar.tz),
+        )
+        self.scheduler.start()
+
+    async def _tick(self) -> None:
         try:
-            result = await reminders.tick()
-            if result.queued or (result.delivery and result.delivery.claimed):
+            result = await self.reminders.tick()
+            if result.queued or result.digests or (result.delivery and result.delivery.claimed):
                 log.info("reminder tick: %s", result)
         except Exception:  # noqa: BLE001 - the next tick tries again
             log.exception("reminder tick failed")
 
-    async def digest() -> None:
-        try:
-            await reminders.digest()
-        except Exception:  # noqa: BLE001
-            log.exception("digest failed")
-
-    scheduler.add_job(
-        tick,
-        IntervalTrigger(seconds=tick_seconds),
-        id="reminders.tick",
-        **JOB_OPTIONS,
-    )
-    scheduler.add_job(tick, id="reminders.catch_up", **JOB_OPTIONS)  # at once, after a start
-    when = reminders.policy.digest_time
-    scheduler.add_job(
-        digest,
-        CronTrigger(hour=when.hour, minute=when.minute, timezone=reminders.calendar.tz),
-        id="reminders.digest",
-        **JOB_OPTIONS,
-    )
+    async def stop(self) -> None:
+        """A clean stop: no new tick, the running one finishes the message in flight and
+        leaves the rest queued (never cancelled mid-send — APScheduler's shutdown cancels
+        running jobs, and the platform may have taken the message), then the lease is given
+        up for the next start."""
+        self.reminders.dispatcher.stop_soon()
+        if self.scheduler.running:
+            self.scheduler.pause()
+        await self.reminders.settle()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        await self.reminders.dispatcher.close()
 
 
 async def start_ticks(
@@ -267,27 +268,11 @@ async def start_ticks(
     settings: TickSettings | None = None,
     tick_seconds: float = 60.0,
     **options: Any,
-) -> Callable[[], Awaitable[None]]:
-    """Start the ticks on the running event loop; returns ``stop`` (await it on shutdown)."""
+) -> Ticking:
+    """Build the reminder engine and start ticking it on the running event loop."""
     reminders = build_engine(
         engine=engine, channels=channels, clock=clock, settings=settings, **options
     )
-    scheduler = AsyncIOScheduler(timezone=reminders.calendar.tz)
-    schedule_jobs(scheduler, reminders, tick_seconds=tick_seconds)
-    scheduler.start()
-
-    async def stop() -> None:
-        """A clean stop: no new tick, the running one finishes the message in flight and
-        leaves the rest queued (never cancelled mid-send: the platform may have taken it),
-        then the lease is given up for the next start."""
-        reminders.dispatcher.stop_soon()
-        if scheduler.running:
-            scheduler.pause()
-        await reminders.idle()
-        if scheduler.running:
-            scheduler.shutdown(wait=False)
-        await reminders.dispatcher.close()
-
-    stop.scheduler = scheduler  # type: ignore[attr-defined]
-    stop.reminders = reminders  # type: ignore[attr-defined]
-    return stop
+    ticking = Ticking(reminders, tick_seconds)
+    ticking.start()
+    return ticking

@@ -275,7 +275,7 @@ async def redeem(
         session,
         now,
         "invite.redeem",
-        actor=actor,
+        actor=member.display_name or actor,
         member_id=member.id,
         target=after.unit_code or "",
         details={

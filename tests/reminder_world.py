@@ -52,11 +52,11 @@ def reminder_engine(
 async def ticking(
     engine: AsyncEngine, clock: Clock, calendar: WorkingCalendar, **options: Any
 ) -> AsyncIterator[tuple[FakeServer, Any]]:
-    """The real APScheduler ticks delivering to a local fake messenger: (server, stop)."""
+    """The real APScheduler ticks delivering to a local fake messenger: (server, ticking)."""
     server = FakeServer()
     await server.start()
     channel = HttpChannel(server.url)
-    stop = await start_ticks(
+    ticks = await start_ticks(
         engine=engine,
         channels={"telegram": channel},
         clock=clock,
@@ -65,9 +65,9 @@ async def ticking(
         **options,
     )
     try:
-        yield server, stop
+        yield server, ticks
     finally:
-        await stop()
+        await ticks.stop()
         await channel.close()
         await server.stop()
 

@@ -145,3 +145,75 @@ def test_cli_command_table_matches_the_modules() -> None:
         for name in holder.commands:
             registered.setdefault(name, module)
     assert registered == COMMANDS
+
+
+SQL_LIBRARIES = {"sqlalchemy", "sqlmodel", "aiosqlite", "asyncpg"}
+
+
+def test_handlers_hold_no_sql() -> None:
+    """Conversations and use cases ask ``storage/`` (named functions returning dataclasses);
+    no statement is built in ``handlers/``."""
+    wrong = []
+    for path in (ROOT / "handlers").rglob("*.py"):
+        for name in imported_modules(path):
+            if name.split(".")[0] in SQL_LIBRARIES:
+                wrong.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert wrong == []
+
+
+def _python_files() -> list[Path]:
+    folders = [*ALLOWED, "tests", "bench", "scripts"]
+    return [p for folder in folders for p in (ROOT / folder).rglob("*.py")]
+
+
+def _our_private_names(paths: list[Path]) -> set[str]:
+    """Every underscore name dondoc itself defines (functions, classes, attributes it sets,
+    module-level names): using those is dondoc's own business."""
+    names: set[str] = set()
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                names.add(node.name)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                names.add(node.attr)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                names.add(node.target.id)
+            elif isinstance(node, ast.arg):
+                names.add(node.arg)
+    return {n for n in names if n.startswith("_")}
+
+
+def test_no_private_parts_of_dependencies() -> None:
+    """No module imports a dependency's private module or name (``sqlalchemy.dialects…``'s
+    underscore classes, ``aiosqlite._…``), nor reaches an underscore attribute that dondoc
+    does not define itself: an upgrade of a library must not break dondoc silently."""
+    paths = _python_files()
+    ours = _our_private_names(paths)
+    wrong = []
+    for path in paths:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            modules: list[str] = []
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                modules = [node.module]
+                if not node.module.startswith(("dondoc", "tests")):
+                    modules += [f"{node.module}.{alias.name}" for alias in node.names]
+            for module in modules:
+                if module.startswith(("dondoc", "tests", "__future__")):
+                    continue
+                if any(
+                    part.startswith("_") and not part.startswith("__") for part in module.split(".")
+                ):
+                    wrong.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {module}")
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+                and node.attr not in ours
+            ):
+                wrong.append(f"{path.relative_to(ROOT)}:{node.lineno} uses .{node.attr}")
+    assert wrong == []

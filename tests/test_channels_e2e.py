@@ -8,7 +8,6 @@ bot talking HTTP to the local fake servers.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -62,50 +61,22 @@ async def ward(engine, clock, calendar) -> tuple[str, str]:
     return officer.code, coordinator.code
 
 
-class Telegram:
-    def __init__(self, fake: FakeTelegram) -> None:
-        self.fake = fake
-
-    def channel(self, inbox: Inbox) -> TelegramChannel:
-        return TelegramChannel(
-            self.fake.token, self.fake.base_url, inbox, poll_timeout=1, request_timeout=3
-        )
-
-    async def start(self, channel: TelegramChannel) -> None:
-        await channel.start(set_commands=False)
-
-    async def stop(self, channel: TelegramChannel) -> None:
-        await channel.stop()
+def telegram(fake: FakeTelegram) -> TelegramChannel:
+    return TelegramChannel(fake.token, fake.base_url, poll_timeout=1, request_timeout=3)
 
 
-class Zalo:
-    def __init__(self, fake: FakeZalo) -> None:
-        self.fake = fake
-        self.task: asyncio.Task[None] | None = None
-
-    def channel(self, inbox: Inbox) -> ZaloChannel:
-        client = ZaloClient(self.fake.token, self.fake.base_url)
-        return ZaloChannel(client, inbox, rate_limit=100, poll_timeout=1)
-
-    async def start(self, channel: ZaloChannel) -> None:
-        await channel.check_token()
-        self.task = asyncio.create_task(channel.poll())
-
-    async def stop(self, channel: ZaloChannel) -> None:
-        channel.stop()
-        assert self.task is not None
-        await asyncio.wait_for(self.task, 5)
-        await channel.client.aclose()
+def zalo(fake: FakeZalo) -> ZaloChannel:
+    return ZaloChannel(ZaloClient(fake.token, fake.base_url), rate_limit=100, poll_timeout=1)
 
 
 @pytest.fixture(params=["zalo", "telegram"])
 async def messenger(request):
     if request.param == "zalo":
         async with FakeZalo(poll_cap=0.2) as fake:
-            yield request.param, fake, Zalo(fake)
+            yield request.param, fake, zalo(fake)
     else:
         async with FakeTelegram(poll_cap=0.2) as fake:
-            yield request.param, fake, Telegram(fake)
+            yield request.param, fake, telegram(fake)
 
 
 async def test_join_remind_reply_summary(messenger, engine, calendar):
@@ -115,16 +86,16 @@ async def test_join_remind_reply_summary(messenger, engine, calendar):
 @pytest.mark.postgres
 async def test_the_same_on_postgresql(pg_engine, calendar):
     async with FakeTelegram(poll_cap=0.2) as fake:
-        await scenario("telegram", fake, Telegram(fake), pg_engine, calendar)
+        await scenario("telegram", fake, telegram(fake), pg_engine, calendar)
 
 
-async def scenario(name, fake, platform, engine, calendar) -> None:
+async def scenario(name, fake, channel, engine, calendar) -> None:
     clock = FakeClock(datetime(2024, 7, 1, 2, 0, tzinfo=UTC))  # Monday 09:00 in Hà Nội
     officer_code, coordinator_code = await ward(engine, clock, calendar)
     context = BotContext(engine=engine, clock=clock, calendar=calendar)
-    inbox = Inbox(engine, clock, Conversation(context).handle, dedupe_messages=False)
-    channel = platform.channel(inbox)
-    await platform.start(channel)
+    conversation = Conversation(context)
+    inbox = Inbox(engine, clock, conversation.handle, isolation=conversation.isolation)
+    await channel.start(inbox.receive, polling=True)
     try:
         # 1. both people join with their invite codes (a Telegram deep link gives "/start CODE")
         fake.push_text(OFFICER, f"/start {officer_code}")
@@ -164,4 +135,4 @@ async def scenario(name, fake, platform, engine, calendar) -> None:
         assert "Đang thực hiện trong hạn: 1" in summary and "Chưa báo cáo: 0" in summary
         await reminders.dispatcher.close()
     finally:
-        await platform.stop(channel)
+        await channel.stop()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -207,7 +210,8 @@ def test_settings_never_show_secrets(tmp_path: Path) -> None:
     result = cli("settings")
     assert result.exit_code == 0
     assert secret not in result.output and "zalo-secret-xyz" not in result.output
-    assert "(set)" in result.output
+    assert "DONDOC_TELEGRAM_BOT_TOKEN" in result.output and "(đã đặt)" in result.output
+    assert "(set)" not in result.output  # said in the operator's language
     shown = json.loads(cli("settings", "--json").output)
     assert shown["telegram_bot_token"] == "(set)"
 
@@ -288,3 +292,47 @@ def test_postgres_without_its_driver_says_what_to_install(tmp_path: Path, monkey
     result = cli("init")
     assert result.exit_code == 2
     assert 'pip install "dondoc[postgres]"' in result.output
+
+
+def _dondoc(*args: str, locale: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DONDOC_")}
+    if locale:
+        env["DONDOC_LOCALE"] = locale
+    command = [str(Path(sys.executable).with_name("dondoc")), *args]
+    return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+
+
+def test_usage_errors_and_help_speak_the_cli_language() -> None:
+    """Click's own words (an unknown command, a missing argument, the help's boilerplate)
+    come in Vietnamese by default and in English with DONDOC_LOCALE=en; exit status 2."""
+    wrong = _dondoc("lenh-khong-co")
+    assert wrong.returncode == 2
+    assert "Lỗi: Không có lệnh 'lenh-khong-co'." in wrong.stderr
+    assert "Cách dùng: dondoc" in wrong.stderr and "No such command" not in wrong.stderr
+    missing = _dondoc("plan", "import")
+    assert missing.returncode == 2 and "Thiếu đối số 'FILE'" in missing.stderr
+    helped = _dondoc("invite", "create", "--help")
+    assert "Xem hướng dẫn này rồi thoát." in helped.stdout
+    assert "[mặc định: 7d]" in helped.stdout and "Tùy chọn:" in helped.stdout
+    english = _dondoc("lenh-khong-co", locale="en")
+    assert english.returncode == 2 and "No such command 'lenh-khong-co'." in english.stderr
+
+
+def test_every_string_click_marks_for_translation_has_vietnamese() -> None:
+    """A Click upgrade that adds a message is noticed here, not by an officer reading English."""
+    import click
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+
+    from dondoc.locales import CLICK_DIR
+
+    with (CLICK_DIR / "vi" / "LC_MESSAGES" / "click.po").open("rb") as handle:
+        catalog = read_po(handle, locale="vi")
+    translated = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id and m.string}
+    used = set()
+    keywords = {"_": None, "ngettext": (1, 2)}
+    for _name, _line, message, _c, _ctx in extract_from_dir(
+        Path(click.__file__).parent, method_map=[("**.py", "python")], keywords=keywords
+    ):
+        used.add(message if isinstance(message, str) else message[0])
+    assert used - translated == set()

@@ -1,6 +1,5 @@
-"""The SQLite engine: WAL and foreign keys, and the one-hop aiosqlite adapter really in use
-(an upgrade of aiosqlite or SQLAlchemy that changes their private parts must be noticed here,
-not as a silent slowdown)."""
+"""The SQLite engine: SQLAlchemy's own aiosqlite adapter (public parts only), WAL, foreign keys,
+errors as SQLAlchemy raises them."""
 
 from __future__ import annotations
 
@@ -10,18 +9,16 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from dondoc.storage.db import _one_hop_supported, _OneHopDBAPI, make_engine, migrate, transaction
+from dondoc.storage.db import make_engine, migrate, transaction
 from dondoc.storage.models import Unit
 
 
-def test_one_hop_adapter_is_supported_by_the_installed_versions() -> None:
-    assert _one_hop_supported()
-
-
-async def test_engine_uses_it_and_behaves_like_sqlite(tmp_path: Path) -> None:
+async def test_engine_behaves_like_sqlite_with_wal_and_foreign_keys(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
-    assert isinstance(engine.dialect.dbapi, _OneHopDBAPI)
+    assert engine.dialect.driver == "aiosqlite"
     await migrate(engine)
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("pragma journal_mode"))).scalar() == "wal"
     from datetime import UTC, datetime
 
     now = datetime(2024, 7, 1, tzinfo=UTC)

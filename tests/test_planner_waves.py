@@ -109,11 +109,11 @@ async def test_ticks_deliver_a_sliced_wave_through_the_fake_messenger(engine, ca
     clock = FakeClock(calendar.at(date(2024, 7, 17), time(8, 5)))
     await units_with_one_task(engine, calendar, clock.now(), 6)
     options = {"tick_seconds": 0.1, "slice_units": 1, "tick_budget": 1}
-    async with ticking(engine, clock, calendar, **options) as (server, stop):
+    async with ticking(engine, clock, calendar, **options) as (server, ticks):
         await wait_for(lambda: len(server.delivered) >= 6)
         await asyncio.sleep(0.5)  # more ticks: the wave is over, nothing more goes out
         assert sorted(chat for chat, _text, _at in server.delivered) == [f"o{i}" for i in range(6)]
-        assert stop.reminders.wave is None
+        assert ticks.reminders.wave is None
     async with transaction(engine) as session:
         statuses = Counter((await session.exec(select(Outbox.status))).all())
     assert statuses == Counter({"sent": 6})

@@ -13,7 +13,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from dondoc.bot.webhook import TELEGRAM_HEADER, TELEGRAM_PATH, ZALO_HEADER, ZALO_PATH
+from dondoc.bot.telegram_channel import SECRET_HEADER as TELEGRAM_HEADER
+from dondoc.bot.telegram_channel import TelegramChannel
+from dondoc.bot.zalo.channel import SECRET_HEADER as ZALO_HEADER
+from dondoc.bot.zalo.channel import ZaloChannel
 from dondoc.locales import _
 from dondoc.storage.db import make_engine, migrate
 from tests.fakes.telegram_api import FakeTelegram
@@ -21,6 +24,7 @@ from tests.fakes.zalo_api import FakeZalo
 from tests.waiting import wait_for
 
 DONDOC = str(Path(sys.executable).with_name("dondoc"))
+ZALO_PATH, TELEGRAM_PATH = ZaloChannel.webhook_path, TelegramChannel.webhook_path
 
 
 class Bot:

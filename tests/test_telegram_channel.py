@@ -28,16 +28,16 @@ async def fake():
         yield server
 
 
-def channel_for(fake, inbox=None, **kw) -> TelegramChannel:
+def channel_for(fake, **kw) -> TelegramChannel:
     kw.setdefault("request_timeout", 2.0)
     kw.setdefault("rate_limit", 30)
-    return TelegramChannel(fake.token, fake.base_url, inbox, poll_timeout=1, **kw)
+    return TelegramChannel(fake.token, fake.base_url, poll_timeout=1, **kw)
 
 
 async def test_polling_end_to_end_with_buttons_and_files(fake, engine, clock):
     recorder = Recorder()
-    channel = channel_for(fake, Inbox(engine, clock, recorder))
-    await channel.start()
+    channel = channel_for(fake)
+    await channel.start(Inbox(engine, clock, recorder).receive, polling=True)
     assert {c["command"] for c in fake.commands["vi"]} >= {"viec", "baocao", "tonghop"}
     assert {c["command"] for c in fake.commands["en"]} >= {"tasks", "report", "summary"}
     assert fake.commands["en"][0]["description"] != fake.commands["vi"][0]["description"]
@@ -161,8 +161,8 @@ async def test_core_failure_apology_and_stop_drains_queue(fake, engine, clock):
         handled.append(message.text)
         return [OutgoingMessage("ok")]
 
-    channel = channel_for(fake, Inbox(engine, clock, slow))
-    await channel.start(set_commands=False)
+    channel = channel_for(fake)
+    await channel.start(Inbox(engine, clock, slow).receive, polling=True, set_commands=False)
     fake.push_text("9", "boom")
     for i in range(3):
         fake.push_text("9", f"tin {i}")
@@ -182,8 +182,8 @@ async def test_blocking_the_bot_marks_the_member_unreachable_at_once(fake, engin
         session.add(
             Member(channel="telegram", channel_user_id="77", chat_id="77", created_at=clock.now())
         )
-    channel = channel_for(fake, Inbox(engine, clock, Recorder()))
-    await channel.start(set_commands=False)
+    channel = channel_for(fake)
+    await channel.start(Inbox(engine, clock, Recorder()).receive, polling=True, set_commands=False)
     fake.push_block("77")
     fake.push_block("88")  # not a member: nothing to record
     await wait_for(lambda: fake.pending_updates == 0)

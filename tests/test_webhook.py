@@ -11,53 +11,46 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from dondoc.bot.inbox import Inbox
+from dondoc.bot.telegram_channel import SECRET_HEADER as TELEGRAM_HEADER
 from dondoc.bot.telegram_channel import TelegramChannel
-from dondoc.bot.webhook import (
-    TELEGRAM_HEADER,
-    TELEGRAM_PATH,
-    ZALO_HEADER,
-    ZALO_PATH,
-    Endpoint,
-    WebhookServer,
-    secret_matches,
-)
+from dondoc.bot.webhook import WebhookServer, secret_matches
+from dondoc.bot.zalo.channel import SECRET_HEADER as ZALO_HEADER
 from dondoc.bot.zalo.channel import ZaloChannel
 from dondoc.bot.zalo.client import ZaloClient
-from dondoc.scheduler.messaging import IncomingMessage, OutgoingMessage
+from dondoc.scheduler.messaging import ChannelEvent, IncomingMessage, OutgoingMessage
 from dondoc.storage.db import transaction
 from dondoc.storage.models import ProcessedUpdate
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
 from tests.waiting import Recorder
 
+ZALO_PATH = ZaloChannel.webhook_path
+TELEGRAM_PATH = TelegramChannel.webhook_path
 ZALO_SECRET = "zalo-secret-1234"
 TG_SECRET = "tg_secret_5678"
 
 
 @pytest.fixture
 async def setup(engine, clock):
-    recorder = Recorder()
+    recorder = Recorder(engine, clock)
     inbox = Inbox(engine, clock, recorder)
     async with FakeZalo() as zfake, FakeTelegram() as tfake:
-        zalo = ZaloChannel(ZaloClient(zfake.token, zfake.base_url), inbox, rate_limit=1000)
+        zalo = ZaloChannel(
+            ZaloClient(zfake.token, zfake.base_url), rate_limit=1000, webhook_secret=ZALO_SECRET
+        )
         telegram = TelegramChannel(
-            tfake.token, tfake.base_url, inbox, webhook=True, request_timeout=2
+            tfake.token, tfake.base_url, request_timeout=2, webhook_secret=TG_SECRET
         )
-        await telegram.start(set_commands=False)
-        server = WebhookServer(
-            inbox,
-            port=0,
-            max_body=4096,
-            zalo=Endpoint(zalo, ZALO_SECRET),
-            telegram=Endpoint(telegram, TG_SECRET),
-        )
+        await zalo.start(inbox.receive, polling=False)
+        await telegram.start(inbox.receive, polling=False, set_commands=False)
+        server = WebhookServer(inbox, [zalo, telegram], port=0, max_body=256 * 1024)
         port = await server.start()
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
             yield http, server, inbox, recorder, zfake, tfake
         await server.stop()
         await inbox.drain()
         await telegram.stop()
-        await zalo.client.aclose()
+        await zalo.stop()
 
 
 async def processed_count(engine) -> int:
@@ -100,7 +93,7 @@ async def test_bad_bodies_get_4xx_and_server_keeps_serving(setup):
     assert (await http.post(ZALO_PATH, json=[1, 2], headers=zh)).status_code == 400
     no_ids = {"event_name": "message.text.received", "message": {"text": "x"}}
     assert (await http.post(ZALO_PATH, json=no_ids, headers=zh)).status_code == 400
-    huge = {"event_name": "message.text.received", "pad": "x" * 10_000}
+    huge = {"event_name": "message.text.received", "pad": "x" * 300_000}
     assert (await http.post(ZALO_PATH, json=huge, headers=zh)).status_code == 413
     ignored = await http.post(ZALO_PATH, json={"event_name": "user.follow"}, headers=zh)
     assert ignored.status_code == 200 and ignored.json()["ignored"] == "user.follow"
@@ -109,6 +102,9 @@ async def test_bad_bodies_get_4xx_and_server_keeps_serving(setup):
     assert (await http.post(TELEGRAM_PATH, json={"x": 1}, headers=th)).status_code == 400
     bad = {"update_id": 3, "message": {"chat": "not an object"}}
     assert (await http.post(TELEGRAM_PATH, json=bad, headers=th)).status_code == 400
+    nested = b"[" * 100_000 + b"]" * 100_000  # too deep to read: 400, not a traceback and 500
+    for path, headers in ((ZALO_PATH, zh), (TELEGRAM_PATH, th)):
+        assert (await http.post(path, content=nested, headers=headers)).status_code == 400
 
     update = zfake.update("message.text.received", "u1", text="đang làm 50%")
     assert (await http.post(ZALO_PATH, json=update, headers=zh)).status_code == 200
@@ -160,9 +156,7 @@ async def test_one_chat_is_processed_in_order_even_when_deliveries_overlap(engin
     second = IncomingMessage("zalo", "c1", "u1", "2", update_id="b")
     other = IncomingMessage("zalo", "c2", "u2", "x", update_id="c")
     await asyncio.gather(
-        inbox.receive(Silent(), first),
-        inbox.receive(Silent(), second),
-        inbox.receive(Silent(), other),
+        *(inbox.receive(Silent(), ChannelEvent.received(m)) for m in (first, second, other))
     )
     assert order.index("end 1") < order.index("start 2")
     assert order.index("start x") < order.index("end 1")  # other chats do not wait

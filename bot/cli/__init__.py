@@ -160,4 +160,9 @@ def cli(ctx: click.Context) -> None:
 
 
 def main() -> None:
+    import os
+
+    from dondoc.locales import speak_click
+
+    speak_click(os.environ.get("DONDOC_LOCALE"))
     cli(prog_name="dondoc")

@@ -9,7 +9,8 @@ import sys
 import click
 
 from dondoc.bot.cli import App, help_text, pass_app
-from dondoc.bot.console import ConsoleChannel, ConsoleSession
+from dondoc.bot.console import ConsoleChannel
+from dondoc.bot.inbox import Inbox
 from dondoc.bot.wiring import bot_context
 from dondoc.handlers.conversation.core import Conversation
 from dondoc.handlers.replies import parse_reply
@@ -31,8 +32,12 @@ def console_command(app: App, user: str, display_name: str) -> None:
     async def body() -> None:
         if await current_revision(app.engine) is None:
             raise UserError("db.not_initialised")
-        ctx = bot_context(app.settings, app.engine, app.clock)
-        session = ConsoleSession(Conversation(ctx), ConsoleChannel(write), user, display_name)
+        conversation = Conversation(bot_context(app.settings, app.engine, app.clock))
+        inbox = Inbox(
+            app.engine, app.clock, conversation.handle, app.settings.locale, conversation.isolation
+        )
+        console = ConsoleChannel(write, user, display_name)
+        await console.start(inbox.receive)
         if interactive:
             click.echo(app.t("cli.console.welcome", user=user))
         while True:
@@ -41,8 +46,8 @@ def console_command(app: App, user: str, display_name: str) -> None:
             line = await asyncio.to_thread(sys.stdin.readline)
             if not line:
                 break
-            if session.wanted(line):
-                await session.say(line)
+            if console.wanted(line):
+                await console.type(line)
 
     app.run(body)
 

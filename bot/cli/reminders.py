@@ -22,6 +22,7 @@ from dondoc.bot.cli.schedule import parse_cli_date
 from dondoc.scheduler import outbox
 from dondoc.scheduler.clock import FakeClock
 from dondoc.scheduler.lease import DbLease
+from dondoc.scheduler.messages import step_words
 from dondoc.scheduler.reminder_queue import compute_tick, plan_tick
 from dondoc.scheduler.ticks import ReminderEngine, build_engine
 from dondoc.storage.db import transaction
@@ -129,7 +130,11 @@ def remind_command(app: App, at_text: str | None, dry_run: bool, as_json: bool) 
         if row["outbox_key"] in shown:
             continue
         shown.add(row["outbox_key"])
-        steps = ", ".join(r["step"] for r in rows if r["outbox_key"] == row["outbox_key"])
+        steps = ", ".join(
+            step_words(r["step"], app.language)
+            for r in rows
+            if r["outbox_key"] == row["outbox_key"]
+        )
         click.echo("")
         click.echo(
             app.t(
@@ -203,7 +208,8 @@ def outbox_command(app: App, status: str | None, limit: int, as_json: bool) -> N
     for r in rows:
         status_word = app.t(f"reminders.cli.status.{r['status']}")
         moment = r["sent_at"] or r["next_attempt_at"] or ""
-        line = f"#{r['id']:<6} {status_word:<14} {r['kind']:<9} {r['recipient'][:28]:<28} "
+        kind_word = app.t(f"reminders.cli.kind.{r['kind']}")
+        line = f"#{r['id']:<6} {status_word:<14} {kind_word:<12} {r['recipient'][:28]:<28} "
         line += f"{r['channel']:<9} {app.t('reminders.cli.attempts', count=r['attempts'])}  "
         line += moment.replace("T", " ")[:16]
         if r["last_error"]:

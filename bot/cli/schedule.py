@@ -8,7 +8,7 @@ from datetime import date
 import click
 
 from dondoc.bot.cli import App, help_text, pass_app
-from dondoc.locales import format_day
+from dondoc.locales import format_day, format_period
 from dondoc.scheduler.phrases import parse_deadline
 from dondoc.scheduler.schedules import occurrences
 from dondoc.storage.errors import UserError
@@ -100,6 +100,7 @@ def schedule_preview(
             app.t("cli.schedule.none", first=format_day(first, lang), last=format_day(last, lang))
         )
         return
+    width = max(len(format_period(occ.period, lang)) for occ in found)
     for occ in found:
         if occ.due is None:
             due_text = app.t("cli.schedule.no_due")
@@ -109,7 +110,7 @@ def schedule_preview(
                 due_text += "  " + app.t(
                     "cli.schedule.shifted", nominal=format_day(occ.nominal_due, lang)
                 )
-        click.echo(f"{occ.period:<12} {due_text}")
+        click.echo(f"{format_period(occ.period, lang):<{width}}  {due_text}")
     click.echo(app.t("cli.schedule.count", count=len(found)))
 
 

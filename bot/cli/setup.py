@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from dondoc.bot.cli import App, help_text, pass_app
+from dondoc.bot.settings import GENERATED, NOT_SET, SET
 from dondoc.locales import format_number
 from dondoc.storage.backup import backup_sqlite, sqlite_file
 from dondoc.storage.db import current_revision, migrate
@@ -47,8 +48,13 @@ def settings_command(app: App, as_json: bool) -> None:
         app.echo_json(view)
         return
     width = max(len(k) for k in view)
+    words = {
+        SET: app.t("cli.settings.set"),
+        NOT_SET: app.t("cli.settings.not_set"),
+        GENERATED: app.t("cli.settings.generated"),
+    }
     for key, value in view.items():
-        click.echo(f"DONDOC_{key.upper():<{width}}  {value}")
+        click.echo(f"DONDOC_{key.upper():<{width}}  {words.get(value, value)}")
 
 
 @click.command("backup", help=help_text("cli.help.backup"))

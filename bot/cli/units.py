@@ -81,7 +81,8 @@ def units_list(app: App, as_json: bool) -> None:
     width = max(len(str(u["code"])) for u in units)
     for unit in units:
         parent = f"  ⊂ {unit['parent']}" if unit["parent"] else ""
-        click.echo(f"{unit['code']:<{width}}  {unit['name']}  [{unit['kind']}]{parent}")
+        kind = app.t(f"unit.kind.{unit['kind']}")
+        click.echo(f"{unit['code']:<{width}}  {unit['name']}  ({kind}){parent}")
     click.echo(app.t("cli.units.count", count=len(units)))
 
 

@@ -97,6 +97,12 @@ class ZaloClient:
         self.timeout = timeout
         self._http = httpx.AsyncClient(timeout=timeout, transport=transport)
 
+    async def __aenter__(self) -> ZaloClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
     async def aclose(self) -> None:
         await self._http.aclose()
 

@@ -1,43 +1,23 @@
-"""Turning a Zalo update (from getUpdates or the webhook) into an ``IncomingMessage``.
+"""How a Zalo update (from getUpdates or the webhook) becomes one ``ChannelEvent``.
 
 An update is ``{"event_name": ..., "message": {message_id, from, chat, date, text | photo
-(URL) | sticker, caption}}``. Text and images go to the conversation core (an image as a
-photo attachment, its caption as text); stickers, unsupported and unknown message kinds get
-a polite answer from the adapter; events that are not messages are ignored (and logged).
-A malformed update raises ``MalformedUpdate``, so a webhook can answer 400.
+(URL) | sticker, caption}}``. Text and images are messages for the conversation core (an
+image as a photo attachment, its caption as text); stickers, unsupported and unknown message
+kinds are messages dondoc cannot read (``unsupported``: the core answers what it reads);
+events that are not messages are ignored (and logged). A malformed update raises
+``MalformedUpdate``, so a webhook can answer 400.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
-from dondoc.scheduler.messaging import Attachment, IncomingMessage
+from dondoc.scheduler.messaging import Attachment, ChannelEvent, IncomingMessage, MalformedUpdate
 
 TEXT = "message.text.received"
 IMAGE = "message.image.received"
 STICKER = "message.sticker.received"
 UNSUPPORTED = "message.unsupported.received"
-
-
-class MalformedUpdate(ValueError):
-    """The update lacks what every Zalo message has (message id, sender, chat)."""
-
-
-class EventKind(StrEnum):
-    MESSAGE = "message"  # for the conversation core
-    UNSUPPORTED = "unsupported"  # sticker, voice, file …: answered politely
-    IGNORED = "ignored"  # an event dondoc does not use
-
-
-@dataclass(frozen=True)
-class ZaloEvent:
-    kind: EventKind
-    event_name: str
-    message: IncomingMessage | None = None
-    chat_id: str = ""
-    update_id: str | None = None
 
 
 def _text(value: Any) -> str:
@@ -50,7 +30,7 @@ def _id(value: Any) -> str:
     return ""
 
 
-def parse_update(data: Any) -> ZaloEvent:
+def parse_update(data: Any) -> ChannelEvent:
     if not isinstance(data, dict):
         raise MalformedUpdate("update is not an object")
     event_name = _text(data.get("event_name"))
@@ -58,7 +38,7 @@ def parse_update(data: Any) -> ZaloEvent:
         raise MalformedUpdate("update has no event_name")
     message = data.get("message")
     if not event_name.startswith("message."):
-        return ZaloEvent(EventKind.IGNORED, event_name)
+        return ChannelEvent.ignored(event_name)
     if not isinstance(message, dict):
         raise MalformedUpdate("message event without a message")
     sender = message.get("from") if isinstance(message.get("from"), dict) else {}
@@ -78,7 +58,7 @@ def parse_update(data: Any) -> ZaloEvent:
             display_name=name,
             update_id=message_id,
         )
-        return ZaloEvent(EventKind.MESSAGE, event_name, incoming, chat_id, message_id)
+        return ChannelEvent.received(incoming)
     if event_name == IMAGE:
         url = (
             _text(message.get("photo_url"))
@@ -96,6 +76,14 @@ def parse_update(data: Any) -> ZaloEvent:
             attachment=Attachment(kind="photo", ref=url),
             update_id=message_id,
         )
-        return ZaloEvent(EventKind.MESSAGE, event_name, incoming, chat_id, message_id)
+        return ChannelEvent.received(incoming)
     # stickers, unsupported messages and any message kind added later: a polite answer
-    return ZaloEvent(EventKind.UNSUPPORTED, event_name, None, chat_id, message_id)
+    unreadable = IncomingMessage(
+        channel="zalo",
+        chat_id=chat_id,
+        user_id=user_id,
+        display_name=name,
+        update_id=message_id,
+        unsupported=True,
+    )
+    return ChannelEvent.received(unreadable)

@@ -4,7 +4,14 @@ plus the commands that belong to no room: ``/trogiup`` (help) and ``/huy`` (canc
 
 from __future__ import annotations
 
-from dondoc.handlers.conversation import coordinator, exports, language, officer, onboarding
+from dondoc.handlers.conversation import (
+    coordinator,
+    exports,
+    language,
+    officer,
+    onboarding,
+    report_flow,
+)
 from dondoc.handlers.conversation.menus import help_options
 from dondoc.handlers.conversation.registry import Access, Command, Registry
 from dondoc.handlers.conversation.turn import IDLE, Turn
@@ -47,7 +54,7 @@ REGISTRY = Registry(
     [
         Command("batdau", "start", onboarding.start_command, Access.ANYONE, "conv.help.start"),
         Command("viec", "tasks", officer.tasks_command, Access.UNIT, "conv.help.tasks"),
-        Command("baocao", "report", officer.report_command, Access.UNIT, "conv.help.report"),
+        Command("baocao", "report", report_flow.report_command, Access.UNIT, "conv.help.report"),
         Command(
             "tonghop",
             "summary",

@@ -12,11 +12,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from dondoc.scheduler.calendar import WorkingCalendar
 from dondoc.scheduler.clock import Clock
 from dondoc.scheduler.schedules import DueRules
+from dondoc.storage.db import Engine
 from dondoc.storage.exports import ReportHeading
 
 
@@ -31,7 +30,7 @@ class BotContext:
     ``policy``: the reminder policy (``scheduler.policy.ReminderPolicy``) used by ``/nhac``.
     """
 
-    engine: AsyncEngine
+    engine: Engine
     clock: Clock
     calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
     due_rules: DueRules = field(default_factory=DueRules)

@@ -12,19 +12,17 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
-
 from dondoc.handlers.conversation.menus import help_options
 from dondoc.handlers.conversation.scope import scoped_summary
 from dondoc.handlers.conversation.turn import Turn
 from dondoc.scheduler.messaging import Option, OutgoingMessage
-from dondoc.scheduler.nudge import nudge
+from dondoc.scheduler.nudge import DuplicateNudge, nudge
 from dondoc.scheduler.policy import ReminderPolicy
 from dondoc.storage import audit
+from dondoc.storage.directory import find_task, find_unit
 from dondoc.storage.errors import UserError
 from dondoc.storage.invites import create_invite
-from dondoc.storage.models import Plan, Role, Task, Unit
+from dondoc.storage.models import Role
 from dondoc.storage.periods import Period
 from dondoc.storage.summary import compute_summary
 from dondoc.storage.summary_model import Category, Summary, SummaryItem
@@ -50,37 +48,6 @@ def _split_page(args: str) -> tuple[str, int]:
     if not match:
         return args.strip(), 1
     return args[: match.start()].strip(), max(1, int(match.group(1)))
-
-
-async def _plan_code(turn: Turn, text: str) -> str | None:
-    wanted = fold(text).replace(" ", "")
-    for code in (await turn.session.exec(select(Plan.code))).all():
-        if fold(code).replace(" ", "") == wanted:
-            return code
-    return None
-
-
-async def find_unit(turn: Turn, text: str) -> Unit | None:
-    """A unit by code, name or alias as people write it; None when nothing matches."""
-    wanted = fold(text)
-    if not wanted:
-        return None
-    units = (await turn.session.exec(select(Unit).where(Unit.active.is_(True)))).all()  # type: ignore[attr-defined]
-    for unit in units:
-        if fold(unit.code) == wanted:
-            return unit
-    exact = [
-        u for u in units if fold(u.name) == wanted or wanted in {fold(a) for a in u.aliases or []}
-    ]
-    if len(exact) == 1:
-        return exact[0]
-    partial = [u for u in units if wanted in fold(u.name)]
-    if len(partial) == 1:
-        return partial[0]
-    if len(exact) + len(partial) > 1:
-        names = ", ".join(f"{u.code} ({u.name})" for u in (exact or partial)[:8])
-        raise UserError("conv.unit.ambiguous", value=text[:60], units=names)
-    return None
 
 
 # ---- paging --------------------------------------------------------------------------------
@@ -251,12 +218,12 @@ async def remind_command(turn: Turn, args: str) -> list[OutgoingMessage]:
         chosen = [i for i in open_items if i.category is Category.OVERDUE]
         described = turn.t("conv.remind.all_late")
     else:
-        unit = await find_unit(turn, target)
+        unit = await find_unit(turn.session, target)
         if unit is not None:
             chosen = [i for i in open_items if i.unit_id == unit.id]
             described = unit.name
         else:
-            task = await _find_task(turn, target)
+            task = await find_task(turn.session, target)
             if task is None:
                 raise UserError("conv.remind.unknown_target", value=target[:60])
             chosen = [i for i in open_items if i.task_id == task.id]
@@ -275,7 +242,7 @@ async def remind_command(turn: Turn, args: str) -> list[OutgoingMessage]:
             policy=turn.ctx.policy or ReminderPolicy(),
             actor_member_id=turn.member.id,
         )
-    except IntegrityError:
+    except DuplicateNudge:
         # The same nudge in the same second (a double press): the first one stands.
         raise UserError("conv.remind.just_done", target=described) from None
     unreachable = sorted({i.unit_name for i in chosen if i.unreachable})
@@ -302,21 +269,6 @@ async def remind_command(turn: Turn, args: str) -> list[OutgoingMessage]:
     return [OutgoingMessage("\n".join(lines), tuple(help_options(turn)))]
 
 
-async def _find_task(turn: Turn, text: str) -> Task | None:
-    """ "<plan code> <ordinal>" (e.g. "84/KH-UBND 3") → the task."""
-    plan_part, _sep, ordinal = text.strip().rpartition(" ")
-    if not plan_part:
-        return None
-    code = await _plan_code(turn, plan_part)
-    if code is None:
-        return None
-    plan = (await turn.session.exec(select(Plan).where(Plan.code == code))).one()
-    tasks = (await turn.session.exec(select(Task).where(Task.plan_id == plan.id))).all()
-    wanted = fold(ordinal).rstrip(".")
-    found = [t for t in tasks if fold(t.ordinal).rstrip(".") == wanted or fold(t.key) == wanted]
-    return found[0] if len(found) == 1 else None
-
-
 # ---- /moi ----------------------------------------------------------------------------------
 
 
@@ -335,7 +287,7 @@ async def invite_command(turn: Turn, args: str) -> list[OutgoingMessage]:
     text = args.strip()
     if not text:
         return [turn.say("conv.invite.usage")]
-    unit = await find_unit(turn, text)
+    unit = await find_unit(turn.session, text)
     role = Role.OFFICER
     words = text.split()
     for size in (1, 2, 3):
@@ -343,7 +295,7 @@ async def invite_command(turn: Turn, args: str) -> list[OutgoingMessage]:
             break
         head, tail = " ".join(words[:-size]), " ".join(words[-size:])
         if any(fold(tail) in names for names in _ROLE_WORDS.values()):
-            unit = await find_unit(turn, head)
+            unit = await find_unit(turn.session, head)
             role = _role(turn, tail) if unit is not None else role
     if unit is None:
         raise UserError("conv.unit.unknown", value=text[:60])

@@ -11,15 +11,28 @@ make the chat wait (``storage.invite_attempts``): a code sent while waiting is n
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from dondoc.handlers.conversation.menus import help_options
-from dondoc.handlers.conversation.turn import Turn, UnitRef, Who
+from dondoc.handlers.conversation.payloads import Payload
+from dondoc.handlers.conversation.turn import Turn
 from dondoc.scheduler.messaging import OutgoingMessage
 from dondoc.storage import audit, invite_attempts, invites
+from dondoc.storage.chats import link_by_invite
 from dondoc.storage.invites import CodeState, InviteChange, Placement
 from dondoc.storage.models import Role
 
 CONFIRM = "onboarding.confirm"
+
+
+@dataclass(frozen=True)
+class AcceptInvite(Payload, prefix="inv"):
+    invite: int
+
+
+@dataclass(frozen=True)
+class KeepAsIs(Payload, prefix="keep"):
+    pass
 
 
 def not_linked(turn: Turn) -> list[OutgoingMessage]:
@@ -83,16 +96,19 @@ def _ask(turn: Turn, invite_id: int, change: InviteChange) -> list[OutgoingMessa
         lines.append(turn.t("conv.onboarding.confirm_lowers", role=turn.t(f"role.{before.role}")))
     lines.append(turn.t("conv.onboarding.confirm_question"))
     options = (
-        turn.option("conv.opt.invite_accept", "yes"),
-        turn.option("conv.opt.invite_keep", "no"),
+        turn.option("conv.opt.invite_accept", AcceptInvite(invite_id).pack()),
+        turn.option("conv.opt.invite_keep", KeepAsIs().pack()),
     )
     return [OutgoingMessage("\n".join(lines), options)]
 
 
 async def _step_confirm(turn: Turn, chosen: str | None, text: str) -> list[OutgoingMessage]:
+    """The answer to ``_ask``: yes links as the invite says, no keeps all as it is, anything
+    else asks again. Asked about one role and unit: if they changed meanwhile, start afresh."""
     data = turn.data
     invite_id = int(data["invite"])
-    if chosen not in ("yes", "no"):  # anything else: the same question again
+    accepted, kept = AcceptInvite.parse(chosen), KeepAsIs.parse(chosen)
+    if accepted is None and kept is None:
         member = await invites.chat_member(turn.session, turn.msg.channel, turn.msg.user_id)
         check = await invites.check_code_by_id(turn.session, invite_id, member, turn.now)
         if check.change is None or not check.change.needs_confirmation:
@@ -101,10 +117,10 @@ async def _step_confirm(turn: Turn, chosen: str | None, text: str) -> list[Outgo
         return _ask(turn, invite_id, check.change)
     turn.clear_state()
     assert turn.member is not None
-    if (turn.member.role, turn.member.unit_id) != (data["role"], data["unit"]):
-        # changed meanwhile (another code, an admin): the question was about something else
+    same = (turn.member.role, turn.member.unit_id) == (data["role"], data["unit"])
+    if not same or (accepted is not None and accepted.invite != invite_id):
         return [turn.say("conv.state_lost", options=help_options(turn))]
-    if chosen == "no":
+    if kept is not None:
         audit.record(
             turn.session,
             turn.now,
@@ -114,32 +130,17 @@ async def _step_confirm(turn: Turn, chosen: str | None, text: str) -> list[Outgo
             details={"invite_id": invite_id},
         )
         unit = turn.unit.name if turn.unit else turn.t("conv.onboarding.no_unit")
-        return [
-            turn.say(
-                "conv.onboarding.kept",
-                options=help_options(turn),
-                placement=turn.t(
-                    "conv.onboarding.placement", unit=unit, role=turn.t(f"role.{turn.member.role}")
-                ),
-            )
-        ]
+        role = turn.t(f"role.{turn.member.role}")
+        placement = turn.t("conv.onboarding.placement", unit=unit, role=role)
+        return [turn.say("conv.onboarding.kept", options=help_options(turn), placement=placement)]
     return await _link(turn, invite_id)
 
 
 async def _link(turn: Turn, invite_id: int) -> list[OutgoingMessage]:
-    done = await invites.redeem(
-        turn.session,
-        invite_id,
-        channel=turn.msg.channel,
-        user_id=turn.msg.user_id,
-        chat_id=turn.msg.chat_id,
-        display_name=turn.msg.display_name,
-        language=turn.language,
-        now=turn.now,
-        actor=turn.actor,
+    linked = await link_by_invite(
+        turn.chat, invite_id, turn.msg.display_name, turn.language, turn.actor
     )
-    turn.member = Who.of(done.member)
-    turn.unit = UnitRef.of(done.unit) if done.unit is not None else None
+    turn.member, turn.unit = linked.member, linked.unit
     return [_welcome(turn, "conv.onboarding.linked")]
 
 

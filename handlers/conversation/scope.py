@@ -8,15 +8,12 @@ plans, under the key the calling command gives.
 
 from __future__ import annotations
 
-from sqlmodel import select
-
 from dondoc.handlers.conversation.turn import Turn
+from dondoc.storage.directory import matching_code, plan_codes
 from dondoc.storage.errors import UserError
-from dondoc.storage.models import Plan
 from dondoc.storage.periods import Period, parse_period
 from dondoc.storage.summary import compute_summary
 from dondoc.storage.summary_model import Summary
-from dondoc.storage.text import fold
 
 
 async def parse_scope(turn: Turn, text: str, error_key: str) -> tuple[str | None, Period | None]:
@@ -24,16 +21,11 @@ async def parse_scope(turn: Turn, text: str, error_key: str) -> tuple[str | None
     text = text.strip()
     if not text:
         return None, None
-    codes = list((await turn.session.exec(select(Plan.code))).all())
-
-    def plan(candidate: str) -> str | None:
-        wanted = fold(candidate).replace(" ", "")
-        return next((c for c in codes if fold(c).replace(" ", "") == wanted), None)
-
-    if (code := plan(text)) is not None:
+    codes = await plan_codes(turn.session)
+    if (code := matching_code(codes, text)) is not None:
         return code, None
     first, _sep, rest = text.partition(" ")
-    if (code := plan(first)) is not None:
+    if (code := matching_code(codes, first)) is not None:
         return code, parse_period(rest, today=turn.ctx.today()) if rest.strip() else None
     try:
         return None, parse_period(text, today=turn.ctx.today())

@@ -1,11 +1,12 @@
-"""One message being handled (*lượt hội thoại*): the member, the language, the stored state of the
+"""One message being handled (*lượt hội thoại*): the member, the language, the state of the
 conversation, and helpers to answer.
 
-A handler gets a ``Turn`` and returns the outgoing messages. The state of a half-finished
-conversation (``ConversationState``: name + data) is read at the start of the turn and written
-in the same transaction as everything else, so a restart resumes exactly where the chat was.
-The options of the last message sent are kept in the state too, so that "2" or the words of an
-option mean the same as pressing its button.
+A handler gets a ``Turn`` and returns the outgoing messages. The turn rides on the message's
+transaction (``storage.chats.ChatTurn``): the state of a half-finished conversation is read at
+its start and written with everything else at its end, so a restart resumes exactly where the
+chat was. The options of the last message sent are kept in the state too, so that "2" or the
+words of an option mean the same as pressing its button. Handlers reach the database only
+through storage functions, handing them ``turn.session``.
 """
 
 from __future__ import annotations
@@ -13,86 +14,57 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache, cached_property
+from functools import cached_property
 from typing import Any
-
-from sqlalchemy import bindparam, delete, insert, update
-from sqlmodel import select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from dondoc.handlers.conversation.context import BotContext
 from dondoc.locales import _, format_day
 from dondoc.scheduler.messaging import IncomingMessage, Option, OutgoingMessage
-from dondoc.storage.models import ConversationState, Member, Role, UnitRef
+from dondoc.storage.chats import ChatMember, ChatTurn
+from dondoc.storage.db import Session
+from dondoc.storage.models import Role, UnitRef
 from dondoc.storage.text import fold
 
 IDLE = "idle"
 
 
-@dataclass(frozen=True, slots=True)
-class Who:
-    """The member writing, as plain values read with the message (building ORM objects for
-    the member and the unit cost more than the rest of the look-up). Changes to the member
-    are written by statements (``conversation.core``, ``/ngonngu``, ``/start``), not by flush."""
-
-    id: int
-    channel: str
-    channel_user_id: str
-    display_name: str
-    role: str
-    language: str
-    unit_id: int | None
-    reachable: bool
-
-    @classmethod
-    def of(cls, member: Member) -> Who:
-        assert member.id is not None
-        return cls(
-            member.id,
-            member.channel,
-            member.channel_user_id,
-            member.display_name,
-            member.role,
-            member.language,
-            member.unit_id,
-            member.reachable,
-        )
-
-
-@dataclass(frozen=True)
-class StoredState:
-    """The chat's ``ConversationState`` row as read at the start of the turn."""
-
-    id: int
-    name: str
-    data: dict[str, Any]
-
-
 @dataclass
 class Turn:
     ctx: BotContext
-    session: AsyncSession
+    chat: ChatTurn
     msg: IncomingMessage
-    now: datetime
-    member: Who | None
     language: str
-    stored: StoredState | None = None
+    member: ChatMember | None = None
     unit: UnitRef | None = None
-    # The state as this turn leaves it (None: untouched and nothing stored). Kept in plain
-    # values and written once by ``save_state``: no ORM object, no write when unchanged.
+    # The state as this turn leaves it (None: untouched). Kept in plain values and written
+    # once at the end (``finish``): no write when unchanged.
     _name: str | None = field(default=None, repr=False)
     _data: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        if self.stored is not None and self._name is None:
-            self._name, self._data = self.stored.name, self.stored.data
+        if self.member is None:
+            self.member, self.unit = self.chat.member, self.chat.unit
+        stored = self.chat.state
+        if stored is not None and self._name is None:
+            self._name, self._data = stored.name, stored.data
+
+    @property
+    def session(self) -> Session:
+        """The message's transaction, for the storage functions a handler calls."""
+        return self.chat.session
+
+    @property
+    def now(self) -> datetime:
+        return self.chat.now
 
     # ---- words -------------------------------------------------------------------------
 
     def t(self, key: str, /, **values: Any) -> str:
         return _(key, self.language, **values)
 
-    def say(self, key: str, /, options: list[Option] | tuple[Option, ...] = (), **values: Any):  # noqa: ANN201
+    def say(
+        self, key: str, /, options: list[Option] | tuple[Option, ...] = (), **values: Any
+    ) -> OutgoingMessage:
         return OutgoingMessage(self.t(key, **values), tuple(options))
 
     def option(self, key: str, value: str, /, **values: Any) -> Option:
@@ -128,20 +100,16 @@ class Turn:
     def data(self) -> dict[str, Any]:
         return dict(self._data)
 
-    def set_state(self, name: str, **data: Any) -> None:
+    def set_state(self, name: str, data: dict[str, Any] | None = None, /, **more: Any) -> None:
         """Move the conversation to ``name`` with ``data`` (JSON-serialisable)."""
-        self._name, self._data = name, data
+        self._name, self._data = str(name), {**(data or {}), **more}
 
     def clear_state(self) -> None:
         self.set_state(IDLE)
 
-    async def save_state(self, sent: list[OutgoingMessage]) -> None:
-        """Store the state with the options of the last message sent (to read "1", "2" …).
-
-        One statement at most, none when the state is as it was read: name and data are
-        written together, never one without the other (two messages of one chat handled at
-        once must not leave one's name with the other's data; on PostgreSQL the row is
-        locked since ``load_state``)."""
+    async def finish(self, sent: list[OutgoingMessage]) -> None:
+        """Store the state this turn leaves, with the options of the last message sent (to
+        read "1", "2" … next time); nothing when nothing changed."""
         options = next((m.options for m in reversed(sent) if m.options), ())
         if self._name is None and not options:
             return
@@ -151,24 +119,10 @@ class Turn:
             data["options"] = [[o.label, o.value] for o in options]
         else:
             data.pop("options", None)
-        stored = self.stored
         if name == IDLE and not options:
-            if stored is not None:
-                await self.session.exec(_state_delete(), params={"id": stored.id})
-            return
-        if stored is None:
-            values = {
-                "channel": self.msg.channel,
-                "chat_id": self.msg.chat_id,
-                "user_id": self.msg.user_id,
-                "state": name,
-                "data": data,
-                "updated_at": self.now,
-            }
-            await self.session.exec(_state_insert(), params=values)
-        elif name != stored.name or data != stored.data:
-            values = {"state_id": stored.id, "state": name, "data": data, "updated_at": self.now}
-            await self.session.exec(_state_update(), params=values)
+            await self.chat.save_state(None, {})
+        else:
+            await self.chat.save_state(name, data)
 
     def chosen(self) -> str | None:
         """The value of the option this message chose: a pressed button, the option's number,
@@ -190,44 +144,3 @@ class Turn:
             if fold(label) == text:
                 return value
         return None
-
-
-_STATE = ConversationState.__table__  # type: ignore[attr-defined]
-
-
-@cache
-def _state_query() -> Any:
-    """The chat's state, locked until the end of the transaction where the database can
-    (PostgreSQL: ``FOR UPDATE``, so one chat's messages are handled one after the other;
-    SQLite writes one at a time anyway). Plain columns, no ORM object: read every message."""
-    return (
-        select(_STATE.c.id, _STATE.c.state, _STATE.c.data)
-        .where(
-            _STATE.c.channel == bindparam("channel"),
-            _STATE.c.chat_id == bindparam("chat_id"),
-            _STATE.c.user_id == bindparam("user_id"),
-        )
-        .with_for_update()
-    )
-
-
-@cache
-def _state_insert() -> Any:
-    return insert(_STATE)
-
-
-@cache
-def _state_update() -> Any:
-    # SET state, data, updated_at: the columns of the parameters given with it
-    return update(_STATE).where(_STATE.c.id == bindparam("state_id"))
-
-
-@cache
-def _state_delete() -> Any:
-    return delete(_STATE).where(_STATE.c.id == bindparam("id"))
-
-
-async def load_state(session: AsyncSession, msg: IncomingMessage) -> StoredState | None:
-    params = {"channel": msg.channel, "chat_id": msg.chat_id, "user_id": msg.user_id}
-    row = (await session.exec(_state_query(), params=params)).first()
-    return StoredState(row[0], row[1], row[2]) if row is not None else None

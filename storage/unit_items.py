@@ -1,0 +1,185 @@
+"""What a unit owes (*việc của đơn vị*): the occurrences assigned to a unit, with the unit's
+latest report on each — the list behind ``/viec``, ``/baocao`` and short replies.
+
+Officers see and report only for their own unit: an occurrence chosen by button, number or a
+typed "/baocao 123" is looked up here with the unit's id, so another unit's occurrence is not
+found. The lists are read on every message: one statement, built once with bound parameters,
+and plain values instead of ORM objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cache
+from typing import Any
+
+from sqlalchemy import and_, bindparam, literal, or_, select
+
+from dondoc.storage.assignments import latest_report_id
+from dondoc.storage.db import Session
+from dondoc.storage.models import (
+    Assignment,
+    AssignmentRole,
+    Occurrence,
+    Plan,
+    ReminderLog,
+    Report,
+    ReportStatus,
+    Task,
+)
+
+ONGOING_LOOKBACK = timedelta(days=100)  # an ongoing task's check-in periods still shown
+
+
+@dataclass
+class UnitItem:
+    """One occurrence owed by the unit, with the unit's latest report on it (if any)."""
+
+    id: int  # the occurrence
+    task_id: int
+    period: str
+    start: date
+    due: date | None
+    ordinal: str  # the task's key in its plan ("II.3"; the ordinal when they do not restart)
+    title: str
+    position: int
+    plan_code: str
+    role: str  # the unit's role in the task: lead wins over cooperating
+    reminded: bool = False  # this member was reminded of it lately
+    status: str | None = None
+    percent: int | None = None
+    note: str = ""
+
+    @property
+    def done(self) -> bool:
+        return self.status == ReportStatus.DONE.value
+
+
+async def unit_items(
+    session: Session,
+    unit_id: int,
+    today: date,
+    until: date,
+    *,
+    member_id: int | None = None,
+    occurrence_ids: list[int] | None = None,
+    include_done: bool = False,
+    reminded_since: datetime | None = None,
+) -> list[UnitItem]:
+    """The unit's occurrences, soonest due first: the open ones due up to ``until`` (overdue
+    included) and the current check-in of each ongoing task; or exactly ``occurrence_ids``
+    (whatever their state, to check that they belong to the unit).
+
+    With ``reminded_since``, the occurrences ``member_id`` was reminded of since then are
+    included too and flagged ``reminded`` (what a short reply is about, in the same query)."""
+    kind = "ids" if occurrence_ids is not None else "window"
+    if occurrence_ids is None and reminded_since is not None:
+        kind = "reminded"
+    params: dict[str, Any] = {
+        "unit_id": unit_id,
+        "member_id": member_id,
+        "since": reminded_since,
+        "until": until,
+        "today": today,
+        "lookback": today - ONGOING_LOOKBACK,
+    }
+    if occurrence_ids is not None:
+        params["ids"] = list(occurrence_ids)
+    items: dict[int, UnitItem] = {}
+    for row in (await session.exec(_items_query(kind), params=params)).all():
+        occ_id, task_id, period, start, due, ordinal, title, position, plan_code, role = row[:10]
+        current = items.get(occ_id)
+        if current is None or role == AssignmentRole.LEAD.value:  # the lead wins
+            reminded, status, percent, note = row[10:]
+            items[occ_id] = UnitItem(
+                occ_id,
+                task_id,
+                period,
+                start,
+                due,
+                ordinal,
+                title,
+                position,
+                plan_code,
+                role,
+                bool(reminded),
+                status,
+                percent,
+                "" if note is None else note,  # no report yet
+            )
+    if occurrence_ids is None:
+        # An ongoing task owes only its current check-in, not the previous periods'.
+        latest: dict[int, date] = {}
+        for item in items.values():
+            if item.due is None:
+                latest[item.task_id] = max(latest.get(item.task_id, date.min), item.start)
+        items = {
+            key: item
+            for key, item in items.items()
+            if item.due is not None or item.reminded or item.start == latest.get(item.task_id)
+        }
+    result = [i for i in items.values() if include_done or not i.done]
+    result.sort(key=lambda i: (i.due or date.max, i.plan_code, i.position, i.id))
+    return result
+
+
+_OCC = Occurrence.__table__  # type: ignore[attr-defined]
+_TASK = Task.__table__  # type: ignore[attr-defined]
+_PLAN = Plan.__table__  # type: ignore[attr-defined]
+_ASSIGNMENT = Assignment.__table__  # type: ignore[attr-defined]
+_REPORT = Report.__table__  # type: ignore[attr-defined]
+_REMINDER = ReminderLog.__table__  # type: ignore[attr-defined]
+
+
+@cache
+def _items_query(kind: str) -> Any:
+    """The unit's items, built once with bound parameters (the statement and its compiled
+    form are reused by every message): ``ids``, ``window`` or ``reminded`` (window + the
+    occurrences this member was reminded of). Tables' columns, not the models' attributes:
+    a plain statement skips the ORM's per-execution set-up and row loading."""
+    reminded = _OCC.c.id.in_(
+        select(_REMINDER.c.occurrence_id).where(
+            _REMINDER.c.member_id == bindparam("member_id"),
+            _REMINDER.c.created_at >= bindparam("since"),
+            _REMINDER.c.status != "skipped",  # steps superseded after downtime were never sent
+        )
+    )
+    flag = reminded if kind == "reminded" else literal(False)
+    latest = latest_report_id(_OCC.c.id, bindparam("unit_id"))
+    query = (
+        select(
+            _OCC.c.id,
+            _OCC.c.task_id,
+            _OCC.c.period,
+            _OCC.c.start,
+            _OCC.c.due,
+            _TASK.c.key,  # "II.3" where ordinals restart per section: unambiguous, as /viec shows
+            _TASK.c.title,
+            _TASK.c.position,
+            _PLAN.c.code,
+            _ASSIGNMENT.c.role,
+            flag.label("reminded"),
+            _REPORT.c.status,
+            _REPORT.c.percent,
+            _REPORT.c.note,
+        )
+        .select_from(
+            _OCC.join(_TASK, _TASK.c.id == _OCC.c.task_id)
+            .join(_PLAN, _PLAN.c.id == _TASK.c.plan_id)
+            .join(_ASSIGNMENT, _ASSIGNMENT.c.task_id == _TASK.c.id)
+            .outerjoin(_REPORT, _REPORT.c.id == latest)
+        )
+        .where(_ASSIGNMENT.c.unit_id == bindparam("unit_id"), _TASK.c.active.is_(True))
+    )
+    if kind == "ids":
+        return query.where(_OCC.c.id.in_(bindparam("ids", expanding=True)))
+    window = or_(
+        and_(_OCC.c.due.is_not(None), _OCC.c.due <= bindparam("until")),
+        and_(
+            _OCC.c.due.is_(None),
+            _OCC.c.start <= bindparam("today"),
+            _OCC.c.start > bindparam("lookback"),
+        ),
+    )
+    return query.where(or_(window, reminded) if kind == "reminded" else window)
