@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from dondoc.bot.safe_fetch import fetch_to_file
 from dondoc.bot.settings import Settings
-from dondoc.bot.telegram_channel import TelegramChannel
 from dondoc.storage.db import transaction
 from dondoc.storage.errors import UserError
 from dondoc.storage.models import Member, Report
@@ -47,6 +46,8 @@ async def fetch_attachment(
         token = settings.telegram_bot_token
         if token is None or not token.get_secret_value():
             raise UserError("channels.attachment.no_token", variable="DONDOC_TELEGRAM_BOT_TOKEN")
+        from dondoc.bot.telegram_channel import TelegramChannel  # only then: a heavy import
+
         telegram = TelegramChannel(token.get_secret_value(), settings.telegram_base_url)
         await telegram.application.initialize()
         try:
