@@ -20,6 +20,7 @@ from typing import Any
 from dondoc.scheduler.messaging import (
     Attachment,
     ChannelEvent,
+    EventKind,
     EventSink,
     IncomingMessage,
     MalformedUpdate,
@@ -106,7 +107,9 @@ class ConsoleChannel:
         """A typed line → the message event it is."""
         if not isinstance(body, str):
             raise MalformedUpdate("the console reads lines of text")
-        return ChannelEvent.received(incoming(self.user, body, self.display_name, self.language))
+        return ChannelEvent(
+            EventKind.MESSAGE, incoming(self.user, body, self.display_name, self.language)
+        )
 
     @staticmethod
     def wanted(line: str) -> bool:

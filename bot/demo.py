@@ -28,7 +28,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from dondoc.bot.console import CHANNEL, ConsoleChannel, incoming
-from dondoc.bot.samples import PLAN_FILE, UNITS_FILE
+from dondoc.bot.samples import PLAN_DOCUMENT, UNITS_FILE
 from dondoc.bot.settings import Settings
 from dondoc.bot.wiring import bot_context
 from dondoc.handlers.conversation.core import Conversation
@@ -218,7 +218,7 @@ class Demo:
             units = await import_units(session, read_units_file(UNITS_FILE), now)
         report = await import_plan(
             engine,
-            PLAN_FILE,
+            PLAN_DOCUMENT,  # the plan as it arrives: a Word file, duties in prose and appendix
             now=now,
             rules=self.settings.due_rules(),
             calendar=self.calendar,

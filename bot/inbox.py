@@ -16,7 +16,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from dondoc.handlers.conversation.isolation import Isolation, OneWriter
+from dondoc.handlers.conversation.core import Isolation, OneWriter
 from dondoc.locales import _, normalise_language
 from dondoc.scheduler.clock import Clock
 from dondoc.scheduler.messaging import (

@@ -25,7 +25,13 @@ from dondoc.bot.inbox import Handle, Inbox
 from dondoc.bot.logsafe import configure_logging
 from dondoc.bot.settings import Settings
 from dondoc.bot.webhook import WebhookServer
-from dondoc.bot.wiring import ChannelSetup, bot_context, configured_channels, secrets_of
+from dondoc.bot.wiring import (
+    ChannelSetup,
+    bot_context,
+    check_public_url,
+    configured_channels,
+    secrets_of,
+)
 from dondoc.handlers.conversation.core import Conversation
 from dondoc.locales import _
 from dondoc.scheduler.clock import Clock
@@ -62,6 +68,7 @@ class Runner:
 
     async def run(self, stop: asyncio.Event | None = None) -> int:
         """Serve until ``stop`` is set (or SIGTERM/SIGINT); the exit status."""
+        check_public_url(self.settings)
         setups = configured_channels(self.settings)
         configure_logging(secrets_of(setups, self.settings))
         self._stop = stop or asyncio.Event()

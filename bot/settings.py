@@ -94,6 +94,9 @@ class Settings(BaseSettings):
         default=None, description="https URL where the platforms reach this server"
     )
     webhook_max_body: int = Field(default=1_048_576, ge=1024, description="bytes per request")
+    webhook_allow_insecure_url: bool = Field(
+        default=False, description="accept an http:// or private public URL (local tests only)"
+    )
     zalo_webhook_secret: SecretStr | None = None
     telegram_webhook_secret: SecretStr | None = None
 

@@ -57,6 +57,7 @@ from dondoc.locales import _
 from dondoc.scheduler.messaging import (
     Attachment,
     ChannelEvent,
+    EventKind,
     EventSink,
     FailureKind,
     IncomingMessage,
@@ -261,14 +262,16 @@ class TelegramChannel:
         if update.my_chat_member is not None:
             change = update.my_chat_member
             if change.chat.type != "private":
-                return ChannelEvent.ignored("my_chat_member in a group")
+                return ChannelEvent(EventKind.IGNORED, detail="my_chat_member in a group")
             status = change.new_chat_member.status
             user = str(change.from_user.id)
             if status == "kicked":
-                return ChannelEvent.blocked(user, "Forbidden: bot was blocked by the user")
+                return ChannelEvent(
+                    EventKind.BLOCKED, user_id=user, detail="Forbidden: bot was blocked by the user"
+                )
             if status == "member":
-                return ChannelEvent.unblocked(user)
-            return ChannelEvent.ignored(f"my_chat_member {status}")
+                return ChannelEvent(EventKind.UNBLOCKED, user_id=user)
+            return ChannelEvent(EventKind.IGNORED, detail=f"my_chat_member {status}")
         update_id = str(update.update_id)
         query = update.callback_query
         if query is not None and query.from_user is not None:
@@ -278,7 +281,9 @@ class TelegramChannel:
             text, option = "", data
             if data.startswith(NUMBER_PREFIX):
                 text, option = data.removeprefix(NUMBER_PREFIX), None
-            return ChannelEvent.received(
+            private = query.message is None or query.message.chat.type == "private"
+            return ChannelEvent(
+                EventKind.MESSAGE,
                 IncomingMessage(
                     channel="telegram",
                     chat_id=chat_id,
@@ -288,11 +293,12 @@ class TelegramChannel:
                     option=option,
                     update_id=update_id,
                     language_hint=user.language_code,
-                )
+                    private=private,
+                ),
             )
         message = update.message
         if message is None or message.from_user is None:
-            return ChannelEvent.ignored("update without a message")
+            return ChannelEvent(EventKind.IGNORED, detail="update without a message")
         user = message.from_user
         attachment = None
         if message.document is not None:
@@ -303,7 +309,8 @@ class TelegramChannel:
         elif message.photo:
             best = max(message.photo, key=lambda p: (p.width * p.height, p.file_size or 0))
             attachment = Attachment("photo", best.file_id, "", best.file_size)
-        return ChannelEvent.received(
+        return ChannelEvent(
+            EventKind.MESSAGE,
             IncomingMessage(
                 channel="telegram",
                 chat_id=str(message.chat.id),
@@ -314,7 +321,8 @@ class TelegramChannel:
                 update_id=update_id,
                 language_hint=user.language_code,
                 unsupported=attachment is None and not message.text,  # a sticker, a voice …
-            )
+                private=message.chat.type == "private",
+            ),
         )
 
     async def _acknowledge(self, update: Update) -> None:

@@ -5,11 +5,13 @@ else in dondoc branches per platform).
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from dondoc.bot.settings import Settings
 from dondoc.handlers.conversation.context import BotContext
@@ -100,6 +102,27 @@ _CHANNELS: dict[str, tuple[str, str, str, str, Callable[[Settings, str, str], Ch
         _telegram,
     ),
 }
+
+
+def check_public_url(settings: Settings) -> None:
+    """Telegram and Zalo deliver webhooks only to a public HTTPS address: refuse an ``http://``
+    URL, and one naming this machine or a private network, with a clear message — unless
+    ``DONDOC_WEBHOOK_ALLOW_INSECURE_URL`` allows it for a local test."""
+    url = settings.webhook_public_url
+    if not url or settings.webhook_allow_insecure_url:
+        return
+    parsed = urlsplit(url)
+    host = (parsed.hostname or "").lower()
+    if parsed.scheme != "https" or not host:
+        raise UserError("channels.webhook_url_not_https", url=url)
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        private = host == "localhost" or host.endswith((".localhost", ".local", ".internal"))
+    else:
+        private = not address.is_global
+    if private:
+        raise UserError("channels.webhook_url_private", url=url, host=host)
 
 
 def configured_channels(settings: Settings) -> list[ChannelSetup]:

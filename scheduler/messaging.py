@@ -32,7 +32,8 @@ class IncomingMessage:
     """``channel`` "telegram" | "zalo" | "console"; ``option`` is the value of a pressed button
     (Telegram callback) when there is one; ``update_id`` lets duplicates be dropped;
     ``unsupported``: the person sent something dondoc cannot read (a sticker, a voice
-    message) — answered with what it understands."""
+    message) — answered with what it understands; ``private`` is False for a message written
+    in a group chat (dondoc works in a person's own chat with the bot only)."""
 
     channel: str
     chat_id: str
@@ -44,6 +45,7 @@ class IncomingMessage:
     update_id: str | None = None
     language_hint: str | None = None
     unsupported: bool = False
+    private: bool = True
 
 
 @dataclass(frozen=True)
@@ -147,26 +149,6 @@ class ChannelEvent:
     message: IncomingMessage | None = None
     user_id: str = ""
     detail: str = ""
-
-    @classmethod
-    def received(cls, message: IncomingMessage) -> ChannelEvent:
-        return cls(EventKind.MESSAGE, message)
-
-    @classmethod
-    def blocked(cls, user_id: str, reason: str) -> ChannelEvent:
-        return cls(EventKind.BLOCKED, user_id=user_id, detail=reason)
-
-    @classmethod
-    def unblocked(cls, user_id: str) -> ChannelEvent:
-        return cls(EventKind.UNBLOCKED, user_id=user_id)
-
-    @classmethod
-    def ignored(cls, what: str) -> ChannelEvent:
-        return cls(EventKind.IGNORED, detail=what)
-
-    @classmethod
-    def closed(cls, reason: str) -> ChannelEvent:
-        return cls(EventKind.CLOSED, detail=reason)
 
 
 class MalformedUpdate(ValueError):

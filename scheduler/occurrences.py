@@ -27,7 +27,10 @@ def task_window(schedule: Schedule, plan_year: int | None, until: date) -> tuple
         return min(schedule.due, until), max(schedule.due, until)
     first_year = schedule.start.year if schedule.start else (plan_year or until.year)
     first = schedule.start or date(first_year, 1, 1)
-    last = min(until, schedule.end) if schedule.end else until
+    ends = schedule.then.end if schedule.then is not None else schedule.end  # "then": goes on
+    if schedule.then is not None and schedule.then.end is None:
+        ends = None
+    last = min(until, ends) if ends else until
     return first, max(first, last)
 
 

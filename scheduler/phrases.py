@@ -53,6 +53,7 @@ _YEAR = r"((?:19|20)\d{2})"
 def _clean(text: str) -> str:
     folded = fold(re.sub(r"<[^>]+>", " ", text)).replace("*", " ")
     folded = _NOISE.sub("", folded)
+    folded = re.sub(r"\bqui\b", "quy", folded)  # the old spelling "Quí"
     folded = re.sub(r"\s+", " ", folded)
     return folded.strip(" .;:,")
 
@@ -155,6 +156,9 @@ _RECURRING_WORDS = {
 _PERIODIC = re.compile(
     r"cuoi ky|ky bao cao|\b6 thang\b(?! (?:dau|cuoi) nam)|\b9 thang\b|\bquy (?:i|1)\s*,"
 )
+_ROUTINE = re.compile(r"\bdinh ky\b|\bbao cao dinh ky\b")  # periodic when nothing says more
+# "ít nhất 2 lần/năm", "01 lần trong năm": so many times a year
+_TIMES_A_YEAR = re.compile(r"\b0?(\d{1,2}) lan ?(?:/|trong|moi|mot) ?(?:1 |mot )?nam\b")
 _EXCEPTION = re.compile(r"\(?\s*rieng nam " + _YEAR + r"([^)]*)\)?")
 
 
@@ -193,6 +197,20 @@ def _recurring(ctx: _Context) -> Schedule | None:
         text = (text[: exception.start()] + " " + text[exception.end() :]).strip()
     kinds = [kind for kind, pattern in _RECURRING_WORDS.items() if pattern.search(text)]
     periodic = bool(_PERIODIC.search(text))
+    times = _TIMES_A_YEAR.search(text)
+    if times and not kinds:
+        count = int(times.group(1))
+        if count <= 1:
+            kinds = [ScheduleKind.ANNUAL]
+        elif count == 2:
+            start, end = ctx.bounds(_own_year(text))
+            return Schedule(ScheduleKind.PERIODIC, start=start, end=end, periods=("6T", "year"))
+        elif count <= 4:
+            kinds = [ScheduleKind.QUARTERLY]
+        else:
+            kinds = [ScheduleKind.MONTHLY]
+    if not kinds and not periodic and _ROUTINE.search(text):
+        periodic = True
     if not kinds and not periodic:
         return None
     day = _due_day(text)
@@ -200,10 +218,16 @@ def _recurring(ctx: _Context) -> Schedule | None:
     if exception:
         special_year = int(exception.group(1))
         special = [k for k, p in _RECURRING_WORDS.items() if p.search(exception.group(2))]
-        if special and (ctx.year is None or ctx.year == special_year):
+        if special and (ctx.year is None or ctx.year <= special_year):
             ctx.warnings.append("deadline.exception_year")
             start, end = date(special_year, 1, 1), date(special_year, 12, 31)
-            return Schedule(special[0], start=start, end=end, day=day)
+            usual = kinds[0] if kinds else None
+            then = None
+            if usual is not None and usual is not special[0]:
+                after = date(special_year + 1, 1, 1)
+                last = date(ctx.last_year, 12, 31) if ctx.last_year else None
+                then = Schedule(usual, start=after, end=last if last and last > after else None)
+            return Schedule(special[0], start=start, end=end, day=day, then=then)
     if periodic and (not kinds or kinds == [ScheduleKind.ANNUAL]):
         start, end = ctx.bounds(own_year)
         periods = _periods(text)
@@ -256,6 +280,32 @@ _HALF = re.compile(r"\b6 thang (dau|cuoi) nam(?: " + _YEAR + r")?")
 _YEAR_ONLY = re.compile(r"(?:^|\b(?:trong|cuoi|het|den het|nam hoc)\s)?\bnam " + _YEAR + r"\b")
 
 
+_PERIOD_RANGE = re.compile(
+    r"\b(quy|thang) ([ivx]+|\d{1,2})(?: ?[/.-] ?| nam )?" + _YEAR + r"?\s*(?:-|den)\s*"
+    r"(?:quy|thang) ([ivx]+|\d{1,2})(?: ?[/.-] ?| nam )?" + _YEAR + r"?"
+)
+
+
+def _period_range(ctx: _Context) -> Schedule | None:
+    """ "Quý I/2026 - Quý III/2026", "tháng 3 - tháng 6/2025": due at the end of the range."""
+    match = _PERIOD_RANGE.search(ctx.text)
+    if not match:
+        return None
+    unit, last, year = match.group(1), match.group(4), match.group(5) or match.group(3)
+    number = _ROMAN.get(last) if unit == "quy" else None
+    number = number or (int(last) if last.isdigit() else None)
+    if number is None or not 1 <= number <= (4 if unit == "quy" else 12):
+        return None
+    own = ctx.need_year(year)
+    if own is None:
+        ctx.warnings.append("deadline.needs_year")
+        return Schedule(ScheduleKind.UNKNOWN)
+    ctx.warnings.append("deadline.range_end")
+    month = 3 * number if unit == "quy" else number
+    label = f"{own}-Q{number}" if unit == "quy" else f"{own}-{number:02d}"
+    return Schedule(ScheduleKind.ONCE, due=_last_day(own, month), label=label)
+
+
 def _named_period(ctx: _Context) -> Schedule | None:
     text = ctx.text
     half = _HALF.search(text)
@@ -306,7 +356,8 @@ def _named_period(ctx: _Context) -> Schedule | None:
 
 _EVENT = re.compile(
     r"^(?:ngay )?(?:truoc|sau|sau khi|khi|ngay sau khi|kip thoi sau khi|trong vong)\b"
-    r"|\bkhi co\b|\bdot xuat\b|\btheo yeu cau\b|\bsau khi\b"
+    r"|\bkhi co\b|\bdot xuat\b|\btheo yeu cau\b|\bsau khi\b|\bngay khi\b|\bkip thoi\b"
+    r"|\bneu (?:co|phat sinh)\b|\bkhi phat sinh\b"
 )
 _BY_RULE = re.compile(r"^theo (?:quy dinh|ke hoach|chi dao|huong dan|lo trinh|tien do)")
 
@@ -330,6 +381,7 @@ RULES: tuple[Callable[[_Context], Schedule | None], ...] = (
     _explicit_date,
     _recurring,
     _range,
+    _period_range,
     _named_period,
     _ongoing,
     _event,

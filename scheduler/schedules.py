@@ -81,6 +81,8 @@ class Schedule:
     ``start``/``end``: the first and last day of recurring schedules (``end`` None: open).
     ``day``: a due day written in the plan ("chậm nhất ngày 05 …"), overriding the default.
     ``periods``: for ``periodic``, which of ``Q1``, ``6T``, ``9T``, ``year`` apply.
+    ``then``: the schedule that takes over after ``end`` — a plan that reports monthly in 2025
+    only ("hằng quý (riêng năm 2025 báo cáo hàng tháng)") goes back to quarterly afterwards.
     """
 
     kind: ScheduleKind
@@ -91,6 +93,7 @@ class Schedule:
     day: int | None = None
     periods: tuple[str, ...] = ("Q1", "6T", "9T", "year")
     note: str = field(default="", compare=False)
+    then: Schedule | None = None  # what follows after ``end`` ("riêng năm 2025 hàng tháng")
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -99,6 +102,7 @@ class Schedule:
             if data[key] is not None:
                 data[key] = data[key].isoformat()
         data["periods"] = list(self.periods)
+        data["then"] = self.then.to_dict() if self.then is not None else None
         return {k: v for k, v in data.items() if v not in (None, "")}
 
     @classmethod
@@ -115,6 +119,7 @@ class Schedule:
             day=data.get("day"),
             periods=tuple(data.get("periods") or ("Q1", "6T", "9T", "year")),
             note=data.get("note", ""),
+            then=cls.from_dict(data["then"]) if data.get("then") else None,
         )
 
     def with_event_date(self, when: date) -> Schedule:
@@ -242,6 +247,12 @@ def occurrences(
     rules = rules or DueRules()
     if last < first:
         raise ValueError("the end of the range is before its start")
+    if schedule.then is not None:
+        own = occurrences(replace(schedule, then=None), first, last, rules, working)
+        after = occurrences(schedule.then, first, last, rules, working)
+        taken = {o.period for o in own}
+        merged = own + [o for o in after if o.period not in taken]
+        return sorted(merged, key=lambda o: (o.due or o.start, o.period))
     result: list[OccurrenceSpec] = []
     seen: set[str] = set()
     # Periodic and annual periods start in January but are due at the end: widen the search.

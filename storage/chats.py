@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
 from dondoc.storage import audit
-from dondoc.storage.db import Session, is_sqlite, transaction
+from dondoc.storage.db import Session, transaction
 from dondoc.storage.invites import redeem
 from dondoc.storage.models import (
     ConversationState,
@@ -144,7 +144,7 @@ async def chat_turn(
         async with transaction(engine) as session:
             if update_id is not None:
                 await _mark(session, key.channel, update_id, now)
-            member, unit, state = await _read(session, key, is_sqlite(engine))
+            member, unit, state = await _read(session, key, engine.dialect.name == "sqlite")
             if member is not None and not member.reachable:
                 # Whoever writes to the bot can be written to again (unblocked, no longer
                 # silent). The chat reminders go to stays the one linked by /start.
@@ -165,9 +165,10 @@ async def _mark(session: Session, channel: str, update_id: str, now: datetime) -
         raise DuplicateUpdate(update_id) from None
 
 
-async def mark_handled(engine: AsyncEngine, channel: str, update_id: str, now: datetime) -> None:
+async def mark_handled(engine: AsyncEngine, channel: str, update_id: str, now: datetime) -> bool:
     """Remember ``update_id`` on its own (the turn's transaction was rolled back because the
-    message was refused: a second delivery must not be answered again)."""
+    message was refused: a second delivery must not be answered again); False when it was
+    remembered already."""
     try:
         async with transaction(engine) as session:
             await session.exec(
@@ -175,7 +176,8 @@ async def mark_handled(engine: AsyncEngine, channel: str, update_id: str, now: d
                 params={"channel": channel, "update_id": update_id[:128], "received_at": now},
             )
     except IntegrityError:
-        pass
+        return False
+    return True
 
 
 async def _read(

@@ -80,6 +80,7 @@ class Unit(SQLModel, table=True):
     kind: str = Field(default=UnitKind.DEPARTMENT.value, max_length=32, index=True)
     parent_id: int | None = Field(default=None, foreign_key="unit.id")
     aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    label: str = Field(default="", max_length=64)  # the kind as the units file wrote it
     active: bool = Field(default=True)
     created_at: datetime
     updated_at: datetime
@@ -142,8 +143,12 @@ class Task(SQLModel, table=True):
     """*Nhiệm vụ*: one row of a plan's appendix, with its schedule.
 
     ``key`` identifies the task within its plan across re-imports (the ordinal as written,
-    qualified by section when ordinals restart per section). ``schedule`` holds the schedule
-    (kind and parameters, see ``scheduler.schedules.Schedule``).
+    qualified by section when ordinals restart per section; "§II.2/3" for a duty read from the
+    plan's prose). ``schedule`` holds the schedule (kind and parameters, see
+    ``scheduler.schedules.Schedule``). ``quote`` is the plan's words the task was read from and
+    ``source`` where they stand in the file ("p3 ¶12", "t1:5"): why dondoc believes a unit owes
+    it. ``origin`` is ``plan`` (read from the file) or ``manual`` (``dondoc task add``): a
+    re-import never stops following a manual task.
     """
 
     __tablename__ = "task"
@@ -158,6 +163,9 @@ class Task(SQLModel, table=True):
     title: str
     expected_output: str = Field(default="")
     deadline_text: str = Field(default="")
+    quote: str = Field(default="")
+    source: str = Field(default="", max_length=64)
+    origin: str = Field(default="plan", max_length=16)
     schedule_kind: str = Field(max_length=16)
     schedule: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     active: bool = Field(default=True)

@@ -32,11 +32,16 @@ from dondoc.storage.errors import UserError
 from dondoc.storage.tabular import Rows, read_tables
 from dondoc.storage.text import fold
 
-ROLES = ("ordinal", "title", "deadline", "lead", "cooperating", "output")
+ROLES = ("ordinal", "title", "deadline", "lead", "cooperating", "output", "key", "quote", "where")
 HEADER_SEARCH_ROWS = 15
 
 # Header words (folded) per column role, tried in this order for each header cell.
 _HEADER_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # the review sheet's own columns (``handlers.plans.review``)
+    ("key", re.compile(r"^ma nhiem vu\b")),
+    ("quote", re.compile(r"^(?:trich dan|nguyen van)")),
+    ("where", re.compile(r"^(?:nguon|vi tri trong van ban)")),
+    ("warnings", re.compile(r"^(?:canh bao|luu y cua dondoc)")),
     ("ordinal", re.compile(r"^(?:s\.?\s?t\.?\s?t|t\.?\s?t|so tt|so thu tu|thu tu)\.?$")),
     ("lead", re.compile(r"chu tri|don vi thuc hien|co quan thuc hien|don vi dau moi")),
     ("cooperating", re.compile(r"phoi hop")),
@@ -64,9 +69,10 @@ class PlanRow:
     lead: str
     cooperating: str
     output: str
-    source: str  # "table 1, row 12": where a person finds it in the file
+    source: str  # "t1:12" (table 1, row 12): where a person finds it in the file
     key: str = ""
     notes: list[str] = field(default_factory=list)
+    quote: str = ""  # the row's words as the file has them (a review sheet carries its own)
 
 
 @dataclass
@@ -155,6 +161,15 @@ def _roles(row: list[str]) -> dict[str, int]:
     return found
 
 
+def header_roles(row: list[str]) -> dict[str, int]:
+    """Column index of each role the cells of ``row`` name (public name of ``_roles``)."""
+    return _roles(row)
+
+
+def is_header(roles: dict[str, int]) -> bool:
+    return _is_header(roles)
+
+
 def _is_header(roles: dict[str, int]) -> bool:
     return "title" in roles and bool({"deadline", "lead", "cooperating"} & roles.keys())
 
@@ -219,6 +234,10 @@ def _section(row: list[str], roles: dict[str, int]) -> tuple[str, str] | None:
         heading = _SECTION_HEADING.match(title)
         if heading:
             return title, heading.group(1)
+    if ordinal and len(distinct) == 1 and len(ordinal.split()) >= 3 and not title:
+        # a heading merged across the row, read back from a spreadsheet (text in TT only)
+        mark = _SECTION_MARK.match(ordinal)
+        return ordinal, mark.group(1) if mark else ""
     return None
 
 
@@ -232,8 +251,18 @@ def _normal_ordinal(text: str) -> str:
     return re.sub(r"[.):]+$", "", text.replace(" ", ""))
 
 
-def parse_tables(tables: list[Rows], paragraphs: list[str], file: str) -> PlanTable:
-    """The task rows of every table with a recognisable header (and of their continuations)."""
+def parse_tables(
+    tables: list[Rows],
+    paragraphs: list[str],
+    file: str,
+    merged: list[set[int]] | None = None,
+    sources: list[str] | None = None,
+) -> PlanTable:
+    """The task rows of every table with a recognisable header (and of their continuations).
+
+    ``merged`` gives, per table, the rows whose one cell spans the table (a Word section row
+    such as "CẢI CÁCH TÀI CHÍNH CÔNG", numbered or not): they are headings, never glued to
+    the task above. ``sources`` names each table for ``PlanRow.source`` ("p3 t2")."""
     result: list[PlanRow] = []
     preamble = list(paragraphs)
     roles: dict[str, int] | None = None
@@ -262,8 +291,16 @@ def parse_tables(tables: list[Rows], paragraphs: list[str], file: str) -> PlanTa
             current = None if roles is None else current
             continue
         assert roles is not None
+        spanning = merged[table_no - 1] if merged and table_no <= len(merged) else set()
+        name = sources[table_no - 1] if sources and table_no <= len(sources) else f"t{table_no}"
         for row_no, row in enumerate(rows[body_start:], start=body_start + 1):
             if not any(clean_text(c) for c in row):
+                continue
+            if row_no - 1 in spanning or _same_everywhere(row, roles):
+                text = next(clean_text(c) for c in row if clean_text(c))
+                mark = _SECTION_MARK.match(text)
+                section, section_mark = text, (mark.group(1) if mark else "")
+                current = None
                 continue
             folded = [fold(clean_text(c)) for c in row]
             if folded == header_cells or _is_header(_roles(row)):
@@ -276,10 +313,21 @@ def parse_tables(tables: list[Rows], paragraphs: list[str], file: str) -> PlanTa
                 current = None
                 continue
             ordinal = _cell(row, roles, "ordinal")
-            values = {role: _cell(row, roles, role) for role in ROLES[1:]}
+            values = {role: _cell(row, roles, role) for role in ROLES[1:6]}
+            extra = {role: _cell(row, roles, role) for role in ROLES[6:]}
             # An empty TT continues the task above; so does the same TT again (a Word cell
             # merged down over two rows repeats its text in each).
-            if current is not None and (not ordinal or ordinal == current.ordinal):
+            sub_row = (
+                current is not None
+                and ordinal
+                and ordinal == current.ordinal
+                and values["title"]
+                and values["title"] not in current.title
+                and any(
+                    values[r] and values[r] != getattr(current, r) for r in ("deadline", "lead")
+                )
+            )
+            if current is not None and not sub_row and (not ordinal or ordinal == current.ordinal):
                 for role, value in values.items():
                     setattr(current, role, _merge(getattr(current, role), value))
                 continue
@@ -288,9 +336,15 @@ def parse_tables(tables: list[Rows], paragraphs: list[str], file: str) -> PlanTa
                 section=section,
                 section_mark=section_mark,
                 ordinal=ordinal,
-                source=f"{table_no}:{row_no}",
+                source=f"{name}:{row_no}",
                 **values,
             )
+            if sub_row:  # rows under one merged TT cell: each is its own task
+                current.notes.append("import.sub_row")
+            current.key = extra["key"][:64]
+            current.quote = extra["quote"]
+            if extra["where"]:
+                current.source = extra["where"][:64]
             if not ordinal:
                 current.notes.append("import.no_ordinal")
             result.append(current)
@@ -303,18 +357,30 @@ def parse_tables(tables: list[Rows], paragraphs: list[str], file: str) -> PlanTa
     return PlanTable(result, preamble)
 
 
+def _same_everywhere(row: list[str], roles: dict[str, int]) -> bool:
+    """A row whose cells all say the same (a merged row as text extraction repeats it)."""
+    cells = [clean_text(c) for c in row]
+    return len(roles) >= 3 and len(cells) >= 3 and all(cells) and len(set(cells)) == 1
+
+
 def _assign_keys(rows: list[PlanRow]) -> None:
     ordinals = [_normal_ordinal(r.ordinal) for r in rows if r.ordinal]
     restart = len(ordinals) != len(set(ordinals))
     seen: dict[str, int] = {}
+    given = [r.key for r in rows if r.key]
+    keep = len(given) == len(rows) and len(set(given)) == len(given)  # a review sheet's keys
     for position, row in enumerate(rows, start=1):
         row.position = position
+        if keep:
+            continue
         base = _normal_ordinal(row.ordinal) or f"#{position}"
         if restart and row.section_mark and row.ordinal:
             base = f"{row.section_mark}.{base}"
         count = seen.get(base, 0) + 1
         seen[base] = count
-        if count > 1:
+        if count > 1 and "import.sub_row" in row.notes:
+            base = f"{base}.{count}"
+        elif count > 1:
             row.notes.append("import.duplicate_ordinal")
             base = f"{base}#{count}"
         row.key = base[:64]

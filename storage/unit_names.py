@@ -106,7 +106,7 @@ COLLECTIVES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (
         re.compile(
             r"(?:uy ban nhan dan|ubnd) (?:cap phuong|cac phuong(?:,? xa)?|\d+ phuong(?:,? xa)?"
-            r"|cac xa(?:,? thi tran)?|cap xa|phuong,? xa)"
+            r"|cac xa(?:,? thi tran)?|cap xa|phuong,? xa)(?![a-z])"
         ),
         (UnitKind.WARD.value,),
     ),
@@ -141,6 +141,8 @@ _SEPARATOR = re.compile(
     r"|(?:^|\s+)[-+•·*]\s*(?=(?:" + _HEAD + r")\b)"
     r"|\s+(?:va|&)\s+(?=(?:" + _HEAD + r")\b)"
 )
+_DOUBLED = re.compile(r"(?i)\b(\w+)(?:\s+\1\b)+")
+_EACH_WARD = re.compile(r"^(.+?) (?:cac|\d+) (phuong|xa)(?:,? thi tran)?$")
 _DISTRIBUTIVE = re.compile(r"^(?:cac|gom cac|gom) (phong|co quan|don vi|trung tam)\b")
 
 
@@ -197,12 +199,26 @@ class UnitDirectory:
 
     units: list[RegisteredUnit]
     _index: dict[str, set[str]] = field(default_factory=dict, init=False)
+    _names: dict[str, str] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         for unit in self.units:
             for written in (unit.name, unit.code, *unit.aliases):
                 for variant in _variants(canonical(written)):
                     self._index.setdefault(variant, set()).add(unit.code)
+            for written in (unit.name, *unit.aliases):
+                self._names.setdefault(canonical(written), unit.name)
+
+    def suggest(self, name: str) -> str | None:
+        """The registered name closest to ``name`` when one is close (a typing slip, a word
+        missing): for "có phải … ?" — never used to match silently."""
+        from rapidfuzz import fuzz, process
+
+        key = canonical(name)
+        if not key or not self._names:
+            return None
+        best = process.extractOne(key, list(self._names), scorer=fuzz.ratio, score_cutoff=80)
+        return self._names[best[0]] if best else None
 
     @classmethod
     def of(cls, units: Iterable[object]) -> UnitDirectory:
@@ -232,12 +248,36 @@ class UnitDirectory:
                 return (), True
         return (), False
 
+    def _each_ward(self, line: str) -> list[NamedUnits]:
+        """ "Công an, Ban Chỉ huy quân sự các phường": each named kind, in every ward — the
+        registered units whose name is that kind followed by the ward ("Công an phường …")."""
+        match = _EACH_WARD.match(fold(line))
+        if match is None or len(fold(line)) != len(line):
+            return []
+        level = match.group(2)
+        found: list[NamedUnits] = []
+        for head in re.split(r"\s*,\s*|\s+va\s+", match.group(1)):
+            stem = canonical(head)
+            if not stem:
+                continue
+            codes = tuple(
+                u.code
+                for u in self.units
+                if canonical(u.name).startswith(f"{stem} {level}")
+                or canonical(u.name) == f"{stem} {level}"
+            )
+            start = fold(line).find(head)
+            written = f"{line[start : start + len(head)]} các {line[match.start(2) : match.end(2)]}"
+            found.append(NamedUnits(written, codes, collective=True))
+        return found if found and all(n.codes for n in found) else []
+
     def of_kinds(self, kinds: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(u.code for u in self.units if u.kind in kinds)
 
     def resolve_cell(self, cell: str) -> list[NamedUnits]:
         """Every name written in one cell, in order, each with the units it stands for."""
         text = unicodedata.normalize("NFC", re.sub(r"<[^>]+>", " ", cell or ""))
+        text = _DOUBLED.sub(r"\1", text)  # "các các phòng": a typing slip
         result: list[NamedUnits] = []
         for line in re.split(r"[\n;]+", text):
             line = clean_name(line)
@@ -256,6 +296,9 @@ class UnitDirectory:
         whole, ambiguous = self.lookup(line)
         if whole:
             return [NamedUnits(line, whole)]
+        spread = self._each_ward(line)
+        if spread:
+            return spread
         # Collective phrases first: they contain commas ("phòng, ban, ngành").
         folded = fold(line)
         pieces: list[tuple[int, int, tuple[str, ...]]] = []
@@ -293,6 +336,7 @@ class UnitDirectory:
                 del parts[k]
                 del seps[k - 1]
         result: list[NamedUnits] = []
+        trailing = False
         i = 0
         while i < len(parts):
             taken = None
@@ -306,6 +350,15 @@ class UnitDirectory:
                     taken = (j, NamedUnits(clean_name(joined), codes))
                     break
             if taken is None:
+                head = self._leading_name(parts[i], prefix)
+                if head is not None:  # "Phòng Nội vụ tổng hợp": the words after are not a unit
+                    result.append(head)
+                    trailing = True
+                    i += 1
+                    continue
+                if trailing and parts[i][:1].islower():  # "…, báo cáo UBND": still the sentence
+                    i += 1
+                    continue
                 # Unresolved: keep names split at "-"/"và" together (they may be one name).
                 j = i + 1
                 while j < len(parts) and seps[j - 1].strip() not in ("", ",", ";", ":"):
@@ -323,6 +376,20 @@ class UnitDirectory:
             i, item = taken
             result.append(item)
         return result
+
+    def _leading_name(self, part: str, prefix: str) -> NamedUnits | None:
+        """The registered name a part starts with, when lower-case words follow it."""
+        words = part.split()
+        for k in range(len(words) - 1, 1, -1):
+            if not words[k][:1].islower():
+                continue
+            head = " ".join(words[:k])
+            codes, _ = self.lookup(head)
+            if not codes and prefix:
+                codes, _ = self.lookup(prefix + head)
+            if codes:
+                return NamedUnits(clean_name(head), codes)
+        return None
 
     def _looks_separate(self, parts: list[str], i: int, j: int) -> bool:
         """After an unresolved part, does the part at ``j`` resolve on its own?"""

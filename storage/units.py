@@ -2,7 +2,10 @@
 
 A units file has the columns ``code, name, kind, parent, aliases`` (aliases separated by
 ``;``). Re-importing updates units by code. The whole file is checked before anything is
-written: duplicate codes, unknown parents, unknown kinds or a missing column change nothing.
+written: duplicate codes, unknown parents or a missing column change nothing. A kind is one
+of ``UnitKind`` or a word people use for one ("phòng", "UBND phường", "cơ quan", "hội" …);
+any other word ("cơ quan ngành dọc", "doanh nghiệp", "chi nhánh") is kept as the unit's label
+with kind ``khac``: a file is never refused for its kind column.
 """
 
 from __future__ import annotations
@@ -36,12 +39,26 @@ _KIND_WORDS = {
     "van phong": UnitKind.OFFICE,
     "doan the": UnitKind.ORGANISATION,
     "mat tran": UnitKind.ORGANISATION,
+    "hoi": UnitKind.ORGANISATION,
+    "to chuc chinh tri - xa hoi": UnitKind.ORGANISATION,
+    "co quan": UnitKind.DEPARTMENT,
+    "bo phan": UnitKind.DEPARTMENT,
+    "phong chuyen mon": UnitKind.DEPARTMENT,
+    "co quan hanh chinh": UnitKind.DEPARTMENT,
+    "van phong hdnd va ubnd": UnitKind.OFFICE,
+    "van phong ubnd": UnitKind.OFFICE,
+    "don vi su nghiep cong lap": UnitKind.CENTER,
+    "truong": UnitKind.CENTER,
+    "truong hoc": UnitKind.CENTER,
+    "ubnd thi tran": UnitKind.WARD,
+    "thi tran": UnitKind.WARD,
     "khac": UnitKind.OTHER,
 }
 
 
 def parse_kind(text: str) -> UnitKind | None:
-    """A kind as written ("phòng", "UBND phường", "trung_tam") or None when unknown."""
+    """A kind as written ("phòng", "UBND phường", "trung_tam") or None when not a known word
+    (a units file keeps such a word as the unit's label, with kind ``khac``)."""
     folded = fold(text).replace("_", " ")
     if not folded:
         return UnitKind.DEPARTMENT
@@ -59,6 +76,7 @@ class UnitRow:
     kind: UnitKind
     parent: str
     aliases: list[str]
+    label: str = ""  # the kind word as written when it is none of the known kinds
 
 
 @dataclass(frozen=True)
@@ -97,17 +115,13 @@ def read_units_file(path: Path) -> list[UnitRow]:
                 "units.duplicate_code", file=str(path), code=code, line=line, first=seen[code]
             )
         seen[code] = line
-        kind = parse_kind(cell(row, "kind"))
-        if kind is None:
-            raise UserError(
-                "units.unknown_kind",
-                file=str(path),
-                line=line,
-                kind=cell(row, "kind"),
-                kinds=", ".join(k.value for k in UnitKind),
-            )
+        written = cell(row, "kind")
+        kind = parse_kind(written)
+        label = ""
+        if kind is None:  # "cơ quan ngành dọc", "doanh nghiệp", "chi nhánh": kept as written
+            kind, label = UnitKind.OTHER, written[:64]
         aliases = [a.strip() for a in cell(row, "aliases").split(";") if a.strip()]
-        result.append(UnitRow(line, code, name, kind, cell(row, "parent"), aliases))
+        result.append(UnitRow(line, code, name, kind, cell(row, "parent"), aliases, label))
     if not result:
         raise UserError("units.no_rows", file=str(path))
     return result
@@ -132,6 +146,7 @@ async def import_units(session: AsyncSession, rows: list[UnitRow], now: datetime
                 code=row.code,
                 name=row.name,
                 kind=row.kind.value,
+                label=row.label,
                 aliases=row.aliases,
                 created_at=now,
                 updated_at=now,
@@ -140,14 +155,16 @@ async def import_units(session: AsyncSession, rows: list[UnitRow], now: datetime
             existing[row.code] = unit
             created.append(row.code)
             continue
-        if (unit.name, unit.kind, list(unit.aliases or [])) == (
+        if (unit.name, unit.kind, list(unit.aliases or []), unit.label) == (
             row.name,
             row.kind.value,
             row.aliases,
+            row.label,
         ):
             unchanged.append(row.code)
         else:
             unit.name, unit.kind, unit.aliases = row.name, row.kind.value, row.aliases
+            unit.label = row.label
             unit.updated_at = now
             session.add(unit)
             updated.append(row.code)

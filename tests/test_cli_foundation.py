@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -90,12 +91,28 @@ def test_units_import_xlsx(ready: Cli, tmp_path: Path) -> None:
     assert len(json.loads(ready("units", "list", "--json").output)) == 4
 
 
+def test_kind_words_people_use_are_kept_never_refused(ready: Cli, tmp_path: Path) -> None:
+    """Known words map to a kind; any other word stays as the unit's label, kind "khác"."""
+    path = write(
+        tmp_path / "kinds.csv",
+        UNITS_CSV
+        + "CCT,Chi cục Thuế khu vực,cơ quan ngành dọc,,\n"
+        + "HND,Hội Nông dân phường,hội,,\n"
+        + "X2,Đơn vị Y,tàu vũ trụ,,\n",
+    )
+    result = ready("units", "import", str(path))
+    assert result.exit_code == 0, result.output
+    units = {u["code"]: u for u in json.loads(ready("units", "list", "--json").output)}
+    assert units["CCT"]["kind"] == "khac" and units["X2"]["kind"] == "khac"
+    assert (units["CCT"]["label"], units["X2"]["label"]) == ("cơ quan ngành dọc", "tàu vũ trụ")
+    assert units["HND"]["kind"] == "doan_the"
+
+
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
         (UNITS_CSV + "VP,Trùng mã,phòng,,\n", "lặp lại"),
         (UNITS_CSV + "X1,Đơn vị X,phòng,KHONGCO,\n", "KHONGCO"),
-        (UNITS_CSV + "X2,Đơn vị Y,tàu vũ trụ,,\n", "không hợp lệ"),
         ("ma,ten\nA,B\n", "thiếu cột"),
         ("", "trống"),
         (UNITS_CSV + ",Không mã,phòng,,\n", "thiếu mã"),
@@ -229,7 +246,7 @@ def test_list_settings_as_people_write_them(tmp_path: Path, value: str) -> None:
     result = cli("settings", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["remind_before"] == "7,3,1"
-    assert "DONDOC_REMIND_BEFORE             7,3,1" in cli("settings").output
+    assert re.search(r"^DONDOC_REMIND_BEFORE +7,3,1$", cli("settings").output, re.MULTILINE)
 
 
 def test_list_settings_from_the_env_file(tmp_path: Path) -> None:

@@ -186,3 +186,25 @@ async def test_an_unreadable_state_is_reset_politely(conv, engine) -> None:
     assert answer[0].text == _("conv.state_lost", "vi")
     again = await conv.handle(msg("lan", "/baocao"))
     assert "nhiệm vụ nào" in again[0].text
+
+
+async def test_a_group_chat_is_told_once_and_nothing_is_linked_or_recorded(conv, engine) -> None:
+    """Messages written in a group (Zalo's beta groups, a Telegram group): one answer per group
+    saying dondoc works in private chats, then silence; no member linked, no report saved."""
+
+    from dondoc.scheduler.messaging import IncomingMessage
+
+    def in_group(user: str, text: str, update: str) -> IncomingMessage:
+        return IncomingMessage(
+            "console", "group-1", user, text, user, update_id=update, private=False
+        )
+
+    code = next(iter(conv.world.codes.values()))
+    first = await conv.handle(in_group("lan", "xong", "g-1"))
+    assert [m.text for m in first] == [_("conv.group_only", "vi")]
+    assert await conv.handle(in_group("hoa", "đang làm 50%", "g-2")) == []
+    assert await conv.handle(in_group("newcomer", f"/start {code}", "g-3")) == []
+    assert await reports(engine) == []
+    async with transaction(engine) as session:
+        users = {m.channel_user_id for m in (await session.exec(select(Member))).all()}
+    assert "newcomer" not in users

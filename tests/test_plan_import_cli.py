@@ -110,7 +110,8 @@ def _docx_without_table(path: Path) -> Path:
 
 
 BAD_FILES = {
-    "wrong extension": ("ke-hoach.pdf", b"%PDF-1.4 ...", "đuôi .pdf"),
+    "wrong extension": ("ke-hoach.pages", b"PK not a plan", "đuôi .pages"),
+    "corrupt pdf": ("ke-hoach.pdf", b"%PDF-1.4 ...", "bị hỏng"),
     "empty csv": ("rong.csv", b"", "trống"),
     "empty docx": ("rong.docx", b"", "trống"),
     "corrupt xlsx": ("hong.xlsx", b"PK\x03\x04 not really a zip", "bị hỏng"),
@@ -219,7 +220,13 @@ def test_event_task_gets_its_date_from_the_coordinator(registry: Cli, tmp_path: 
     moved = _json(
         registry("task", "set-date", "--plan", "Q6", "--task", "2", "2030-09-10", "--json")
     )
-    assert moved == {"plan": "Q6", "key": "2", "due": "2030-09-10", "previous": "2030-08-15"}
+    assert moved == {
+        "plan": "Q6",
+        "key": "2",
+        "due": "2030-09-10",
+        "working_due": "2030-09-10",
+        "previous": "2030-08-15",
+    }
     after = _json(registry("tasks", "list", "--plan", "Q6", "--json"))
     assert after[1]["next_due"] == "2030-09-10"  # type: ignore[index]
     not_event = registry("task", "set-date", "--plan", "Q6", "--task", "1", "15/08/2030")

@@ -176,7 +176,14 @@ def test_percent_over_hundred_is_ignored() -> None:
 def test_parse_reply_cli_json(dondoc) -> None:
     result = dondoc("parse-reply", "đang làm 70%", "--json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == {"status": "in_progress", "percent": 70, "note": ""}
+    assert json.loads(result.output) == {
+        "status": "in_progress",
+        "percent": 70,
+        "note": "",
+        "confirm": False,
+        "category": "in_progress",
+        "out_of_range": None,
+    }
     result = dondoc("parse-reply", "số 12/KH-UBND", "--json")
     assert json.loads(result.output)["percent"] is None
 
@@ -188,3 +195,41 @@ def test_parse_reply_cli_text(dondoc) -> None:
     assert "chưa có số liệu" in result.output
     ack = dondoc("parse-reply", "cảm ơn")
     assert "xác nhận" in ack.output
+
+
+def test_parse_reply_cli_says_whether_the_bot_asks(dondoc) -> None:
+    certain = dondoc("parse-reply", "đã chuyển qua trục liên thông rồi ạ")
+    assert "Đã hoàn thành" in certain.output and "không cần hỏi lại" in certain.output
+    doubtful = dondoc("parse-reply", "hình như em gửi rồi")
+    assert "Đã hoàn thành" in doubtful.output and "hỏi lại một lần" in doubtful.output
+    data = json.loads(dondoc("parse-reply", "chắc xong rồi", "--json").output)
+    assert (data["status"], data["confirm"]) == ("done", True)
+    question = dondoc("parse-reply", "cái này nộp cho ai ạ?")
+    assert "câu hỏi" in question.output and "Tình trạng" not in question.output
+    assert json.loads(dondoc("parse-reply", "nộp cho ai ạ?", "--json").output)["category"] == (
+        "question"
+    )
+
+
+def test_parse_reply_cli_out_of_range_and_a_leading_minus(dondoc) -> None:
+    result = dondoc("parse-reply", "--", "-10%")
+    assert result.exit_code == 0, result.output
+    assert "-10%" in result.output and "0–100" in result.output
+    data = json.loads(dondoc("parse-reply", "--json", "--", "-10%").output)
+    assert (data["status"], data["percent"], data["out_of_range"], data["confirm"]) == (
+        "unclear",
+        None,
+        -10,
+        True,
+    )
+    assert "150%" in dondoc("parse-reply", "đạt 150%").output
+
+
+def test_parse_reply_cli_in_english(tmp_path) -> None:
+    from tests.conftest import Cli
+
+    english = Cli(tmp_path / "data", {"DONDOC_LOCALE": "en"})
+    out = english("parse-reply", "hình như em gửi rồi").output
+    assert "Status: Done" in out and "ask once" in out
+    assert "outside 0–100" in english("parse-reply", "150%").output
+    assert "question" in english("parse-reply", "gửi về đâu ạ?").output

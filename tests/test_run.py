@@ -295,3 +295,44 @@ async def test_webhook_port_in_use_is_a_clear_error(tmp_path, engine, clock):
         message = _(info.value.key, "vi", **info.value.values)
         assert f"127.0.0.1:{taken.getsockname()[1]}" in message
     taken.close()
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("http://dondoc.example.vn", "channels.webhook_url_not_https"),
+        ("https://127.0.0.1:8443", "channels.webhook_url_private"),
+        ("https://10.1.2.3/", "channels.webhook_url_private"),
+        ("https://localhost/", "channels.webhook_url_private"),
+    ],
+)
+def test_a_webhook_url_the_platforms_cannot_reach_is_refused(tmp_path, url, key):
+    """Telegram and Zalo post only to public HTTPS addresses: refused with a clear message and
+    exit 2 (nothing started), unless the operator allows it for a local test."""
+    from tests.conftest import Cli
+
+    run = Cli(tmp_path / "data", {"DONDOC_TELEGRAM_BOT_TOKEN": "1:abcdefgh"})
+    result = run("run", "--public-url", url)
+    assert result.exit_code == 2
+    assert (
+        _(key, "vi", url=url, host=url.split("//")[1].split(":")[0].split("/")[0]) in result.output
+    )
+
+
+async def test_an_insecure_webhook_url_can_be_allowed_for_a_local_test(tmp_path):
+    async with FakeTelegram() as telegram:
+        bot = await start_bot(
+            tmp_path,
+            "--no-ticks",
+            "--port",
+            "0",
+            "--public-url",
+            "http://127.0.0.1:9999",
+            "--allow-insecure-url",
+            DONDOC_TELEGRAM_BOT_TOKEN=telegram.token,
+            DONDOC_TELEGRAM_BASE_URL=telegram.base_url,
+        )
+        await bot.wait_output("webhook tại")
+        await wait_for(lambda: telegram.webhook)
+        assert await bot.terminate() == 0
+        assert telegram.webhook["url"] == "http://127.0.0.1:9999/telegram/webhook"

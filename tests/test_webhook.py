@@ -17,7 +17,7 @@ from dondoc.bot.webhook import WebhookServer, secret_matches
 from dondoc.bot.zalo.channel import SECRET_HEADER as ZALO_HEADER
 from dondoc.bot.zalo.channel import ZaloChannel
 from dondoc.bot.zalo.client import ZaloClient
-from dondoc.scheduler.messaging import ChannelEvent, IncomingMessage, OutgoingMessage
+from dondoc.scheduler.messaging import ChannelEvent, EventKind, IncomingMessage, OutgoingMessage
 from dondoc.storage.db import transaction
 from dondoc.storage.models import ProcessedUpdate
 from tests.fakes.telegram_api import FakeTelegram
@@ -156,7 +156,33 @@ async def test_one_chat_is_processed_in_order_even_when_deliveries_overlap(engin
     second = IncomingMessage("zalo", "c1", "u1", "2", update_id="b")
     other = IncomingMessage("zalo", "c2", "u2", "x", update_id="c")
     await asyncio.gather(
-        *(inbox.receive(Silent(), ChannelEvent.received(m)) for m in (first, second, other))
+        *(
+            inbox.receive(Silent(), ChannelEvent(EventKind.MESSAGE, m))
+            for m in (first, second, other)
+        )
     )
     assert order.index("end 1") < order.index("start 2")
     assert order.index("start x") < order.index("end 1")  # other chats do not wait
+
+
+async def test_zalo_documented_envelope_group_chats_and_privacy_events(setup, engine):
+    """The Zalo Bot Platform's documented body {"ok": true, "result": …} is read like the bare
+    one; a message of a group chat reaches the core marked as not private (the core answers
+    it: tests/test_conversation_core.py); a protected sender's ``message.unsupported.received``
+    is not answered."""
+    http, _server, inbox, recorder, zfake, _tfake = setup
+    zh = {ZALO_HEADER: ZALO_SECRET}
+    wrapped = {"ok": True, "result": zfake.update("message.text.received", "u7", text="xong")}
+    assert (await http.post(ZALO_PATH, json=wrapped, headers=zh)).status_code == 200
+    group = zfake.update("message.text.received", "g1", text="đang làm 50%")
+    group["message"]["chat"] = {"id": "g1", "chat_type": "GROUP"}
+    assert (await http.post(ZALO_PATH, json=group, headers=zh)).status_code == 200
+    await inbox.drain()
+    assert [(m.text, m.private) for m in recorder.seen] == [("xong", True), ("đang làm 50%", False)]
+    assert zfake.texts("u7") == ["Đã nhận: xong"]
+
+    privacy = {"event_name": "message.unsupported.received", "message": {"chat": {"id": "u9"}}}
+    response = await http.post(ZALO_PATH, json=privacy, headers=zh)
+    assert response.status_code == 200 and response.json()["ignored"]
+    await inbox.drain()
+    assert zfake.texts("u9") == [] and len(recorder.seen) == 2

@@ -57,6 +57,8 @@ def console_command(app: App, user: str, display_name: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help=help_text("cli.help.json"))
 @pass_app
 def parse_reply_command(app: App, text: str, as_json: bool) -> None:
+    """How one reply is understood: status, percent, note, and whether the bot would ask to
+    confirm before saving (the safety net under "done")."""
     parsed = parse_reply(text)
     if as_json:
         app.echo_json(parsed.to_json())
@@ -64,11 +66,23 @@ def parse_reply_command(app: App, text: str, as_json: bool) -> None:
     if parsed.acknowledgement:
         click.echo(app.t("cli.parse_reply.acknowledgement"))
         return
+    if parsed.out_of_range is not None and not parsed.is_report:
+        click.echo(app.t("cli.parse_reply.ask_percent", number=parsed.out_of_range))
+        return
+    if parsed.question and not parsed.is_report:
+        click.echo(app.t("cli.parse_reply.question"))
+        return
     click.echo(app.t("cli.parse_reply.status", status=app.t(f"cli.parse_reply.{parsed.status}")))
     if parsed.percent is not None:
         click.echo(app.t("cli.parse_reply.percent", percent=parsed.percent))
+    if parsed.out_of_range is not None:
+        click.echo(app.t("cli.parse_reply.ask_percent", number=parsed.out_of_range))
     if parsed.note:
         click.echo(app.t("cli.parse_reply.note", note=parsed.note))
+    if parsed.is_report:
+        click.echo(
+            app.t("cli.parse_reply.confirm" if parsed.confirm else "cli.parse_reply.decided")
+        )
 
 
 def register(group: click.Group) -> None:

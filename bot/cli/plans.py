@@ -1,5 +1,6 @@
 """``dondoc plan import|list``, ``dondoc task add|set-date``, ``dondoc tasks list``: loading a
-plan's appendix table (*phụ lục nhiệm vụ*) and looking at its tasks."""
+plan as it arrives (PDF, Word, text, its appendix table) and looking at its tasks; ``--review``
+writes the proposal as a sheet the coordinator corrects and imports again."""
 
 from __future__ import annotations
 
@@ -7,30 +8,55 @@ import sys
 from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import click
 
 from dondoc.bot.cli import App, help_text, pass_app
 from dondoc.bot.cli.schedule import parse_cli_date
-from dondoc.handlers.plans.importer import (
+from dondoc.handlers.plans.importer import import_plan
+from dondoc.handlers.plans.proposal import (
     ImportReport,
     Notice,
     TaskResult,
     UnitMention,
-    import_plan,
+    place_parts,
 )
+from dondoc.handlers.plans.review import write_review
 from dondoc.handlers.plans.tasks import DatedTask, add_task, list_plans, list_tasks, set_event_date
 from dondoc.locales import format_day
 from dondoc.scheduler.schedules import ScheduleKind
 from dondoc.storage.errors import UserError
+from dondoc.storage.plan_listings import TaskLine
 
 T = TypeVar("T")
 TITLE_WIDTH = 60
+QUOTE_WIDTH = 200
 
 
 def _render(app: App, notice: Notice) -> str:
     return app.t(notice.key, **notice.values)
+
+
+def _excerpt(quote: str, phrase: str, width: int = QUOTE_WIDTH) -> str:
+    """The quote, or the part of a long one around its deadline words."""
+    line = " ".join(quote.split())
+    if len(line) <= width:
+        return line
+    words = phrase.split(";")[0].strip()
+    at = line.find(words) if words else -1
+    if at < 0:
+        return _short(line, width)
+    start = max(0, min(at - width // 2, len(line) - width))
+    piece = line[start : start + width]
+    piece = piece.split(" ", 1)[-1] if start > 0 else piece
+    piece = piece.rsplit(" ", 1)[0] if start + width < len(line) else piece
+    return f"{'…' if start > 0 else ''}{piece}{'…' if start + width < len(line) else ''}"
+
+
+def _place(app: App, source: str) -> str:
+    """Where a task stands in the file, in the reader's language ("trang 3, đoạn 12")."""
+    return ", ".join(app.t(key, **values) for key, values in place_parts(source)) or source
 
 
 def _short(text: str, width: int = TITLE_WIDTH) -> str:
@@ -74,6 +100,10 @@ def _echo_task(app: App, task: TaskResult) -> None:
         click.echo(f"{'':7} {app.t('cli.plan.lead', units=_units(app, task.lead))}")
     if task.cooperating:
         click.echo(f"{'':7} {app.t('cli.plan.cooperating', units=_units(app, task.cooperating))}")
+    if task.quote:
+        quote = _excerpt(task.quote, task.deadline_text)
+        where = _place(app, task.source) if task.source else ""
+        click.echo(f"{'':7} {app.t('cli.plan.quote', quote=quote, place=where)}")
     for notice in task.warnings:
         click.echo(f"{'':7} {app.t('cli.warning', message=_render(app, notice))}")
 
@@ -126,6 +156,13 @@ def plan_group() -> None:
     "--year", type=click.IntRange(1990, 2100), default=None, help=help_text("cli.help.plan_year")
 )
 @click.option("--dry-run", is_flag=True, help=help_text("cli.help.dry_run"))
+@click.option(
+    "--review",
+    "review",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help=help_text("cli.help.review"),
+)
 @click.option("--json", "as_json", is_flag=True, help=help_text("cli.help.json"))
 @pass_app
 def plan_import(
@@ -135,8 +172,12 @@ def plan_import(
     title: str | None,
     year: int | None,
     dry_run: bool,
+    review: Path | None,
     as_json: bool,
 ) -> None:
+    if review is not None:
+        dry_run = True  # a review sheet is for correcting before anything is saved
+
     def make(chosen: int | None) -> Awaitable[ImportReport]:
         return import_plan(
             app.engine,
@@ -151,12 +192,29 @@ def plan_import(
         )
 
     report = _run_asking_year(app, make, year)
+    if review is not None:
+        try:
+            write_review(report, review, lambda key, **values: app.t(key, **values))
+        except OSError as exc:
+            app.fail("review.cannot_write", file=str(review), reason=exc.strerror or str(exc))
     if as_json:
-        app.echo_json([t.to_json(lambda n: _render(app, n)) for t in report.tasks])
+        app.echo_json(
+            [t.to_json(lambda n: _render(app, n), lambda s: _place(app, s)) for t in report.tasks]
+        )
         return
     click.echo(
         app.t("cli.plan.header", code=report.plan_code, title=report.plan_title, year=report.year)
     )
+    click.echo(
+        app.t(
+            "cli.plan.found",
+            kind=report.kind.upper(),
+            prose=report.prose_tasks,
+            table=report.table_tasks,
+        )
+    )
+    if report.plan_due_day:
+        click.echo(app.t("cli.plan.due_day", day=report.plan_due_day))
     section = None
     for task in report.tasks:
         if task.section and task.section != section:
@@ -169,6 +227,8 @@ def plan_import(
             click.echo(app.t("cli.plan.changed", key=task.key, fields=fields))
     if report.removed:
         click.echo(app.t("cli.plan.removed", keys=", ".join(report.removed)))
+    if report.kept_manual:
+        click.echo(app.t("cli.plan.kept_manual", keys=", ".join(report.kept_manual)))
     click.echo(
         app.t(
             "cli.plan.imported",
@@ -180,7 +240,9 @@ def plan_import(
             warnings=report.warning_count,
         )
     )
-    if report.dry_run:
+    if review is not None:
+        click.echo(app.t("cli.plan.review_written", file=str(review)))
+    elif report.dry_run:
         click.echo(app.t("cli.plan.dry_run"))
 
 
@@ -191,27 +253,24 @@ def plan_list(app: App, as_json: bool) -> None:
     today = app.settings.calendar().local_date(app.clock.now())
     plans = app.run(lambda: list_plans(app.engine, today))
     if as_json:
-        app.echo_json(plans)
+        app.echo_json([p.to_json() for p in plans])
         return
     if not plans:
         click.echo(app.t("cli.plan.none"))
         return
     for plan in plans:
         nxt = (
-            app.t(
-                "cli.plan.next_due",
-                day=format_day(date.fromisoformat(plan["next_due"]), app.language),
-            )
-            if plan["next_due"]
+            app.t("cli.plan.next_due", day=format_day(plan.next_due, app.language))
+            if plan.next_due
             else app.t("cli.plan.no_due")
         )
         click.echo(
             app.t(
                 "cli.plan.row",
-                code=plan["code"],
-                title=_short(plan["title"] or "", 70),
-                year=plan["year"] or "—",
-                tasks=plan["tasks"],
+                code=plan.code,
+                title=_short(plan.title or "", 70),
+                year=plan.year or "—",
+                tasks=plan.tasks,
                 next=nxt,
             )
         )
@@ -292,6 +351,7 @@ def task_set_date(app: App, plan_code: str, task_ref: str, when: str, as_json: b
                 "plan": dated.plan_code,
                 "key": dated.key,
                 "due": dated.due.isoformat(),
+                "working_due": dated.working_due.isoformat(),
                 "previous": dated.previous.isoformat() if dated.previous else None,
             }
         )
@@ -316,6 +376,14 @@ def task_set_date(app: App, plan_code: str, task_ref: str, when: str, as_json: b
                 day=format_day(dated.due, lang),
             )
         )
+    if dated.working_due != dated.due:
+        click.echo(
+            app.t(
+                "cli.task.day_off",
+                day=format_day(dated.due, lang),
+                working=format_day(dated.working_due, lang),
+            )
+        )
 
 
 @click.group("tasks", help=help_text("cli.help.tasks"))
@@ -330,29 +398,35 @@ def tasks_group() -> None:
 @pass_app
 def tasks_list(app: App, plan_code: str | None, unit_code: str | None, as_json: bool) -> None:
     today = app.settings.calendar().local_date(app.clock.now())
-    tasks: list[dict[str, Any]] = app.run(
+    tasks: list[TaskLine] = app.run(
         lambda: list_tasks(app.engine, today, plan_code=plan_code, unit_code=unit_code)
     )
     if as_json:
-        app.echo_json(tasks)
+        app.echo_json([t.to_json() for t in tasks])
         return
     if not tasks:
         click.echo(app.t("cli.tasks.none"))
         return
     lang = app.language
     for task in tasks:
-        if task["next_due"]:
-            nxt = app.t(
-                "cli.plan.next_due", day=format_day(date.fromisoformat(task["next_due"]), lang)
-            )
-        elif task["next_period"]:
-            nxt = app.t("cli.tasks.period", period=task["next_period"])
+        if task.next_due:
+            nxt = app.t("cli.plan.next_due", day=format_day(task.next_due, lang))
+        elif task.next_period:
+            nxt = app.t("cli.tasks.period", period=task.next_period)
+        elif task.last_due:
+            nxt = app.t("cli.tasks.was_due", day=format_day(task.last_due, lang))
         else:
             nxt = app.t("cli.plan.no_due")
-        kind = app.t(f"schedule.kind.{task['kind']}")
-        click.echo(f"{task['plan']}  {task['key']:<7} {_short(task['title'], 50)}")
+        event_date = task.schedule.get("due") if task.kind == ScheduleKind.EVENT.value else None
+        if event_date:
+            kind = app.t(
+                "cli.tasks.event_dated", day=format_day(date.fromisoformat(event_date), lang)
+            )
+        else:
+            kind = app.t(f"schedule.kind.{task.kind}")
+        click.echo(f"{task.plan}  {task.key:<7} {_short(task.title, 50)}")
         click.echo(f"{'':4}{kind} · {nxt}")
-        leads = [UnitMention(m["name"], m["unit_code"]) for m in task["lead"]]
+        leads = [UnitMention(m.name, m.unit_code) for m in task.lead]
         if leads:
             click.echo(f"{'':4}{app.t('cli.plan.lead', units=_units(app, leads))}")
     click.echo(app.t("cli.tasks.count", count=len(tasks)))

@@ -14,6 +14,12 @@ from dondoc.bot.cli import App, help_text, pass_app
 @click.option("--host", default=None, help=help_text("cli.help.run_host"))
 @click.option("--port", type=int, default=None, help=help_text("cli.help.run_port"))
 @click.option("--public-url", default=None, help=help_text("cli.help.run_public_url"))
+@click.option(
+    "--allow-insecure-url",
+    is_flag=True,
+    default=None,
+    help=help_text("cli.help.run_allow_insecure_url"),
+)
 @click.option("--no-ticks", is_flag=True, help=help_text("cli.help.run_no_ticks"))
 @pass_app
 def run_command(
@@ -22,6 +28,7 @@ def run_command(
     host: str | None,
     port: int | None,
     public_url: str | None,
+    allow_insecure_url: bool | None,
     no_ticks: bool,
 ) -> None:
     from dondoc.bot.runner import Runner
@@ -31,6 +38,7 @@ def run_command(
         "webhook_host": host,
         "webhook_port": port,
         "webhook_public_url": public_url,
+        "webhook_allow_insecure_url": allow_insecure_url,
     }
     settings = app.settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
     if public_url:

@@ -65,6 +65,7 @@ def units_list(app: App, as_json: bool) -> None:
                     "code": u.code,
                     "name": u.name,
                     "kind": u.kind,
+                    "label": u.label,
                     "parent": codes.get(u.parent_id),
                     "aliases": list(u.aliases or []),
                 }
@@ -82,6 +83,8 @@ def units_list(app: App, as_json: bool) -> None:
     for unit in units:
         parent = f"  ⊂ {unit['parent']}" if unit["parent"] else ""
         kind = app.t(f"unit.kind.{unit['kind']}")
+        if unit["label"]:  # the kind word the units file used ("cơ quan ngành dọc")
+            kind = f"{kind}: {unit['label']}"
         click.echo(f"{unit['code']:<{width}}  {unit['name']}  ({kind}){parent}")
     click.echo(app.t("cli.units.count", count=len(units)))
 

@@ -1,6 +1,7 @@
 """Sample data shipped with dondoc for ``dondoc demo``: a ward's units after the 2025 reform and
-an administrative-reform plan's appendix as a coordinator receives it (an Excel file with a
-title, merged section rows and the usual columns). Regenerate the workbook with
+an administrative-reform plan as a coordinator receives it — the Word file (heading, duties in
+its prose, the appendix table at the end) and the appendix alone as an Excel file (a title,
+merged section rows and the usual columns). Regenerate both with
 ``python -m dondoc.bot.samples.build``."""
 
 from __future__ import annotations
@@ -9,4 +10,5 @@ from pathlib import Path
 
 SAMPLES = Path(__file__).parent
 UNITS_FILE = SAMPLES / "phuong-mau-units.csv"
-PLAN_FILE = SAMPLES / "phuong-mau-ke-hoach-cchc-2025.xlsx"
+PLAN_DOCUMENT = SAMPLES / "phuong-mau-ke-hoach-cchc-2025.docx"  # the plan as it arrives
+PLAN_FILE = SAMPLES / "phuong-mau-ke-hoach-cchc-2025.xlsx"  # its appendix table alone

@@ -1,17 +1,26 @@
-"""Build the sample plan workbook of ``dondoc demo`` (run: ``python -m dondoc.bot.samples.build``).
+"""Build the sample plan of ``dondoc demo`` (run: ``python -m dondoc.bot.samples.build``).
 
-The workbook looks like what a ward's coordinator receives: the plan's number and title
-above the table, the header in row 5, section rows merged across the table, deadlines in the
-words plans use ("trước ngày 14/11/2025", "Hằng tháng", "Thường xuyên", "Quý IV năm 2025",
-"Khi có chỉ đạo …"). The text is written for the demo; it is not copied from a real plan.
+Two files, as a ward's coordinator receives them:
+
+* the plan as a Word document: number, place and date, "KẾ HOẠCH" and its title, the duties
+  written in its body (unit headings and bullets, "Giao …", "chậm nhất là ngày 05 của tháng
+  cuối kỳ báo cáo") and, at the end, the appendix table with its section rows merged across;
+* the appendix alone as an Excel workbook: the plan's number and title above the table, the
+  header in row 5, section rows merged across the table.
+
+Deadlines are in the words plans use ("trước ngày 14/11/2025", "Hằng tháng", "Thường xuyên",
+"Quý IV năm 2025", "Khi có chỉ đạo …"). The text is written for the demo; it is not copied
+from a real plan.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from dondoc.bot.samples import PLAN_FILE
+from dondoc.bot.samples import PLAN_DOCUMENT, PLAN_FILE
 
 HEADER = [
     "TT",
@@ -104,7 +113,110 @@ ROWS: list[list[str]] = [
 ]
 
 
+# The plan's body: (paragraph, style) — "Title" lines centred and bold, the rest as written.
+BODY: list[tuple[str, str]] = [
+    ("ỦY BAN NHÂN DÂN PHƯỜNG MẪU", "heading"),
+    ("Số: 125/KH-UBND", "plain"),
+    ("Phường Mẫu, ngày 28 tháng 10 năm 2025", "plain"),
+    ("KẾ HOẠCH", "title"),
+    ("Cải cách hành chính năm 2025 của Ủy ban nhân dân phường Mẫu", "title"),
+    (
+        "Căn cứ Kế hoạch cải cách hành chính năm 2025 của Ủy ban nhân dân Thành phố, Ủy ban "
+        "nhân dân phường ban hành Kế hoạch cải cách hành chính năm 2025 như sau:",
+        "plain",
+    ),
+    ("I. MỤC ĐÍCH, YÊU CẦU", "heading"),
+    (
+        "- Nâng cao Chỉ số cải cách hành chính (PAR Index) và Chỉ số hài lòng của người dân "
+        "(SIPAS) của phường; phấn đấu đến hết năm 2025 đạt 100% hồ sơ đúng hạn.",
+        "plain",
+    ),
+    ("II. NHIỆM VỤ TRỌNG TÂM", "heading"),
+    ("1. Phòng Văn hóa - Xã hội", "heading"),
+    (
+        "- Chủ trì theo dõi, đôn đốc các cơ quan, đơn vị thực hiện Kế hoạch; tổng hợp, báo cáo "
+        "Ủy ban nhân dân phường định kỳ hằng tháng.",
+        "plain",
+    ),
+    (
+        "- Tổng hợp kết quả khảo sát sự hài lòng của người dân, báo cáo Ủy ban nhân dân phường "
+        "trước ngày 15 tháng 12 năm 2025.",
+        "plain",
+    ),
+    ("2. Trung tâm Phục vụ hành chính công phường", "heading"),
+    (
+        "- Thường xuyên hướng dẫn người dân, doanh nghiệp thực hiện dịch vụ công trực tuyến "
+        "tại Trung tâm.",
+        "plain",
+    ),
+    ("III. TỔ CHỨC THỰC HIỆN", "heading"),
+    ("1. Thủ trưởng các cơ quan, đơn vị thuộc phường", "heading"),
+    (
+        "- Xây dựng kế hoạch cải cách hành chính năm 2026 của đơn vị, gửi về Phòng Văn hóa - "
+        "Xã hội trước ngày 05 tháng 12 năm 2025.",
+        "plain",
+    ),
+    (
+        "- Báo cáo định kỳ (Quý I, 6 tháng, 9 tháng và năm) kết quả thực hiện Kế hoạch gửi về "
+        "Ủy ban nhân dân phường (thông qua Phòng Văn hóa - Xã hội) chậm nhất là ngày 05 của "
+        "tháng cuối kỳ báo cáo.",
+        "plain",
+    ),
+    (
+        "2. Giao Công an phường phối hợp với Văn phòng HĐND và UBND phường rà soát dữ liệu dân "
+        "cư phục vụ giải quyết thủ tục hành chính. Thời gian hoàn thành: Tháng 11/2025.",
+        "plain",
+    ),
+    (
+        "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các cơ quan, đơn vị phản ánh "
+        "kịp thời về Ủy ban nhân dân phường (qua Phòng Văn hóa - Xã hội) để xem xét, giải quyết./.",
+        "plain",
+    ),
+    ("PHỤ LỤC", "title"),
+    (
+        "Nhiệm vụ cải cách hành chính năm 2025 (kèm theo Kế hoạch số 125/KH-UBND ngày "
+        "28/10/2025 của Ủy ban nhân dân phường)",
+        "title",
+    ),
+]
+
+
+def build_document() -> None:
+    """The plan as a Word file: its body, then the appendix table."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    document = Document()
+    normal = document.styles["Normal"]
+    normal.font.name = "Times New Roman"
+    normal.font.size = Pt(13)
+    for text, style in BODY:
+        paragraph = document.add_paragraph()
+        run = paragraph.add_run(text)
+        run.bold = style in ("title", "heading")
+        if style == "title":
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    table = document.add_table(rows=1, cols=len(HEADER))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, HEADER, strict=True):
+        cell.text = text
+    for row in ROWS:
+        cells = table.add_row().cells
+        if len(row) == 2:  # a section row, merged across the table
+            merged = cells[0].merge(cells[-1])
+            merged.text = f"{row[0]}. {row[1]}"
+            continue
+        for cell, text in zip(cells, row, strict=True):
+            cell.text = text
+    document.core_properties.author = "dondoc"
+    document.core_properties.created = datetime(2025, 10, 28, tzinfo=UTC)
+    document.core_properties.modified = datetime(2025, 10, 28, tzinfo=UTC)
+    document.save(PLAN_DOCUMENT)
+
+
 def build() -> None:
+    build_document()
     book = Workbook()
     sheet = book.active
     sheet.title = "Phụ lục"

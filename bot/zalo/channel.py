@@ -33,6 +33,7 @@ from dondoc.bot.zalo.updates import parse_update
 from dondoc.locales import _
 from dondoc.scheduler.messaging import (
     ChannelEvent,
+    EventKind,
     EventSink,
     FailureKind,
     MalformedUpdate,
@@ -180,7 +181,7 @@ class ZaloChannel:
                 if exc.code in (401, 403):
                     log.error("zalo: the bot token was rejected (%s); Zalo polling stops", exc.code)
                     if self._sink is not None:
-                        await self._sink(self, ChannelEvent.closed(str(exc)))
+                        await self._sink(self, ChannelEvent(EventKind.CLOSED, detail=str(exc)))
                     return
                 wait = exc.retry_after if exc.code == 429 and exc.retry_after else backoff
                 log.warning("zalo: getUpdates failed (%s); retrying in %.0f s", exc, wait)

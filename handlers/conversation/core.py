@@ -10,6 +10,15 @@ messages to send back to that chat. It
 * never raises: a ``UserError`` is answered in the member's language (nothing written), any
   other error is logged and answered politely.
 
+How messages wait for each other (*thứ tự xử lý tin nhắn*) is one strategy (``Isolation``),
+chosen once for the database and shared with the inbox: the messages of one chat are handled
+*and answered* in the order they arrived (a half-finished report must see its previous step;
+answers must not overtake each other), and the database is written the way it writes best —
+``OneWriter`` on SQLite (one transaction at a time in the process: SQLite has one writer, and
+taking turns here beats connections waiting on the file lock), ``RowLocks`` on PostgreSQL
+(chats in parallel; a chat's state row is locked ``FOR UPDATE`` for the transaction, which
+orders its messages across processes too).
+
 Order of understanding: something dondoc cannot read (a sticker) → a pressed button or typed
 option number → a command ("/viec", "/huy" …) → people not linked yet get the onboarding
 explanation → the step of a half-finished conversation → a short status reply ("xong",
@@ -18,15 +27,18 @@ explanation → the step of a half-finished conversation → a short status repl
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Protocol
 
 from dondoc.handlers.conversation import onboarding, report_flow
 from dondoc.handlers.conversation.commands import REGISTRY, help_options, unknown_command
 from dondoc.handlers.conversation.context import BotContext
-from dondoc.handlers.conversation.isolation import Isolation, isolation_for
 from dondoc.handlers.conversation.onboarding import not_linked
-from dondoc.handlers.conversation.registry import split_command
 from dondoc.handlers.conversation.turn import IDLE, Turn
 from dondoc.locales import _, normalise_language
 from dondoc.scheduler.messaging import IncomingMessage, OutgoingMessage
@@ -42,6 +54,61 @@ FLOW_STEPS = {**report_flow.STEPS, **onboarding.FLOW_STEPS}
 
 MAX_TEXT = 4000  # longer messages are read up to here (Telegram's own limit is 4096)
 _CANCEL_WORDS = {"huy", "thoat", "cancel", "stop", "dung", "huy bo"}
+
+
+_MAX_IDLE_LOCKS = 1000  # per-chat locks kept; unused ones are forgotten beyond this
+
+
+class Isolation(Protocol):
+    """The ordering strategy the inbox and the conversation core share."""
+
+    def chat(self, key: str) -> AbstractAsyncContextManager[None]:
+        """Held while one message of chat ``key`` is handled and answered."""
+        ...
+
+    def writing(self) -> AbstractAsyncContextManager[None]:
+        """Held while one message's transaction runs."""
+        ...
+
+
+class _ChatLocks:
+    """One ``asyncio.Lock`` per chat, forgotten when many are idle."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    @asynccontextmanager
+    async def chat(self, key: str) -> AsyncIterator[None]:
+        lock = self._locks.get(key)
+        if lock is None:
+            if len(self._locks) > _MAX_IDLE_LOCKS:
+                self._locks = {k: v for k, v in self._locks.items() if v.locked()}
+            lock = self._locks[key] = asyncio.Lock()
+        async with lock:
+            yield
+
+
+class OneWriter(_ChatLocks):
+    """SQLite: a chat's messages in order, and one transaction at a time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._writer = asyncio.Lock()
+
+    def writing(self) -> AbstractAsyncContextManager[None]:
+        return self._writer
+
+
+class RowLocks(_ChatLocks):
+    """PostgreSQL: a chat's messages in order; transactions in parallel (the state row lock
+    orders one chat's messages across processes)."""
+
+    def writing(self) -> AbstractAsyncContextManager[None]:
+        return contextlib.nullcontext()
+
+
+def isolation_for(sqlite: bool) -> Isolation:
+    return OneWriter() if sqlite else RowLocks()
 
 
 class Conversation:
@@ -60,6 +127,11 @@ class Conversation:
         language = normalise_language(msg.language_hint or self.ctx.language)
         key = ChatKey(msg.channel, msg.chat_id, msg.user_id)
         now = self.ctx.clock.now()
+        if not msg.private:
+            # A group chat: said once per group (remembered like a handled update), nothing
+            # linked, nothing read — dondoc works in a person's own chat with the bot.
+            first = await mark_handled(self.ctx.engine, msg.channel, f"group:{msg.chat_id}", now)
+            return [OutgoingMessage(_("conv.group_only", language))] if first else []
         try:
             async with chat_turn(self.ctx.engine, key, msg.update_id, now) as chat:
                 member = chat.member
@@ -147,3 +219,14 @@ class Conversation:
         if command.name != "huy":
             turn.clear_state()  # a command leaves any half-finished conversation
         return await command.handler(turn, args)
+
+
+def split_command(text: str) -> tuple[str, str] | None:
+    """ "/viec@dondoc_bot 2" → ("viec@dondoc_bot", "2"); None when the text is no command."""
+    stripped = text.strip()
+    if not stripped.startswith("/") or len(stripped) < 2:
+        return None
+    word, _sep, args = stripped[1:].partition(" ")
+    word, _nl, rest = word.partition("\n")
+    args = (rest + " " + args).strip() if rest else args.strip()
+    return word, args

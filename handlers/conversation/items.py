@@ -17,14 +17,14 @@ from dondoc.scheduler.messaging import Option
 from dondoc.storage.errors import UserError
 from dondoc.storage.models import ReportStatus
 from dondoc.storage.text import fold
-from dondoc.storage.unit_items import UnitItem, unit_items
+from dondoc.storage.unit_work import UnitItem, unit_items
 
 # The statuses a member can report, in the order they are offered.
 STATUS_ORDER = (
-    ReportStatus.DONE.value,
-    ReportStatus.IN_PROGRESS.value,
-    ReportStatus.BLOCKED.value,
-    ReportStatus.NOT_STARTED.value,
+    ReportStatus.DONE,
+    ReportStatus.IN_PROGRESS,
+    ReportStatus.BLOCKED,
+    ReportStatus.NOT_STARTED,
 )
 TITLE_IN_OPTION = 48
 

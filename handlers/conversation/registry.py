@@ -86,14 +86,3 @@ class Registry:
 
 def _key(word: str) -> str:
     return fold(word).lstrip("/").split("@", 1)[0].replace("_", "").replace(" ", "")
-
-
-def split_command(text: str) -> tuple[str, str] | None:
-    """ "/viec@dondoc_bot 2" → ("viec@dondoc_bot", "2"); None when the text is no command."""
-    stripped = text.strip()
-    if not stripped.startswith("/") or len(stripped) < 2:
-        return None
-    word, _sep, args = stripped[1:].partition(" ")
-    word, _nl, rest = word.partition("\n")
-    args = (rest + " " + args).strip() if rest else args.strip()
-    return word, args

@@ -46,9 +46,16 @@ from dondoc.handlers.conversation.turn import Turn
 from dondoc.handlers.replies import UNCLEAR, ParsedReply, parse_reply
 from dondoc.scheduler.messaging import Option, OutgoingMessage
 from dondoc.storage.models import ReportStatus
-from dondoc.storage.reports import MAX_NOTE, MAX_REF, Evidence, NewReport, SavedReport, save_report
 from dondoc.storage.text import fold
-from dondoc.storage.unit_items import UnitItem
+from dondoc.storage.unit_work import (
+    MAX_NOTE,
+    MAX_REF,
+    Evidence,
+    NewReport,
+    SavedReport,
+    UnitItem,
+    save_report,
+)
 
 
 class Step(StrEnum):
@@ -120,7 +127,7 @@ class Draft:
 
     occurrence: int | None = None
     title: str = ""
-    status: str | None = None
+    status: ReportStatus | None = None
     percent: int | None = None
     note: str = ""
     evidence: Evidence | None = None
@@ -168,7 +175,7 @@ class Draft:
         return cls(
             occurrence=int(data["occ"]) if data.get("occ") is not None else None,
             title=str(data.get("title", "")),
-            status=ReportStatus(data["status"]).value if data.get("status") else None,
+            status=ReportStatus(data["status"]) if data.get("status") else None,
             percent=int(data["percent"]) if data.get("percent") is not None else None,
             note=str(data.get("note") or ""),
             evidence=Evidence(str(file["kind"]), str(file["ref"]), str(file.get("name") or ""))
@@ -182,9 +189,8 @@ class Draft:
 
     @classmethod
     def of_reply(cls, parsed: ParsedReply, evidence: Evidence | None) -> Draft:
-        return cls(
-            status=parsed.status, percent=parsed.percent, note=parsed.note, evidence=evidence
-        )
+        status = ReportStatus(parsed.status)
+        return cls(status=status, percent=parsed.percent, note=parsed.note, evidence=evidence)
 
 
 def _draft(turn: Turn) -> Draft:
@@ -337,14 +343,17 @@ def _confirm_options(turn: Turn) -> tuple[Option, ...]:
 def _next_question(turn: Turn, draft: Draft) -> list[OutgoingMessage]:
     """Ask the first step of the report whose answer is still missing."""
     status = draft.status
-    if status in ("in_progress", "blocked") and "percent" not in draft.answered:
+    if status in (ReportStatus.IN_PROGRESS, ReportStatus.BLOCKED) and (
+        "percent" not in draft.answered
+    ):
         _go(turn, Step.PERCENT, draft)
         return [turn.say("conv.report.ask_percent", options=[_skip(turn)])]
     if "note" not in draft.answered:
         _go(turn, Step.NOTE, draft)
-        key = "conv.report.ask_note_blocked" if status == "blocked" else "conv.report.ask_note"
+        blocked = status is ReportStatus.BLOCKED
+        key = "conv.report.ask_note_blocked" if blocked else "conv.report.ask_note"
         return [turn.say(key, options=[_skip(turn)])]
-    if status != "not_started" and "file" not in draft.answered:
+    if status is not ReportStatus.NOT_STARTED and "file" not in draft.answered:
         _go(turn, Step.FILE, draft)
         return [turn.say("conv.report.ask_file", options=[_skip(turn)])]
     _go(turn, Step.CONFIRM, draft)
@@ -408,12 +417,12 @@ async def _step_status(turn: Turn, chosen: str | None, text: str) -> list[Outgoi
     draft = draft.answer(evidence=draft.evidence) if draft.evidence else draft
     picked = PickStatus.parse(chosen)
     if picked is not None and picked.status in STATUS_ORDER:
-        draft = replace(draft, status=picked.status)
+        draft = replace(draft, status=ReportStatus(picked.status))
     else:
         parsed = parse_reply(text)
         if not parsed.is_report:
             return ask_status(turn, item, "conv.report.ask_status_again", draft.evidence)
-        draft = replace(draft, status=parsed.status)
+        draft = replace(draft, status=ReportStatus(parsed.status))
         if parsed.percent is not None:
             draft = draft.answer(percent=parsed.percent)
         if parsed.note:
@@ -527,7 +536,7 @@ async def _save(
             item.id,
             item.task_id,
             item.period,
-            ReportStatus(draft.status),
+            draft.status,
             draft.percent,
             draft.note,
             draft.evidence,

@@ -42,20 +42,14 @@ class Turn:
     _data: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        # The message's transaction, for the storage functions a handler calls, and its moment.
+        self.session: Session = self.chat.session
+        self.now: datetime = self.chat.now
         if self.member is None:
             self.member, self.unit = self.chat.member, self.chat.unit
         stored = self.chat.state
         if stored is not None and self._name is None:
             self._name, self._data = stored.name, stored.data
-
-    @property
-    def session(self) -> Session:
-        """The message's transaction, for the storage functions a handler calls."""
-        return self.chat.session
-
-    @property
-    def now(self) -> datetime:
-        return self.chat.now
 
     # ---- words -------------------------------------------------------------------------
 

@@ -1,10 +1,12 @@
-"""What a unit owes (*việc của đơn vị*): the occurrences assigned to a unit, with the unit's
-latest report on each — the list behind ``/viec``, ``/baocao`` and short replies.
+"""A unit's work (*việc của đơn vị*): what the unit owes — the occurrences assigned to it, with
+its latest report on each (the list behind ``/viec``, ``/baocao`` and short replies) — and what
+it reports on them (a new ``Report`` row and its audit entry, in the message's transaction;
+history is kept, the latest counts: ``storage.assignments``).
 
 Officers see and report only for their own unit: an occurrence chosen by button, number or a
 typed "/baocao 123" is looked up here with the unit's id, so another unit's occurrence is not
 found. The lists are read on every message: one statement, built once with bound parameters,
-and plain values instead of ORM objects.
+and plain values instead of ORM objects; a report is two plain INSERTs.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, literal, or_, select
+from sqlalchemy import and_, bindparam, insert, literal, or_, select
 
+from dondoc.storage import audit
 from dondoc.storage.assignments import latest_report_id
 from dondoc.storage.db import Session
 from dondoc.storage.models import (
@@ -124,6 +127,105 @@ async def unit_items(
     return result
 
 
+# ---- what the unit reports ------------------------------------------------------------------
+
+MAX_NOTE = 1000  # characters of a note kept
+MAX_REF = 1000  # characters of an attachment's reference (a file id or URL)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A file or photo sent with a report: the channel's reference and the name it came with."""
+
+    kind: str  # "photo" | "document"
+    ref: str
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NewReport:
+    """What a member says about one occurrence of their unit."""
+
+    occurrence_id: int
+    task_id: int
+    period: str
+    status: ReportStatus
+    percent: int | None = None
+    note: str = ""
+    evidence: Evidence | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SavedReport:
+    """A report just written, as plain values (the row itself is not kept in the session)."""
+
+    id: int
+    status: str
+    percent: int | None
+    note: str
+    attachment_ref: str | None
+
+
+@cache
+def _report_insert() -> Any:
+    return insert(Report.__table__)  # type: ignore[attr-defined]
+
+
+async def save_report(
+    session: Session,
+    report: NewReport,
+    *,
+    unit_id: int,
+    unit_code: str,
+    member_id: int,
+    actor: str,
+    source: str,
+    now: datetime,
+) -> SavedReport:
+    """Write ``report`` for the unit, by the member, with its audit entry (plain INSERTs: an ORM
+    add and flush per report costs more than the statements)."""
+    evidence = report.evidence
+    values: dict[str, Any] = {
+        "occurrence_id": report.occurrence_id,
+        "unit_id": unit_id,
+        "status": ReportStatus(report.status).value,
+        "percent": report.percent,
+        "note": report.note[:MAX_NOTE],
+        "attachment_ref": evidence.ref[:MAX_REF] if evidence else None,
+        "attachment_kind": evidence.kind if evidence else None,
+        "member_id": member_id,
+        "source": source,
+        "created_at": now,
+    }
+    written = await session.exec(_report_insert(), params=values)
+    saved = SavedReport(
+        written.inserted_primary_key[0],
+        values["status"],
+        report.percent,
+        values["note"],
+        values["attachment_ref"],
+    )
+    await audit.write(
+        session,
+        now,
+        "report.create",
+        actor=actor,
+        member_id=member_id,
+        target=f"{unit_code}:{report.occurrence_id}",
+        details={
+            "report_id": saved.id,
+            "task_id": report.task_id,
+            "period": report.period,
+            "status": values["status"],
+            "percent": report.percent,
+            "source": source,
+        },
+    )
+    return saved
+
+
+# ---- statements (built once, bound parameters) --------------------------------------------------
+
 _OCC = Occurrence.__table__  # type: ignore[attr-defined]
 _TASK = Task.__table__  # type: ignore[attr-defined]
 _PLAN = Plan.__table__  # type: ignore[attr-defined]
@@ -183,3 +285,8 @@ def _items_query(kind: str) -> Any:
         ),
     )
     return query.where(or_(window, reminded) if kind == "reminded" else window)
+
+
+@cache
+def _report_insert() -> Any:
+    return insert(_REPORT)
