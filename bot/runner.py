@@ -57,6 +57,9 @@ class Runner:
     ticks: bool = True
     inbox: Inbox | None = None
     server: WebhookServer | None = None
+    desk_server: Any = None  # bot.web.server.DeskServer in polling mode
+    keeper: Any = None  # bot.evidence.EvidenceKeeper
+    _keeping: asyncio.Task[None] | None = None
     _live: list[ChannelSetup] = field(default_factory=list)
     _retrying: list[asyncio.Task[None]] = field(default_factory=list)
     _ticking: Ticking | None = None
@@ -92,11 +95,17 @@ class Runner:
             return 1
         try:
             mode = self.t("channels.run.mode_polling")
+            desk = self._desk() if self.settings.web else None
             if self.settings.webhook:
-                address = await self._start_webhook()
+                address = await self._start_webhook(desk)
                 mode = self.t("channels.run.mode_webhook", address=address)
+                if desk is not None:
+                    self.say(self.t("web.run.desk_at", address=address))
+            elif desk is not None:
+                await self._start_desk(desk)
             if self.ticks:
                 await self._start_ticks()
+            self._start_keeper()
             names = ", ".join(setup.title for setup in self._live)
             self.say(self.t("channels.run.starting", channels=names, mode=mode))
             log.info("running: %s (%s)", names, mode)
@@ -170,6 +179,8 @@ class Runner:
             return
         assert self.inbox is not None
         await self.inbox.receive(channel, event)
+        if self.keeper is not None and event.message is not None and event.message.attachment:
+            self.keeper.poke()  # keep the evidence now, while the platform's link is fresh
 
     def _closed(self, setup: ChannelSetup) -> None:
         if setup in self._live:
@@ -182,7 +193,45 @@ class Runner:
 
     # --- webhooks --------------------------------------------------------------------------
 
-    async def _start_webhook(self) -> str:
+    def _desk(self) -> Any:
+        from dondoc.bot.web.server import make_desk
+
+        return make_desk(self.settings, self.engine, self.clock)
+
+    async def _start_desk(self, desk: Any) -> None:
+        """Polling mode: the desk on its own host and port; a port in use leaves the bot
+        running without it (and says so)."""
+        from dondoc.bot.web.server import DeskServer
+
+        server = DeskServer(desk, self.settings.web_host, self.settings.web_port)
+        try:
+            await server.start()
+        except OSError as exc:
+            log.error("desk: cannot listen on %s:%s: %s", server.host, server.port, exc)
+            self.say(
+                self.t(
+                    "web.run.desk_port_busy",
+                    address=f"{server.host}:{server.port}",
+                    reason=exc.strerror or type(exc).__name__,
+                )
+            )
+            return
+        self.desk_server = server
+        self.say(self.t("web.run.desk_at", address=server.address))
+
+    def _start_keeper(self) -> None:
+        from dondoc.bot.evidence import EvidenceKeeper, platform_fetch
+
+        self.keeper = EvidenceKeeper(
+            self.engine,
+            self.clock,
+            self.settings.evidence_path,
+            platform_fetch(self.settings, self.engine),
+            self.settings.evidence_max_bytes,
+        )
+        self._keeping = asyncio.ensure_future(self.keeper.run(self._stop))
+
+    async def _start_webhook(self, desk: Any = None) -> str:
         assert self.inbox is not None
         channels = [setup.channel for setup in self._live]
         self.server = WebhookServer(
@@ -191,6 +240,7 @@ class Runner:
             self.settings.webhook_host,
             self.settings.webhook_port,
             self.settings.webhook_max_body,
+            routes=desk.routes() if desk is not None else (),
         )
         try:
             port = await self.server.start()
@@ -237,6 +287,11 @@ class Runner:
             self._ticking = None
         if self.server is not None:
             await self.server.stop()  # no more webhook requests …
+        if self.desk_server is not None:
+            await self.desk_server.stop()
+        if self._keeping is not None:
+            self._keeping.cancel()
+            await asyncio.gather(self._keeping, return_exceptions=True)
         if self.inbox is not None:
             await self.inbox.drain()  # … and those taken are answered while channels are open
         for setup in self._live:

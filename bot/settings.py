@@ -112,6 +112,24 @@ class Settings(BaseSettings):
         default=None, description="where exports are saved; default <data_dir>/exports"
     )
 
+    # The web desk (issue 18): served by ``dondoc run`` (with the webhooks in webhook mode, else
+    # on its own host/port) and by ``dondoc web``; files reach phones as signed /f/ links.
+    web: bool = Field(default=True, description="serve the web desk in dondoc run")
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=0, le=65535)
+    web_public_url: str | None = Field(
+        default=None,
+        description="https URL where phones reach the desk and file links; "
+        "default the webhook public URL",
+    )
+    web_secret: SecretStr | None = Field(
+        default=None, description="signs file links; default a random one kept in the data dir"
+    )
+    web_max_body: int = Field(default=65_536, ge=1024, description="bytes per desk request")
+    evidence_max_bytes: int = Field(
+        default=20 * 1024 * 1024, ge=1024, description="largest evidence file kept"
+    )
+
     @field_validator("remind_before", "zalo_file_hosts", mode="before")
     @classmethod
     def _list_as_written(cls, value: Any) -> Any:
@@ -185,6 +203,28 @@ class Settings(BaseSettings):
 
     def calendar(self) -> WorkingCalendar:
         return WorkingCalendar(self.timezone, QuietHours(self.quiet_start, self.quiet_end))
+
+    @property
+    def desk_public_url(self) -> str | None:
+        """Where phones reach the desk (``DONDOC_WEB_PUBLIC_URL``, else the webhooks')."""
+        url = self.web_public_url or self.webhook_public_url
+        return url.rstrip("/") if url else None
+
+    @property
+    def desk_local_url(self) -> str:
+        """The desk's address on this machine (the webhook server's in webhook mode)."""
+        host, port = (
+            (self.webhook_host, self.webhook_port)
+            if self.webhook
+            else (self.web_host, self.web_port)
+        )
+        shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+        return f"http://{shown}:{port}"
+
+    @property
+    def evidence_path(self) -> Path:
+        """Where kept evidence goes: ``<data_dir>/evidence``."""
+        return self.data_dir / "evidence"
 
     @property
     def exports_path(self) -> Path:

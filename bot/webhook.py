@@ -1,5 +1,5 @@
 """One aiohttp server for every channel's webhook, plus ``/healthz`` for the operator's
-monitoring.
+monitoring, and the web desk's routes (``bot.web``) when the runner gives them.
 
 Each channel that takes webhooks names its path (``Channel.webhook_path``) and says whether a
 request is authentic (its secret header, compared in constant time with ``secret_matches``).
@@ -43,6 +43,7 @@ class WebhookServer:
         host: str = "127.0.0.1",
         port: int = 8080,
         max_body: int = 1_048_576,
+        routes: Sequence[web.AbstractRouteDef] = (),
     ) -> None:
         self.inbox = inbox
         self.host = host
@@ -54,6 +55,7 @@ class WebhookServer:
         for channel in self.channels:
             assert channel.webhook_path is not None
             self.app.router.add_post(channel.webhook_path, self._endpoint(channel))
+        self.app.router.add_routes(routes)  # the web desk, on the same server (bot.web)
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> int:

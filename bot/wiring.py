@@ -6,6 +6,7 @@ else in dondoc branches per platform).
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 import secrets
 from collections.abc import Callable
@@ -19,8 +20,39 @@ from dondoc.scheduler.clock import Clock
 from dondoc.scheduler.messaging import Channel
 from dondoc.storage.db import Engine
 from dondoc.storage.errors import UserError
+from dondoc.storage.file_links import FileLinks
+from dondoc.storage.private_files import private_folder
 
 SECRET_FORMAT = re.compile(r"^[A-Za-z0-9_-]{8,256}$")
+
+
+def web_secret(settings: Settings) -> str:
+    """The secret that signs file links: ``DONDOC_WEB_SECRET``, else a random one made on first
+    use and kept in ``<data_dir>/web-secret`` (readable by its owner only), so that ``dondoc
+    run``, ``dondoc web`` and the command line of one deployment agree."""
+    if settings.web_secret is not None and settings.web_secret.get_secret_value():
+        return settings.web_secret.get_secret_value()
+    path = settings.data_dir / "web-secret"
+    try:
+        secret = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        secret = ""
+    if len(secret) >= 32:
+        return secret
+    private_folder(path.parent)
+    secret = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(secret + "\n")
+    return secret
+
+
+def file_links(settings: Settings) -> FileLinks:
+    """The signer of ``/f/…`` links for exports and kept evidence."""
+    return FileLinks(
+        web_secret(settings),
+        {"exports": settings.exports_path, "evidence": settings.evidence_path},
+    )
 
 
 def bot_context(settings: Settings, engine: Engine, clock: Clock) -> BotContext:
@@ -35,6 +67,9 @@ def bot_context(settings: Settings, engine: Engine, clock: Clock) -> BotContext:
         policy=settings.reminder_policy(),
         exports_dir=settings.exports_path,
         report_heading=settings.report_heading(),
+        web_public_url=settings.desk_public_url,
+        web_local_url=settings.desk_local_url,
+        file_links=file_links(settings),
     )
 
 
@@ -158,4 +193,6 @@ def secrets_of(setups: list[ChannelSetup], settings: Settings) -> list[str]:
             if value is not None and value.get_secret_value():
                 values.append(value.get_secret_value())
     values += [setup.webhook_secret for setup in setups]
+    if settings.web_secret is not None:
+        values.append(settings.web_secret.get_secret_value())
     return [v for v in values if v]

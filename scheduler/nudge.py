@@ -1,8 +1,14 @@
-"""The coordinator's manual reminder (*nhắc thủ công*, /nhac): the planner's wording, one
-message per recipient, through the outbox (rate limits, retries), logged and audited."""
+"""The coordinator's manual reminder (*nhắc thủ công*, /nhac and the web desk's "Nhắc" buttons):
+which items a nudge is about (``choose``: every open item of a unit or a task, or every overdue
+item), then the planner's wording, one message per recipient, through the outbox (rate limits,
+retries), logged and audited (``nudge``; ``nudge_items`` does both steps' bookkeeping).
+
+The same nudge pressed twice in one second queues once (the keys carry the second); a later
+press queues again — a coordinator who nudges means it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -22,6 +28,75 @@ from dondoc.storage import audit
 from dondoc.storage.assignments import lead_wins
 from dondoc.storage.errors import UserError
 from dondoc.storage.models import Occurrence, Unit
+from dondoc.storage.summary_model import Category, Summary, SummaryItem
+
+DONE = (Category.DONE_ON_TIME, Category.DONE_LATE)
+
+
+def choose(
+    summary: Summary,
+    *,
+    unit_id: int | None = None,
+    task_id: int | None = None,
+    all_late: bool = False,
+) -> list[SummaryItem]:
+    """The items a nudge is about: every overdue item (``all_late``), or every item of a unit
+    or a task that is not done yet (due soon or overdue alike)."""
+    if all_late:
+        return [i for i in summary.items if i.category is Category.OVERDUE]
+    return [
+        i
+        for i in summary.items
+        if i.category not in DONE
+        and (unit_id is None or i.unit_id == unit_id)
+        and (task_id is None or i.task_id == task_id)
+    ]
+
+
+@dataclass(frozen=True)
+class NudgeOutcome:
+    """What a nudge did: messages queued; the units and (occurrence, unit) items it counted
+    (those that could be reminded, or, when none could, those chosen); the units nobody of
+    which can be reached."""
+
+    queued: int
+    units: int
+    tasks: int
+    unreachable: list[str]
+    any_reachable: bool
+
+
+async def nudge_items(
+    session: AsyncSession,
+    chosen: list[SummaryItem],
+    *,
+    actor: str,
+    now: datetime,
+    calendar: WorkingCalendar,
+    policy: ReminderPolicy,
+    actor_member_id: int | None = None,
+) -> NudgeOutcome:
+    """Nudge the units of ``chosen`` about those items (``nudge``) and count what it did.
+    Raises ``DuplicateNudge`` for the same nudge in the same second."""
+    pairs = sorted({(i.occurrence_id, i.unit_id) for i in chosen})
+    queued = await nudge(
+        session,
+        pairs=pairs,
+        actor=actor,
+        now=now,
+        calendar=calendar,
+        policy=policy,
+        actor_member_id=actor_member_id,
+    )
+    reachable = [i for i in chosen if not i.unreachable]
+    counted = reachable or chosen
+    return NudgeOutcome(
+        queued,
+        len({i.unit_id for i in counted}),
+        len({(i.occurrence_id, i.unit_id) for i in counted}),
+        sorted({i.unit_name for i in chosen if i.unreachable}),
+        bool(reachable),
+    )
 
 
 class DuplicateNudge(Exception):

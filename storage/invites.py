@@ -115,6 +115,7 @@ class CodeState(StrEnum):
     UNKNOWN = "unknown_code"  # the message keys ``invite.<state>``
     USED = "already_used"
     EXPIRED = "expired"
+    REVOKED = "revoked"
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,8 @@ def _state(invite: Invite | None, now: datetime) -> CodeState:
         return CodeState.UNKNOWN
     if invite.used_at is not None:
         return CodeState.USED
+    if invite.revoked_at is not None:
+        return CodeState.REVOKED
     if invite.expires_at <= now:
         return CodeState.EXPIRED
     return CodeState.VALID

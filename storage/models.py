@@ -122,6 +122,9 @@ class Member(SQLModel, table=True):
     unreachable_at: datetime | None = None
     active: bool = Field(default=True)
     created_at: datetime
+    # When a coordinator marked the person as gone (*đã nghỉ / chuyển công tác*): ``active``
+    # is False from then on; their reports stay.
+    deactivated_at: datetime | None = None
 
 
 class Plan(SQLModel, table=True):
@@ -236,6 +239,8 @@ class Invite(SQLModel, table=True):
     used_by_member_id: int | None = Field(default=None, foreign_key="member.id")
     created_by: str = Field(default="", max_length=255)
     created_at: datetime
+    revoked_at: datetime | None = None  # withdrawn before use: can no longer be redeemed
+    revoked_by: str = Field(default="", max_length=255)
 
 
 class Outbox(SQLModel, table=True):
@@ -333,3 +338,57 @@ class AuditLog(SQLModel, table=True):
     action: str = Field(max_length=64)
     target: str = Field(default="", max_length=255)
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class WebSignIn(SQLModel, table=True):
+    """A single-use sign-in link to the web desk (*liên kết đăng nhập*): valid a few minutes,
+    for one member. Only a hash of its token is stored."""
+
+    __tablename__ = "web_signin"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    expires_at: datetime
+    used_at: datetime | None = None
+    created_via: str = Field(default="", max_length=16)  # chat | cli
+    created_at: datetime
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser (*phiên làm việc*): the cookie holds a token whose hash is stored
+    here; it ends when signed out, ended from the chat, or idle too long."""
+
+    __tablename__ = "web_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    signin_id: int | None = Field(default=None, foreign_key="web_signin.id")
+    csrf_token: str = Field(max_length=64)
+    created_at: datetime
+    last_seen_at: datetime
+    ended_at: datetime | None = None
+    ended_reason: str | None = Field(default=None, max_length=16)  # signout | chat | left
+
+
+class Evidence(SQLModel, table=True):
+    """A report's attachment as dondoc keeps it (*minh chứng*): downloaded once into the data
+    folder (``path`` relative to it), so that it opens after the platform's own link expired.
+    ``status``: ``kept``; ``refused`` (too large, a type not accepted: never tried again);
+    ``failed`` (the platform did not give it: tried again a few times)."""
+
+    __tablename__ = "evidence"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", unique=True)
+    status: str = Field(max_length=16)
+    path: str | None = Field(default=None, max_length=500)
+    name: str = Field(default="", max_length=255)
+    content_type: str = Field(default="", max_length=100)
+    size: int | None = None
+    sha256: str | None = Field(default=None, max_length=64)
+    reason: str | None = Field(default=None, max_length=500)
+    attempts: int = Field(default=0)
+    created_at: datetime
+    updated_at: datetime

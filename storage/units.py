@@ -204,3 +204,9 @@ async def unit_by_code(session: AsyncSession, code: str) -> Unit:
     if unit is None:
         raise UserError("units.unknown_code", code=code)
     return unit
+
+
+async def active_unit(session: AsyncSession, unit_id: int) -> Unit | None:
+    """The active unit with this id (None: no such unit, or no longer active)."""
+    unit = await session.get(Unit, unit_id)
+    return unit if unit is not None and unit.active else None

@@ -1,6 +1,7 @@
-"""``/xuat`` (``/export``) in chat: Telegram and the console get the file; Zalo gets the chart
-as a photo and the text says where the Excel/Word file was saved; bad arguments are answered;
-only coordinators may use it."""
+"""``/xuat`` (``/export``) in chat: Telegram and the console get the file; Zalo gets a signed
+link that opens the Excel/Word file on the phone and the chart as a photo by URL (without a
+public address: how to set one, never a path on the server); bad arguments are answered; only
+coordinators may use it."""
 
 from __future__ import annotations
 
@@ -82,17 +83,58 @@ async def test_word_and_chart_by_plan_and_period(chat) -> None:  # noqa: ANN001
         assert image.format == "PNG"
 
 
-async def test_zalo_gets_the_chart_and_where_the_file_is(chat, engine: AsyncEngine) -> None:  # noqa: ANN001
+PUBLIC = "https://dondoc.phuong.example"
+
+
+@pytest.fixture
+async def zalo_chat(engine: AsyncEngine, tmp_path: Path):  # noqa: ANN201
+    """The coordinator on Zalo, with the desk's public address and file links configured."""
+    from dondoc.storage.file_links import FileLinks
+
+    world = await build_world(engine)
+    data = tmp_path / "data"
+    links = FileLinks("s" * 40, {"exports": data / "exports", "evidence": data / "evidence"})
+    context = make_context(
+        engine, FakeClock(NOW), data_dir=data, web_public_url=PUBLIC, file_links=links
+    )
+    conversation = Conversation(context)
+
+    async def send(user: str, text: str, channel: str = "zalo") -> list[OutgoingMessage]:
+        message = IncomingMessage(
+            channel=channel, chat_id=user, user_id=user, text=text, display_name=user
+        )
+        return await conversation.handle(message)
+
+    await send("hoa", f"/start {world.codes['hoa']}")
+    return send, links
+
+
+async def test_zalo_gets_a_link_that_opens_the_file_and_the_chart_by_url(zalo_chat) -> None:  # noqa: ANN001
+    send, links = zalo_chat
+    [answer] = await send("hoa", "/xuat xlsx")
+    assert answer.file is not None and answer.file.kind == "photo"
+    assert answer.file.path.startswith(f"{PUBLIC}/f/")  # Zalo fetches the photo by URL
+    chart = links.open(answer.file.path.rsplit("/f/", 1)[1], NOW)
+    assert chart.path.suffix == ".png"
+    [url] = [w for w in answer.text.split() if w.startswith(f"{PUBLIC}/f/")]
+    opened = links.open(url.rsplit("/f/", 1)[1], NOW)
+    assert opened.path.suffix == ".xlsx" and opened.member_id > 0
+    assert load_workbook(opened.path).sheetnames[0] == "Tổng hợp"
+    assert "24 giờ" in answer.text and "/data/" not in answer.text
+    assert len(answer.text) < 2000
+
+
+async def test_zalo_without_a_public_address_is_told_how_to_set_one(
+    chat, engine: AsyncEngine
+) -> None:  # noqa: ANN001
     send, world = chat
     await _link(engine, world, "zalo")
     [answer] = await send("hoa", "/xuat xlsx", "zalo")
-    assert answer.file is not None and answer.file.kind == "photo"
-    assert answer.file.path.endswith(".png")
+    assert answer.file is None
     assert "Zalo không gửi được tệp Excel/Word" in answer.text
-    saved = answer.text.rsplit("tại: ", 1)[1].strip()
-    assert saved.endswith(".xlsx") and Path(saved).exists()
-    assert load_workbook(saved).sheetnames[0] == "Tổng hợp"
-    assert len(answer.text) < 2000
+    assert "DONDOC_WEB_PUBLIC_URL" in answer.text
+    assert "tại: /" not in answer.text and ".xlsx" in answer.text  # the file's name, no path
+    assert "Phạm vi:" in answer.text and len(answer.text) < 2000
 
 
 async def test_telegram_gets_the_document(chat, engine: AsyncEngine) -> None:  # noqa: ANN001

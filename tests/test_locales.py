@@ -78,3 +78,21 @@ def test_vietnamese_dates() -> None:
 def test_catalogs_compile_to_mo() -> None:
     compiled = dondoc.locales.compile_all()
     assert compiled and all(p.suffix == ".mo" and p.stat().st_size > 0 for p in compiled)
+
+
+TEMPLATE_KEY = re.compile(r"""\bt\(\s*["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']""")
+
+
+def test_every_key_named_in_a_web_template_exists() -> None:
+    """The web desk's templates speak through ``t("…")`` too: every key they name has a text
+    (keys built from a value, ``t("role." + p.role)``, are checked by the pages' tests)."""
+    known = set(catalog_texts("vi"))
+    templates = sorted((ROOT / "bot" / "web" / "templates").glob("*.html"))
+    assert templates
+    missing = [
+        f"{path.name}: {key}"
+        for path in templates
+        for key in TEMPLATE_KEY.findall(path.read_text(encoding="utf-8"))
+        if key not in known
+    ]
+    assert missing == []

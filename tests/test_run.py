@@ -105,8 +105,13 @@ async def test_polling_both_channels_then_sigterm_loses_nothing(tmp_path):
             DONDOC_ZALO_BASE_URL=zalo.base_url,
             DONDOC_TELEGRAM_BOT_TOKEN=telegram.token,
             DONDOC_TELEGRAM_BASE_URL=telegram.base_url,
+            DONDOC_WEB_PORT="0",
         )
         await bot.wait_output("dondoc đang chạy: Zalo, Telegram")
+        # polling mode: the web desk on its own port, answering (a sign-in page, no session)
+        desk = (await bot.wait_output(r"Bàn làm việc trên web: (http://[\d.]+:\d+)")).group(1)
+        async with httpx.AsyncClient(base_url=desk) as http:
+            assert (await http.get("/")).status_code == 401
         zalo.push_text("z1", "xin chào")
         telegram.push_text("101", "xin chào")
         await wait_for(lambda: zalo.texts("z1") and telegram.texts("101"))
@@ -180,6 +185,8 @@ async def test_webhook_mode_with_secrets(tmp_path):
         address = (await bot.wait_output(r"webhook tại (http://[\d.]+:\d+)")).group(1)
         async with httpx.AsyncClient(base_url=address) as http:
             assert (await http.get("/healthz")).json()["channels"] == ["zalo", "telegram"]
+            desk = await http.get("/bang")  # the web desk on the same server
+            assert desk.status_code == 401 and "/web" in desk.text
             update = zalo.update("message.text.received", "z9", text="xin chào")
             refused = await http.post(ZALO_PATH, json=update, headers={ZALO_HEADER: "wrong"})
             assert refused.status_code == 403

@@ -52,6 +52,9 @@ COMMANDS: dict[str, str] = {
     "outbox": "dondoc.bot.cli.reminders",
     "tick": "dondoc.bot.cli.reminders",
     "summary": "dondoc.bot.cli.summary",
+    "members": "dondoc.bot.cli.people",
+    "web": "dondoc.bot.cli.web",
+    "web-link": "dondoc.bot.cli.web",
 }
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 

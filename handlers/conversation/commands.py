@@ -10,7 +10,9 @@ from dondoc.handlers.conversation import (
     language,
     officer,
     onboarding,
+    people,
     report_flow,
+    web,
 )
 from dondoc.handlers.conversation.menus import help_options
 from dondoc.handlers.conversation.registry import Access, Command, Registry
@@ -76,6 +78,14 @@ REGISTRY = Registry(
             "moi", "invite", coordinator.invite_command, Access.COORDINATOR, "conv.help.invite"
         ),
         Command("xuat", "export", exports.export_command, Access.COORDINATOR, "conv.help.export"),
+        Command(
+            "canbo", "members", people.members_command, Access.COORDINATOR, "people.help.members"
+        ),
+        Command(
+            "mamoi", "invites", people.invites_command, Access.COORDINATOR, "people.help.invites"
+        ),
+        Command("web", "desk", web.web_command, Access.MEMBER, "web.help.web"),
+        Command("dangxuat", "signout", web.sign_out_command, Access.MEMBER, "web.help.signout"),
         Command("ngonngu", "lang", language.language_command, Access.MEMBER, "conv.help.lang"),
         Command("trogiup", "help", help_command, Access.MEMBER, "conv.help.help"),
         Command("huy", "cancel", cancel_command, Access.MEMBER, "conv.help.cancel"),

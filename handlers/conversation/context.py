@@ -17,6 +17,7 @@ from dondoc.scheduler.clock import Clock
 from dondoc.scheduler.schedules import DueRules
 from dondoc.storage.db import Engine
 from dondoc.storage.exports import ReportHeading
+from dondoc.storage.file_links import FileLinks
 
 
 @dataclass
@@ -28,6 +29,10 @@ class BotContext:
     ``page_size``: items per message in lists (Zalo shows at most 2000 characters).
     ``exports_dir``/``report_heading``: where /xuat saves files and the Word report's heading.
     ``policy``: the reminder policy (``scheduler.policy.ReminderPolicy``) used by ``/nhac``.
+    ``web_public_url``: where phones reach the web desk and ``/f/…`` file links (None: no
+    public address); ``web_local_url``: the desk's address on this machine (the console's);
+    ``file_links``: the signer of file links (``storage.file_links.FileLinks``), None when the
+    desk is not served.
     """
 
     engine: Engine
@@ -44,6 +49,9 @@ class BotContext:
     invite_lifetime: timedelta = timedelta(days=7)
     exports_dir: Path | None = None  # default <data_dir>/exports
     report_heading: ReportHeading = field(default_factory=ReportHeading)
+    web_public_url: str | None = None
+    web_local_url: str | None = None
+    file_links: FileLinks | None = None
 
     @property
     def exports_folder(self) -> Path:

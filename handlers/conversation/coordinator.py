@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 
 from dondoc.handlers.conversation.menus import help_options
 from dondoc.handlers.conversation.scope import scoped_summary
 from dondoc.handlers.conversation.turn import Turn
 from dondoc.scheduler.messaging import Option, OutgoingMessage
-from dondoc.scheduler.nudge import DuplicateNudge, nudge
+from dondoc.scheduler.nudge import DuplicateNudge, NudgeOutcome, choose, nudge_items
 from dondoc.scheduler.policy import ReminderPolicy
 from dondoc.storage import audit
 from dondoc.storage.directory import find_task, find_unit
@@ -210,32 +211,28 @@ async def remind_command(turn: Turn, args: str) -> list[OutgoingMessage]:
             )
         ]
     summary = await compute_summary(turn.session, today=turn.ctx.today(), tz=turn.ctx.calendar.tz)
-    open_items = [
-        i for i in summary.items if i.category not in (Category.DONE_ON_TIME, Category.DONE_LATE)
-    ]
     described: str
     if fold(target) in _ALL_LATE:
-        chosen = [i for i in open_items if i.category is Category.OVERDUE]
+        chosen = choose(summary, all_late=True)
         described = turn.t("conv.remind.all_late")
     else:
         unit = await find_unit(turn.session, target)
         if unit is not None:
-            chosen = [i for i in open_items if i.unit_id == unit.id]
+            chosen = choose(summary, unit_id=unit.id)
             described = unit.name
         else:
             task = await find_task(turn.session, target)
             if task is None:
                 raise UserError("conv.remind.unknown_target", value=target[:60])
-            chosen = [i for i in open_items if i.task_id == task.id]
+            chosen = choose(summary, task_id=task.id)
             described = " ".join(task.title.split())[:80]
     if not chosen:
         return [turn.say("conv.remind.nothing", options=help_options(turn), target=described)]
-    pairs = sorted({(i.occurrence_id, i.unit_id) for i in chosen})
     assert turn.member is not None
     try:
-        queued = await nudge(
+        done = await nudge_items(
             turn.session,
-            pairs=pairs,
+            chosen,
             actor=turn.actor,
             now=turn.now,
             calendar=turn.ctx.calendar,
@@ -245,28 +242,22 @@ async def remind_command(turn: Turn, args: str) -> list[OutgoingMessage]:
     except DuplicateNudge:
         # The same nudge in the same second (a double press): the first one stands.
         raise UserError("conv.remind.just_done", target=described) from None
-    unreachable = sorted({i.unit_name for i in chosen if i.unreachable})
-    reachable = [i for i in chosen if not i.unreachable]
-    if queued:
+    text = nudge_words(turn.t, done, described)
+    return [OutgoingMessage(text, tuple(help_options(turn)))]
+
+
+def nudge_words(t: Callable[..., str], done: NudgeOutcome, described: str) -> str:
+    """What a coordinator is told after a nudge (the chat and the web desk say the same)."""
+    if done.queued:
         key = "conv.remind.queued"
-    elif reachable:
+    elif done.any_reachable:
         key = "conv.remind.already_queued"  # nudge() does not queue the same message twice
     else:
         key = "conv.remind.none_queued"
-    # The counts are about the units reminded; when none can be, about those that could not.
-    counted = reachable or chosen
-    lines = [
-        turn.t(
-            key,
-            target=described,
-            messages=queued,
-            units=len({i.unit_id for i in counted}),
-            tasks=len({(i.occurrence_id, i.unit_id) for i in counted}),
-        )
-    ]
-    if unreachable:
-        lines.append(turn.t("conv.remind.unreachable", units=", ".join(unreachable)))
-    return [OutgoingMessage("\n".join(lines), tuple(help_options(turn)))]
+    lines = [t(key, target=described, messages=done.queued, units=done.units, tasks=done.tasks)]
+    if done.unreachable:
+        lines.append(t("conv.remind.unreachable", units=", ".join(done.unreachable)))
+    return "\n".join(lines)
 
 
 # ---- /moi ----------------------------------------------------------------------------------

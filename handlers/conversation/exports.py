@@ -3,9 +3,11 @@ an Excel workbook, a Word report or the on-time chart in the chat.
 
 The numbers are ``storage.summary.compute_summary``'s (the same as ``/tonghop`` and
 ``dondoc summary``); the files are written by ``storage.exports`` into ``<data dir>/exports``.
-Telegram and the console receive the file itself. Zalo cannot send documents: there the chart
-goes as a photo and the text gives the counts and says where the Excel/Word file was saved.
-A file larger than Telegram's 50 MB limit is treated the same way.
+Telegram and the console receive the file itself. Zalo cannot send documents: there the text
+gives the counts and a signed link that opens the file on the phone for 24 hours
+(``/f/<token>`` on the web desk's public address), and the chart goes as a photo by URL. A file
+larger than Telegram's 50 MB limit gets a link too. Without a public address the member is
+told how the administrator sets one (``DONDOC_WEB_PUBLIC_URL``), never a path on the server.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dondoc.storage import audit
 from dondoc.storage.errors import UserError
 from dondoc.storage.exports import default_filename, write_export
 from dondoc.storage.exports.text import count_lines, headline
+from dondoc.storage.file_links import LIFETIME
 from dondoc.storage.private_files import private_folder
 from dondoc.storage.summary_model import Summary
 from dondoc.storage.text import fold
@@ -104,17 +107,23 @@ async def export_command(turn: Turn, args: str) -> list[OutgoingMessage]:
     if documents and not too_big:
         caption = turn.t(f"exports.chat.caption.{fmt}")
         return [OutgoingMessage(text, file=OutgoingFile(str(main), "document", caption))]
-    where = turn.t(
-        "exports.chat.saved_at" if not too_big else "exports.chat.too_big",
-        file=main.name,
-        path=str(main),
-    )
     chart = paths.get("png")
-    if chart is None:  # a too-big file on Telegram: the text says where it is
+    base, links = turn.ctx.web_public_url, turn.ctx.file_links
+    member_id = turn.member.id if turn.member else 0
+    if base is None or links is None:
+        key = "exports.chat.no_public_url" if not too_big else "exports.chat.too_big_no_url"
+        return [OutgoingMessage(f"{text}\n\n{turn.t(key, file=main.name)}")]
+
+    def url(path: Path) -> str:
+        return f"{base.rstrip('/')}/f/{links.token(path, member_id, turn.now)}"
+
+    key = "exports.chat.link" if not too_big else "exports.chat.too_big_link"
+    where = turn.t(key, file=main.name, url=url(main), hours=int(LIFETIME.total_seconds() // 3600))
+    if chart is None:  # a too-big file on Telegram: the link is enough
         return [OutgoingMessage(f"{text}\n\n{where}")]
     return [
         OutgoingMessage(
             f"{text}\n\n{where}",
-            file=OutgoingFile(str(chart), "photo", turn.t("exports.chat.caption.png")),
+            file=OutgoingFile(url(chart), "photo", turn.t("exports.chat.caption.png")),
         )
     ]

@@ -1,0 +1,1 @@
+"""The coordinator's web desk (*bàn làm việc trên web*)."""
