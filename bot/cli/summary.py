@@ -28,6 +28,7 @@ from dondoc.storage.exports import FORMATS, default_filename
 from dondoc.storage.exports.run import export_summary
 from dondoc.storage.exports.text import summary_dict, summary_text
 from dondoc.storage.periods import Period, parse_period
+from dondoc.storage.private_files import private_folder
 from dondoc.storage.summary import BLOCKED_CODES, compute_summary, load_items
 from dondoc.storage.summary_model import Summary, SummaryItem
 
@@ -126,7 +127,7 @@ def summary_command(
         if folder is None:
             return Path(output)  # type: ignore[arg-type]
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            private_folder(folder)
         except OSError:
             raise UserError("export.unwritable.no_permission", path=str(folder)) from None
         return folder / default_filename(summary, fmt)

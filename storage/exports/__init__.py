@@ -80,8 +80,7 @@ async def atomic_path(path: Path) -> AsyncIterator[Path]:
         raise UserError(_reason(exc.errno), path=str(path)) from exc
     tmp = Path(tmp_name)
     try:
-        yield tmp
-        os.chmod(tmp, 0o644)
+        yield tmp  # mkstemp made it 0600: exports are for the people who run dondoc only
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -109,8 +108,7 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> Path:
             write(stream)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        os.replace(tmp, path)  # mkstemp made it 0600: exports are for this account only
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise UserError(_reason(exc.errno), path=str(path)) from exc
