@@ -1,15 +1,18 @@
-"""Benchmark (run by hand): would a small trained model read replies better than the rules?
-The measurement behind the choice written in ``handlers/replies/__init__.py``.
+"""Benchmark (run by hand): do the rules alone, or the rules with the small model of replies,
+read replies nobody tuned on better? The measurement behind the choice written in
+``handlers/replies/__init__.py``.
 
-A character n-gram (1–5, on the folded text) TF-IDF with a logistic regression, from
-scikit-learn, is trained on the tuning split of ``tests/data/replies/`` and scored on the
-measuring split with the same figures as ``bench_replies_quality.py`` (the model never asks,
-so every "done" it gives is saved). Then the same model as a second opinion beside the rules:
-a rules' "done" the model disagrees with is asked instead of saved.
+Leave one batch out: for each blind batch (``fresh_*.jsonl``), the model is built by
+``scripts/train_reply_model.py`` from every other file of the corpus and the batch is read by
 
-scikit-learn is not a dependency of dondoc; this bench needs it installed by hand::
+- the rules alone (``decide.rules``),
+- the model alone (its likeliest class; it never asks, so every done it gives is saved),
+- the rules with the model where no rule fires (``decide.understand``: what dondoc ships).
 
-    .venv/bin/pip install scikit-learn
+The rules themselves were tuned on every batch by now, so only the model is held out here; the
+figures of the rules on batches they had not seen are the first readings in ``bench/RESULTS.md``.
+Needs scikit-learn (a test dependency)::
+
     .venv/bin/python bench/bench_replies_model.py
 """
 
@@ -18,58 +21,53 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "scripts"))
 
-from bench_replies_quality import CATEGORIES, category, load, pct  # noqa: E402
+from bench_replies_quality import load, pct  # noqa: E402
+from train_reply_model import build, corpus_rows  # noqa: E402
 
-from dondoc.handlers.replies import parse_reply  # noqa: E402
-from dondoc.storage.text import fold  # noqa: E402
+from dondoc.handlers.replies import decide  # noqa: E402
+from dondoc.handlers.replies.model import from_json  # noqa: E402
+from dondoc.handlers.replies.result import ParsedReply  # noqa: E402
+
+
+def figures(name: str, rows: list[dict[str, Any]], got: list[ParsedReply]) -> None:
+    ok = sum(p.category == r["status"] for p, r in zip(got, rows, strict=True))
+    saved = [r for p, r in zip(got, rows, strict=True) if p.category == "done" and not p.confirm]
+    right = sum(r["status"] == "done" for r in saved)
+    asked = sum(p.confirm for p in got)
+    print(
+        f"  {name:<22} status {pct(ok, len(rows))}   precision of done {pct(right, len(saved))}"
+        f" ({len(saved) - right} wrong)   asks {pct(asked, len(rows))}"
+    )
 
 
 def main() -> None:
-    try:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline
-    except ImportError:
-        print("scikit-learn is not installed: .venv/bin/pip install scikit-learn")
-        raise SystemExit(2) from None
-    tune, measure = load("tune"), load("measure")
-    model = make_pipeline(
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 5), sublinear_tf=True),
-        LogisticRegression(max_iter=2000, C=10.0),
-    )
-    cpu0 = time.process_time()
-    model.fit([fold(r["text"]) for r in tune], [r["status"] for r in tune])
-    trained = time.process_time() - cpu0
-    guesses = list(model.predict([fold(r["text"]) for r in measure]))
-    rules = [category(parse_reply(r["text"])) for r in measure]
-    asks = [parse_reply(r["text"]).confirm for r in measure]
-
-    def figures(name: str, got: list[str], asked: list[bool]) -> None:
-        ok = sum(g == r["status"] for g, r in zip(got, measure, strict=True))
-        saved = [
-            (g, r) for g, r, a in zip(got, measure, asked, strict=True) if g == "done" and not a
-        ]
-        right = sum(r["status"] == "done" for _, r in saved)
-        wrong = [r["text"] for g, r in saved if r["status"] != "done"]
-        asks_share = pct(sum(asked), len(measure))
-        print(
-            f"{name:<28} status {pct(ok, len(measure))}   precision of done "
-            f"{pct(right, len(saved))} ({right}/{len(saved)})   asks {asks_share}"
-        )
-        for text in wrong[:6]:
-            print(f"{'':<30}wrongly done: {text!r}")
-
-    print(f"trained on {len(tune)} replies in {trained:.2f} s CPU; measured on {len(measure)}")
-    figures("model alone", guesses, [False] * len(measure))
-    figures("rules alone", rules, asks)
-    second = [
-        a or (r == "done" and g != "done") for a, r, g in zip(asks, rules, guesses, strict=True)
-    ]
-    figures("rules, model as 2nd opinion", rules, second)
-    print("labels:", ", ".join(CATEGORIES))
+    batches = sorted(p.stem for p in (ROOT / "tests/data/replies").glob("fresh_*.jsonl"))
+    for held in batches:
+        cpu0 = time.process_time()
+        second = from_json(build(corpus_rows(skip=held)))
+        trained = time.process_time() - cpu0
+        rows = load(held)
+        print(f"{held}: {len(rows)} replies, model built without it in {trained:.1f} s CPU")
+        figures("rules alone", rows, [decide.rules(r["text"])[0] for r in rows])
+        alone = []
+        for r in rows:
+            guess, _ = second.guess(decide.canonical_words(r["text"]))
+            status = guess if guess in ("done", "in_progress", "blocked", "not_started") else None
+            alone.append(
+                ParsedReply(
+                    status or "unclear",
+                    acknowledgement=guess == "acknowledgement",
+                    question=guess == "question",
+                )
+            )
+        figures("model alone", rows, alone)
+        figures("rules + model", rows, [decide.understand(r["text"], second) for r in rows])
 
 
 if __name__ == "__main__":

@@ -11,11 +11,15 @@ precision of "done" ≥ 99.5 %, asks ≤ 10 % of replies.
 - asks: how often the bot asks instead of deciding (a doubtful done, a number out of range);
 - note: on the replies whose note is labelled, the note contains the label (empty when "").
 
-Run::
+Any file of the corpus is a split, named by its stem (``tune``, ``measure``, ``fresh_a`` …);
+``fresh`` is every batch written blind by other writers (``fresh_*.jsonl``) together, ``both``
+is ``tune`` and ``measure``, ``all`` is every file. Run::
 
     .venv/bin/python bench/bench_replies_quality.py                  # the measuring split
     .venv/bin/python bench/bench_replies_quality.py --split tune     # the tuning split
-    .venv/bin/python bench/bench_replies_quality.py --split both --errors
+    .venv/bin/python bench/bench_replies_quality.py --split fresh_c --errors
+    .venv/bin/python bench/bench_replies_quality.py --split fresh    # the blind batches, pooled
+    .venv/bin/python bench/bench_replies_quality.py --split all --brief
 """
 
 from __future__ import annotations
@@ -53,8 +57,34 @@ SHORT = {
 
 
 def load(split: str) -> list[dict[str, Any]]:
-    with (CORPUS / f"{split}.jsonl").open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+    """The replies of one corpus file (``tune``, ``fresh_a`` …) or of ``fresh`` (every
+    ``fresh_*.jsonl`` together)."""
+    paths = sorted(CORPUS.glob("fresh_*.jsonl")) if split == "fresh" else [corpus_file(split)]
+    rows: list[dict[str, Any]] = []
+    for path in paths:
+        with path.open(encoding="utf-8") as handle:
+            rows.extend(json.loads(line) for line in handle if line.strip())
+    return rows
+
+
+def corpus_file(split: str) -> Path:
+    path = CORPUS / f"{split}.jsonl"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in CORPUS.glob("*.jsonl")))
+        raise SystemExit(f"no split {split!r}: the corpus has {known}, fresh, both, all")
+    return path
+
+
+def splits_of(name: str) -> list[str]:
+    """The splits a ``--split`` value names, each reported apart."""
+    if name == "both":
+        return ["tune", "measure"]
+    if name == "all":
+        fresh = sorted(p.stem for p in CORPUS.glob("fresh_*.jsonl"))
+        return ["tune", "measure", *fresh, "fresh"]
+    if name != "fresh":
+        corpus_file(name)
+    return [name]
 
 
 def category(parsed: Any) -> str:
@@ -133,6 +163,18 @@ def pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:5.1f} %" if whole else "   n/a"
 
 
+def brief(split: str, s: Score) -> None:
+    """One line per split: the goals' figures."""
+    wrong_done = s.saved_done - s.saved_done_ok
+    print(
+        f"{split:<10} {s.replies:>4}  status {pct(s.status_ok, s.replies)}"
+        f"  percent {pct(s.percent_ok, s.replies)}"
+        f"  done precision {pct(s.saved_done_ok, s.saved_done)} ({wrong_done} wrong)"
+        f"  asks {pct(s.asked, s.replies)}  note {pct(s.notes_ok, s.notes)}"
+        f"  {1e6 * s.cpu / max(1, s.replies):.0f} µs/reply"
+    )
+
+
 def report(split: str, s: Score, show_errors: bool) -> None:
     print(f"== split {split}: {s.replies} replies")
     print(f"status accuracy      {pct(s.status_ok, s.replies)}  ({s.status_ok}/{s.replies})")
@@ -163,12 +205,19 @@ def report(split: str, s: Score, show_errors: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--split", choices=("measure", "tune", "both"), default="measure")
+    parser.add_argument(
+        "--split",
+        default="measure",
+        help="a corpus file's stem (tune, measure, fresh_a …), fresh, both or all",
+    )
     parser.add_argument("--errors", action="store_true", help="list every reply misread")
+    parser.add_argument("--brief", action="store_true", help="one line of figures per split")
     args = parser.parse_args()
-    splits = ("tune", "measure") if args.split == "both" else (args.split,)
-    for split in splits:
-        report(split, score(load(split)), args.errors)
+    for split in splits_of(args.split):
+        if args.brief:
+            brief(split, score(load(split)))
+        else:
+            report(split, score(load(split)), args.errors)
 
 
 if __name__ == "__main__":

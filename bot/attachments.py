@@ -1,6 +1,10 @@
 """Fetching a report's attachment on demand (*tải tệp đính kèm*): the report keeps only the
 channel's reference (a Telegram file id, a Zalo photo URL); the file is downloaded when the
 coordinator asks for it, up to 20 MB (Telegram's limit for bots; the same for Zalo URLs).
+
+A Zalo photo URL was written by whoever sent the update: it is fetched through
+``bot.safe_fetch`` only from Zalo's file hosts (``DONDOC_ZALO_FILE_HOSTS``, HTTPS, public
+addresses) or the configured ``DONDOC_ZALO_BASE_URL``, every redirect checked again.
 """
 
 from __future__ import annotations
@@ -8,11 +12,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from dondoc.bot.safe_fetch import fetch_to_file
 from dondoc.bot.settings import Settings
-from dondoc.bot.telegram_channel import MAX_DOWNLOAD, TelegramChannel
 from dondoc.storage.db import transaction
 from dondoc.storage.errors import UserError
 from dondoc.storage.models import Member, Report
@@ -33,42 +36,6 @@ async def report_attachment(engine: AsyncEngine, report_id: int) -> tuple[str, s
     return channel, report.attachment_ref, report.attachment_kind or "document"
 
 
-async def download_url(url: str, folder: Path, name: str, limit: int = MAX_DOWNLOAD) -> Path:
-    """A file by URL (Zalo photos), streamed, refused beyond ``limit`` bytes."""
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / name
-    size = 0
-    try:
-        async with httpx.AsyncClient(timeout=30.0, follow_redirects=True) as http:
-            async with http.stream("GET", url) as response:
-                if response.status_code != 200:
-                    raise UserError(
-                        "channels.file_unavailable",
-                        channel="Zalo",
-                        reason=f"HTTP {response.status_code}",
-                    )
-                with target.open("wb") as handle:
-                    async for chunk in response.aiter_bytes():
-                        size += len(chunk)
-                        if size > limit:
-                            raise UserError(
-                                "channels.file_too_large",
-                                name=name,
-                                size=f">{limit // 1024 // 1024}",
-                                limit=limit // 1024 // 1024,
-                            )
-                        handle.write(chunk)
-    except httpx.HTTPError as exc:
-        target.unlink(missing_ok=True)
-        raise UserError(
-            "channels.file_unavailable", channel="Zalo", reason=type(exc).__name__
-        ) from None
-    except UserError:
-        target.unlink(missing_ok=True)
-        raise
-    return target
-
-
 async def fetch_attachment(
     settings: Settings, engine: AsyncEngine, report_id: int, folder: Path
 ) -> Path:
@@ -79,13 +46,16 @@ async def fetch_attachment(
         token = settings.telegram_bot_token
         if token is None or not token.get_secret_value():
             raise UserError("channels.attachment.no_token", variable="DONDOC_TELEGRAM_BOT_TOKEN")
+        from dondoc.bot.telegram_channel import TelegramChannel  # only then: a heavy import
+
         telegram = TelegramChannel(token.get_secret_value(), settings.telegram_base_url)
         await telegram.application.initialize()
         try:
             return await telegram.download(ref, folder)
         finally:
             await telegram.application.shutdown()
-    if ref.startswith(("https://", "http://")):
-        tail = SAFE_NAME.sub("_", ref.rsplit("/", 1)[-1].split("?")[0])[-80:] or kind
-        return await download_url(ref, folder, tail)
+    if channel == "zalo" and ref.startswith(("https://", "http://")):
+        tail = SAFE_NAME.sub("_", ref.rsplit("/", 1)[-1].split("?")[0])[-80:].strip("._") or kind
+        fetched = await fetch_to_file(ref, folder / tail, settings.fetch_policy("zalo"))
+        return fetched.path
     raise UserError("channels.attachment.unsupported", id=report_id, channel=channel or "?")

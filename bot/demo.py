@@ -42,6 +42,7 @@ from dondoc.storage.db import make_engine, migrate, transaction
 from dondoc.storage.exports import default_filename, write_export
 from dondoc.storage.invites import create_invite
 from dondoc.storage.models import Role
+from dondoc.storage.private_files import private_folder
 from dondoc.storage.summary import compute_summary
 from dondoc.storage.summary_model import Category
 from dondoc.storage.units import import_units, read_units_file, unit_by_code
@@ -395,7 +396,7 @@ class Demo:
         async with transaction(self.engine) as session:
             summary = await compute_summary(session, today=today, tz=self.settings.timezone)
         exports = self.directory / "exports"
-        exports.mkdir(parents=True, exist_ok=True)
+        private_folder(exports)
         files: dict[str, Path] = {}
         formats = ("xlsx", "docx", "png")
         with click.progressbar(

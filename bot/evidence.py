@@ -28,6 +28,7 @@ from dondoc.scheduler.clock import Clock
 from dondoc.storage import evidence as store
 from dondoc.storage.db import Engine, transaction
 from dondoc.storage.errors import UserError
+from dondoc.storage.private_files import FILE_MODE, private_folder
 
 log = logging.getLogger("dondoc.evidence")
 
@@ -56,8 +57,10 @@ def _copy_local(item: store.Pending, folder: Path, limit: int) -> Path:
         raise UserError("channels.attachment.unsupported", id=item.report_id, channel="console")
     if source.stat().st_size > limit:
         raise UserError("channels.file_too_large", name=source.name, size="?", limit=limit)
-    folder.mkdir(parents=True, exist_ok=True)
-    return Path(shutil.copyfile(source, folder / SAFE.sub("_", source.name)[-80:]))
+    private_folder(folder)
+    target = Path(shutil.copyfile(source, folder / SAFE.sub("_", source.name)[-80:]))
+    target.chmod(FILE_MODE)
+    return target
 
 
 class EvidenceKeeper:
@@ -127,7 +130,7 @@ class EvidenceKeeper:
             return store.REFUSED, {"reason": NOT_ACCEPTED, "size": size}
         stem = SAFE.sub("_", fetched.stem).strip("_")[:60] or f"report-{item.report_id}"
         target_dir = self.folder / str(item.report_id)
-        target_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(target_dir)  # evidence is for this account only (0700/0600)
         target = target_dir / f"{stem}{kind.extension}"
         digest = hashlib.sha256()
         with fetched.open("rb") as handle:
@@ -135,7 +138,7 @@ class EvidenceKeeper:
                 digest.update(chunk)
         shutil.move(str(fetched), target)
         with contextlib.suppress(OSError):
-            target.chmod(0o640)
+            target.chmod(FILE_MODE)
         return store.KEPT, {
             "path": f"{item.report_id}/{target.name}",
             "name": target.name,

@@ -7,14 +7,16 @@ Secrets (bot tokens, webhook secrets) are ``SecretStr``: they never appear in ``
 
 from __future__ import annotations
 
+import json
 from datetime import time
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from dondoc.bot.safe_fetch import FetchPolicy
 from dondoc.scheduler.calendar import QuietHours, WorkingCalendar
 from dondoc.scheduler.limits import RateLimits
 from dondoc.scheduler.policy import ReminderPolicy
@@ -49,8 +51,8 @@ class Settings(BaseSettings):
     zalo_bot_token: SecretStr | None = None
 
     # Reminder engine (issue 4): scheduler.policy.ReminderPolicy, scheduler.dispatcher limits.
-    remind_before: tuple[int, ...] = Field(
-        default=(7, 3, 1), description="working days before the due date, JSON list"
+    remind_before: Annotated[tuple[Annotated[int, Field(ge=1, le=60)], ...], NoDecode] = Field(
+        default=(7, 3, 1), description="working days before the due date: 7,3,1 or [7,3,1]"
     )
     remind_on_due: bool = True
     remind_overdue_every: int = Field(default=2, ge=1, le=30)
@@ -75,6 +77,11 @@ class Settings(BaseSettings):
     # webhook mode. Webhook secrets are checked in constant time on every request.
     zalo_base_url: str = "https://bot-api.zaloplatforms.com"
     telegram_base_url: str = "https://api.telegram.org"
+    # Where Zalo serves the photos people send (its CDN): links in updates are fetched only
+    # from these hosts and their subdomains, over HTTPS, at public addresses (bot.safe_fetch).
+    zalo_file_hosts: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=("zdn.vn", "zadn.vn"), description="Zalo's file hosts: zdn.vn,zadn.vn"
+    )
     zalo_rate_limit: float = Field(default=5.0, gt=0, description="Zalo messages per second")
     telegram_rate_limit: float = Field(
         default=25.0, gt=0, le=30, description="Telegram messages per second (all chats)"
@@ -101,6 +108,13 @@ class Settings(BaseSettings):
     report_place: str = Field(default="", description='place of the date line, e.g. "Hà Nội"')
     report_signer_title: str = Field(default="", description='e.g. "Trưởng phòng"')
     report_signer_name: str = ""
+    report_symbol: str = Field(
+        default="", description='symbol of the number line, e.g. "BC-VHXH" (Số:    /BC-VHXH)'
+    )
+    report_recipients: str = Field(
+        default="",
+        description='"Nơi nhận", separated by ";", e.g. "Thường trực Đảng ủy;UBND phường"',
+    )
     exports_dir: Path | None = Field(
         default=None, description="where exports are saved; default <data_dir>/exports"
     )
@@ -122,6 +136,11 @@ class Settings(BaseSettings):
     evidence_max_bytes: int = Field(
         default=20 * 1024 * 1024, ge=1024, description="largest evidence file kept"
     )
+
+    @field_validator("remind_before", "zalo_file_hosts", mode="before")
+    @classmethod
+    def _list_as_written(cls, value: Any) -> Any:
+        return parse_list(value) if isinstance(value, str) else value
 
     @field_validator("timezone")
     @classmethod
@@ -151,13 +170,18 @@ class Settings(BaseSettings):
         )
 
     def report_heading(self) -> ReportHeading:
-        """The Word report's heading and signature (``DONDOC_REPORT_*``)."""
+        """The Word report's heading and signature (``DONDOC_REPORT_*``); what is left empty
+        is filled from the deployment's units and plans (``storage.exports.heading``)."""
         return ReportHeading(
             authority=self.report_authority,
             office=self.report_office,
             place=self.report_place,
             signer_title=self.report_signer_title,
             signer_name=self.report_signer_name,
+            symbol=self.report_symbol.strip(),
+            recipients=tuple(
+                part.strip() for part in self.report_recipients.split(";") if part.strip()
+            ),
         )
 
     def reminder_policy(self) -> ReminderPolicy:
@@ -179,6 +203,15 @@ class Settings(BaseSettings):
             "telegram": RateLimits(self.telegram_rate_limit, self.telegram_chat_rate),
             "zalo": RateLimits(self.zalo_rate_limit, self.zalo_chat_rate),
         }
+
+    def fetch_policy(self, channel: str) -> FetchPolicy:
+        """Where links of ``channel``'s updates may be fetched from: the platform's file hosts
+        and its configured API base URL (a local fake in tests), nowhere else."""
+        if channel == "zalo":
+            return FetchPolicy.of(hosts=self.zalo_file_hosts, base_urls=[self.zalo_base_url])
+        if channel == "telegram":
+            return FetchPolicy.of(base_urls=[self.telegram_base_url])
+        return FetchPolicy()
 
     def calendar(self) -> WorkingCalendar:
         return WorkingCalendar(self.timezone, QuietHours(self.quiet_start, self.quiet_end))
@@ -217,15 +250,47 @@ class Settings(BaseSettings):
         for name, value in self:
             if isinstance(value, SecretStr):
                 shown[name] = SET if value.get_secret_value() else NOT_SET
+            elif isinstance(value, tuple):
+                shown[name] = ",".join(str(item) for item in value)  # as it is written
             elif value is None:
                 shown[name] = NOT_SET
             else:
                 shown[name] = str(value)
         shown["database_url"] = _hide_password(self.db_url)
+        for name in ("zalo_webhook_secret", "telegram_webhook_secret"):
+            if shown[name] == NOT_SET and self.webhook_public_url:
+                # bot.runner makes a new one at each start and registers it with the platform
+                shown[name] = GENERATED
         return shown
 
 
 SET, NOT_SET = "(set)", "(not set)"  # how a secret or an empty setting shows in public_view
+GENERATED = "(generated at start)"  # an unset webhook secret that bot.runner makes and registers
+
+
+def parse_list(text: str) -> list[str]:
+    """A list setting as people write it: ``7,3,1``, ``7, 3, 1``, ``7;3;1`` or ``[7,3,1]``
+    (JSON too: ``["zdn.vn", "zadn.vn"]``); empty means an empty list. Anything else — an
+    unclosed bracket, an empty item, a JSON object — is a ``ValueError`` (a clean message)."""
+    text = text.strip()
+    if text.startswith("[") or text.endswith("]"):
+        if not (text.startswith("[") and text.endswith("]")):
+            raise ValueError("a list is written 7,3,1 or [7,3,1]")
+        try:
+            loaded = json.loads(text)
+        except ValueError:
+            loaded = None
+        if isinstance(loaded, list):
+            if not all(isinstance(item, str | int) for item in loaded):
+                raise ValueError("a list is written 7,3,1 or [7,3,1]")
+            return [str(item) for item in loaded]
+        text = text[1:-1].strip()
+    if not text:
+        return []
+    items = [item.strip().strip("'\"").strip() for item in text.replace(";", ",").split(",")]
+    if any(not item for item in items):
+        raise ValueError("an empty item in the list (write 7,3,1 or [7,3,1])")
+    return items
 
 
 def _hide_password(url: str) -> str:

@@ -50,6 +50,7 @@ from telegram.error import (
 )
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
+from dondoc.bot.safe_fetch import FetchPolicy, fetch_to_file
 from dondoc.bot.splitting import split_message, utf16_length
 from dondoc.bot.webhook import secret_matches
 from dondoc.locales import _
@@ -154,6 +155,7 @@ class TelegramChannel:
         self.poll_timeout = poll_timeout
         self.webhook_secret = webhook_secret
         base = base_url.rstrip("/")
+        self.fetch_policy = FetchPolicy.of(base_urls=[base])
         builder = (
             ApplicationBuilder()
             .token(token)
@@ -358,15 +360,13 @@ class TelegramChannel:
                 size=f"{file.file_size / 1024 / 1024:.1f}",
                 limit=20,
             )
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / Path(file.file_path or file.file_unique_id).name
-        try:
-            await file.download_to_drive(target)
-        except TelegramError as exc:
-            raise UserError(
-                "channels.file_unavailable", channel="Telegram", reason=str(exc)
-            ) from None
-        return target
+        if not file.file_path:
+            raise UserError("channels.file_unavailable", channel="Telegram", reason="file_path")
+        # The file's URL is the configured file URL (with the token): fetched under the same
+        # checks, size and time limits as any link (``bot.safe_fetch``).
+        target = folder / Path(file.file_path).name
+        fetched = await fetch_to_file(file.file_path, target, self.fetch_policy)
+        return fetched.path
 
     # --- sending ---------------------------------------------------------------------------
 

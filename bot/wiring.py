@@ -21,6 +21,7 @@ from dondoc.scheduler.messaging import Channel
 from dondoc.storage.db import Engine
 from dondoc.storage.errors import UserError
 from dondoc.storage.file_links import FileLinks
+from dondoc.storage.private_files import private_folder
 
 SECRET_FORMAT = re.compile(r"^[A-Za-z0-9_-]{8,256}$")
 
@@ -38,7 +39,7 @@ def web_secret(settings: Settings) -> str:
         secret = ""
     if len(secret) >= 32:
         return secret
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     secret = secrets.token_urlsafe(48)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as handle:

@@ -3,7 +3,9 @@
 At ``policy.digest_time`` on each working day every active, reachable coordinator gets one
 message: which (task, unit) became overdue since the previous working day, which units report
 being blocked (*vướng mắc*) and their note, and who cannot be reached (*không liên lạc được*):
-members whose channel refused delivery, and assigned units with nobody reachable. The outbox
+members whose channel refused delivery, and assigned units with nobody reachable — and, when
+invite codes were guessed at since the previous digest, how often (``storage.invite_attempts``).
+The outbox
 key ``digest:<member>:<date>`` makes it once a day whatever the number of ticks or restarts.
 """
 
@@ -23,6 +25,7 @@ from dondoc.scheduler.calendar import WorkingCalendar
 from dondoc.scheduler.messaging import OutgoingMessage
 from dondoc.scheduler.policy import ReminderPolicy
 from dondoc.storage.assignments import latest_reports
+from dondoc.storage.invite_attempts import Guessing, guessing_since
 from dondoc.storage.models import (
     REMINDED_ROLES,
     Assignment,
@@ -48,6 +51,7 @@ class DigestContent:
     blocked: list[tuple[str, str, str]] = field(default_factory=list)  # unit, task, note
     unreachable_members: list[tuple[str, str, str]] = field(default_factory=list)
     unreachable_units: list[str] = field(default_factory=list)
+    invite_guessing: Guessing | None = None  # wrong invite codes since the last digest
 
 
 def digest_moment(day: date, calendar: WorkingCalendar, policy: ReminderPolicy) -> datetime:
@@ -125,6 +129,8 @@ async def gather(
     content.unreachable_units = sorted(
         units[u][0] for u in assigned_units - reachable_units if u in units
     )
+    guessing = await guessing_since(session, digest_moment(since, calendar, policy))
+    content.invite_guessing = guessing if guessing.burst else None
     content.became_overdue.sort(key=lambda x: (x[2], x[0], x[1]))
     content.blocked.sort()
     content.unreachable_members.sort(key=lambda x: (x[1], x[0]))
@@ -189,6 +195,9 @@ def digest_text(content: DigestContent, name: str, language: str) -> str:
         _section(lines, unreachable, language)
     else:
         lines.append(_("reminders.digest.unreachable_none", language))
+    if content.invite_guessing is not None:
+        g = content.invite_guessing
+        lines += ["", _("reminders.digest.invite_guessing", language, **vars(g))]
     lines += ["", _("reminders.digest.footer", language)]
     return "\n".join(lines)
 

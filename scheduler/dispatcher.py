@@ -4,6 +4,10 @@ Only the lease holder sends (``scheduler.lease``). Rows are claimed in small bat
 one at a time by default (``concurrency=1``): each is marked in its own transaction right after
 the channel answers, so a ``kill -9`` leaves at most ``concurrency`` messages sent but not
 marked; the next lease holder puts those back to pending and they go out at most once more.
+No platform API takes an idempotency key, so a message the platform took just before the
+crash cannot be told from one it never got: one duplicate per message in flight is the price
+of losing none. A clean stop (``stop_soon``) costs nothing: the message in flight is finished
+and marked, the rest of the batch goes back to pending untouched, the next start sends it.
 
 Pacing per channel: at most N messages in any second overall (Telegram 30, less 3 % headroom;
 ``scheduler.limits.SlidingWindow``) and ``aiolimiter`` per chat (1 msg/s, no burst).
@@ -133,8 +137,13 @@ class Dispatcher:
         self.max_batches = max_batches
         self.paused_until: dict[str, datetime] = {}
         self.on_sent = on_sent
+        self.stopping = False
         self._batch = 0
         self._working_days: dict[date, bool] = {}  # the holidays lookup is slow; days repeat
+
+    def stop_soon(self) -> None:
+        """Finish the message in flight, send no other: a clean stop (SIGTERM) doubles none."""
+        self.stopping = True
 
     @property
     def holder(self) -> str:
@@ -178,7 +187,7 @@ class Dispatcher:
         if not lease_checked and not await self.ensure_lease(stats):
             return stats
         batches = 0
-        while self.max_batches is None or batches < self.max_batches:
+        while (self.max_batches is None or batches < self.max_batches) and not self.stopping:
             now = self.clock.now()
             open_channels = self._open_channels(now)
             if not open_channels:
@@ -230,17 +239,22 @@ class Dispatcher:
     ) -> None:
         if self.concurrency == 1:
             for row in rows:
+                if self.stopping:  # the rest of the batch goes back to pending, untried
+                    async with transaction(self.engine) as session:
+                        await outbox.release_unfinished(session, token, self.clock.now())
+                    return
                 await self._send_row(row, members.get(row.member_id), token, stats)
             return
         gate = asyncio.Semaphore(self.concurrency)
 
         async def one(row: Outbox) -> None:
             async with gate:
-                await self._send_row(row, members.get(row.member_id), token, stats)
+                if not self.stopping:
+                    await self._send_row(row, members.get(row.member_id), token, stats)
 
         results = await asyncio.gather(*(one(row) for row in rows), return_exceptions=True)
-        # Rows of this batch not finished (lease lost, a database error): back to pending now,
-        # not after the next crash recovery.
+        # Rows of this batch not finished (a stop, the lease lost, a database error): back to
+        # pending now, not after the next crash recovery.
         async with transaction(self.engine) as session:
             await outbox.release_unfinished(session, token, self.clock.now())
         for result in results:

@@ -220,8 +220,9 @@ JOB_DEFAULTS: dict[str, Any] = {"coalesce": True, "misfire_grace_time": None, "m
 
 class Ticking:
     """The reminder engine's clockwork: ``start`` ticks it every ``tick_seconds`` (the first
-    tick at once: the catch-up after a start), ``stop`` lets no new tick start, waits for the
-    one in flight to finish delivering, and closes the dispatcher."""
+    tick at once: the catch-up after a start), ``stop`` lets no new tick start, lets the one
+    in flight finish the message it is sending (the rest stays queued), and closes the
+    dispatcher."""
 
     def __init__(self, reminders: ReminderEngine, tick_seconds: float = 60.0) -> None:
         self.reminders = reminders
@@ -246,9 +247,16 @@ class Ticking:
             log.exception("reminder tick failed")
 
     async def stop(self) -> None:
+        """A clean stop: no new tick, the running one finishes the message in flight and
+        leaves the rest queued (never cancelled mid-send — APScheduler's shutdown cancels
+        running jobs, and the platform may have taken the message), then the lease is given
+        up for the next start."""
+        self.reminders.dispatcher.stop_soon()
+        if self.scheduler.running:
+            self.scheduler.pause()
+        await self.reminders.settle()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        await self.reminders.settle()
         await self.reminders.dispatcher.close()
 
 

@@ -28,7 +28,7 @@ from sqlmodel import select
 
 from dondoc.storage import audit
 from dondoc.storage.db import Session, transaction
-from dondoc.storage.invites import redeem_invite
+from dondoc.storage.invites import redeem
 from dondoc.storage.models import (
     ConversationState,
     Member,
@@ -261,54 +261,26 @@ class Linked:
 
 
 async def link_by_invite(
-    chat: ChatTurn, code: str, display_name: str, language: str, actor: str
+    chat: ChatTurn, invite_id: int, display_name: str, language: str, actor: str
 ) -> Linked:
-    """``/start <code>``: redeem the invite for the person writing (a new member, or one
-    deactivated earlier coming back), link the chat reminders go to, audit it."""
-    session, key, now = chat.session, chat.key, chat.now
-    member = await session.get(Member, chat.member.id) if chat.member else None
-    if member is None:
-        member = (
-            await session.exec(
-                select(Member).where(
-                    Member.channel == key.channel, Member.channel_user_id == key.user_id
-                )
-            )
-        ).first()
-        if member is None:
-            member = Member(
-                channel=key.channel,
-                channel_user_id=key.user_id,
-                chat_id=key.chat_id,
-                display_name=display_name[:255],
-                language=language,
-                created_at=now,
-            )
-        member.active = True
-        member.chat_id = key.chat_id
-        session.add(member)
-        await session.flush()
-    invite = await redeem_invite(session, code, member, now)
-    member.chat_id = key.chat_id  # reminders go to the chat the code was redeemed in
-    member.reachable = True
-    member.unreachable_reason = None
-    member.unreachable_at = None
-    if display_name:
-        member.display_name = display_name[:255]
-    session.add(member)
-    unit = await session.get(Unit, member.unit_id) if member.unit_id else None
-    unit_ref = UnitRef.of(unit) if unit is not None else None
-    assert invite.id is not None
-    audit.record(
-        session,
-        now,
-        "invite.redeem",
-        actor=member.display_name or actor,
-        member_id=member.id,
-        target=unit_ref.code if unit_ref else "",
-        details={"role": member.role, "invite_id": invite.id, "channel": member.channel},
+    """``/start <code>`` once the code was checked (``storage.invites.check_code``) and, when
+    it changes a linked member, agreed to: redeem invite ``invite_id`` for the person writing
+    (a new member, or one deactivated earlier coming back), link the chat reminders go to,
+    audit it with the role and unit before and after (``storage.invites.redeem``)."""
+    key = chat.key
+    done = await redeem(
+        chat.session,
+        invite_id,
+        channel=key.channel,
+        user_id=key.user_id,
+        chat_id=key.chat_id,
+        display_name=display_name,
+        language=language,
+        now=chat.now,
+        actor=actor,
     )
-    return Linked(ChatMember.of(member), unit_ref, invite.id)
+    unit_ref = UnitRef.of(done.unit) if done.unit is not None else None
+    return Linked(ChatMember.of(done.member), unit_ref, invite_id)
 
 
 def role_of(member: ChatMember | None) -> Role | None:

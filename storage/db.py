@@ -19,6 +19,9 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from dondoc.storage.errors import UserError
+from dondoc.storage.private_files import private_file, private_folder
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 # The session every storage function takes: one transaction (``transaction``). Callers above
@@ -58,14 +61,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """Create the engine for ``url``; for SQLite, create the file's folder and set pragmas."""
+    """Create the engine for ``url``; for SQLite, create the file (0600) and its folder (0700)
+    and set pragmas."""
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            # The data folder 0700 and the database 0600 (storage.private_files): created here,
+            # before SQLite would create the file with the umask's mode.
+            private_folder(Path(database).expanduser().parent)
+            private_file(Path(database).expanduser())
         kwargs.setdefault("connect_args", {"timeout": 30})
+    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() == "asyncpg":
+        try:
+            import asyncpg  # noqa: F401 - the extra dondoc[postgres]
+        except ImportError:
+            raise UserError("db.postgres_driver") from None
     engine = create_async_engine(url, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

@@ -184,10 +184,14 @@ class Assignment(SQLModel, table=True):
     """
 
     __tablename__ = "assignment"
-    __table_args__ = (Index("ix_assignment_unit_task", "unit_id", "task_id"),)
+    __table_args__ = (
+        Index("ix_assignment_unit_task", "unit_id", "task_id"),
+        # The summary walks a task's units from this index alone (storage.summary_sql).
+        Index("ix_assignment_task_unit_role", "task_id", "unit_id", "role"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    task_id: int = Field(foreign_key="task.id", index=True)
+    task_id: int = Field(foreign_key="task.id")
     unit_id: int | None = Field(default=None, foreign_key="unit.id")
     role: str = Field(max_length=16)
     name_as_written: str = Field(default="", max_length=500)
@@ -216,7 +220,13 @@ class Report(SQLModel, table=True):
     """
 
     __tablename__ = "report"
-    __table_args__ = (Index("ix_report_occ_unit_at", "occurrence_id", "unit_id", "created_at"),)
+    # The latest report of an (occurrence, unit) and its status, from the index alone: one
+    # seek per item for the summary (storage.summary_sql) and the planner.
+    __table_args__ = (
+        Index(
+            "ix_report_occ_unit_latest", "occurrence_id", "unit_id", "created_at", "id", "status"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     occurrence_id: int = Field(foreign_key="occurrence.id")

@@ -1,5 +1,7 @@
 """``dondoc attachment REPORT_ID``: the file an officer attached is downloaded on demand
-(Telegram by file id through the fake Bot API, Zalo by URL), up to 20 MB."""
+(Telegram by file id through the fake Bot API, Zalo by URL), up to 20 MB — and only from the
+platform's own file hosts: a crafted Zalo update's link to an internal address is refused, also
+when the platform's host redirects there (issue 16, server-side request forgery)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from dondoc.storage.db import make_engine, migrate, transaction
 from dondoc.storage.errors import UserError
 from dondoc.storage.models import Occurrence, Plan, Report
 from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.web_host import WebHost
 from tests.reminder_world import add_member, add_task, add_unit
 
 DONDOC = str(Path(sys.executable).with_name("dondoc"))
@@ -66,7 +69,9 @@ async def reports(data: Path, refs: list[tuple[str, str | None]]) -> list[int]:
     return ids
 
 
-async def dondoc(tmp_path: Path, fake: FakeTelegram, *args: str) -> tuple[int, str]:
+async def dondoc(
+    tmp_path: Path, fake: FakeTelegram, *args: str, zalo_base_url: str = ""
+) -> tuple[int, str]:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("DONDOC_")},
         "DONDOC_DATA_DIR": str(tmp_path / "data"),
@@ -74,6 +79,8 @@ async def dondoc(tmp_path: Path, fake: FakeTelegram, *args: str) -> tuple[int, s
         "DONDOC_TELEGRAM_BOT_TOKEN": fake.token,
         "DONDOC_TELEGRAM_BASE_URL": fake.base_url,
     }
+    if zalo_base_url:
+        env["DONDOC_ZALO_BASE_URL"] = zalo_base_url
     process = await asyncio.create_subprocess_exec(
         DONDOC, *args, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
     )
@@ -93,10 +100,11 @@ async def test_download_on_demand(tmp_path):
 
 
 async def test_zalo_url_limits_and_errors(tmp_path):
-    async with FakeTelegram() as fake:
+    async with FakeTelegram() as fake, WebHost() as zalo:
         fake.add_file("big", "video.mp4", b"0" * (20 * 1024 * 1024 + 10))
-        fake.add_file("zimg", "anh.jpg", b"\xff\xd8 jpeg")
-        files = f"{fake.base_url}/file/bot{fake.token}/documents"
+        zalo.files["anh.jpg"] = b"\xff\xd8 jpeg"
+        zalo.files["video.mp4"] = b"0" * (20 * 1024 * 1024 + 10)
+        files = zalo.url  # the configured Zalo base URL stands for Zalo's file host
         no_file, too_big, zalo_photo, dead_url, zalo_big = await reports(
             tmp_path / "data",
             [
@@ -111,6 +119,7 @@ async def test_zalo_url_limits_and_errors(tmp_path):
             data_dir=tmp_path / "data",
             telegram_bot_token=fake.token,
             telegram_base_url=fake.base_url,
+            zalo_base_url=zalo.url,
         )
         engine = make_engine(settings.db_url)
         folder = tmp_path / "out"
@@ -134,3 +143,42 @@ async def test_zalo_url_limits_and_errors(tmp_path):
             await fetch_attachment(no_token, engine, too_big, folder)
         assert info.value.key == "channels.attachment.no_token"
         await engine.dispose()
+
+
+async def test_crafted_links_to_internal_addresses_are_refused(tmp_path):
+    """A Zalo update can carry any link: the server must not fetch its own or its network's
+    services with it, neither directly nor through a redirect of the platform's host."""
+    async with FakeTelegram() as fake, WebHost() as zalo, WebHost() as internal:
+        zalo.files["anh.jpg"] = b"\xff\xd8 jpeg"
+        crafted = [
+            f"{internal.url}/admin",  # loopback, not the platform
+            f"{zalo.url}/redirect?to={internal.url}/admin",  # the platform's host redirects
+            "http://169.254.169.254/latest/meta-data/",  # a cloud's metadata service
+            "https://10.0.0.1/admin",  # a private address, even over HTTPS
+            "https://zalo.example.com/anh.jpg",  # HTTPS, but not Zalo's file host
+            "file:///etc/passwd",
+        ]
+        ids = await reports(
+            tmp_path / "data", [("zalo", url) for url in [f"{zalo.url}/anh.jpg", *crafted]]
+        )
+        code, out = await dondoc(tmp_path, fake, "attachment", str(ids[0]), zalo_base_url=zalo.url)
+        assert code == 0, out
+        # as an operator runs it (a subprocess each: the two that reach a server) …
+        for report_id, url in zip(ids[1:3], crafted[:2], strict=True):
+            code, out = await dondoc(
+                tmp_path, fake, "attachment", str(report_id), zalo_base_url=zalo.url
+            )
+            assert code == 2, (url, out)
+            assert "Traceback" not in out and out.startswith("Lỗi:"), out
+            assert not (tmp_path / "data" / "attachments" / f"report-{report_id}").exists()
+        # … and the same function in-process for the rest
+        settings = Settings(data_dir=tmp_path / "data", zalo_base_url=zalo.url)
+        engine = make_engine(settings.db_url)
+        for report_id, url in zip(ids[3:], crafted[2:], strict=True):
+            with pytest.raises(UserError) as info:
+                await fetch_attachment(settings, engine, report_id, tmp_path / "out")
+            assert info.value.key.startswith(("fetch.", "channels.attachment.")), url
+            assert not (tmp_path / "out" / f"report-{report_id}").exists()
+        await engine.dispose()
+        assert internal.hits == []  # not one request reached the internal service
+        assert zalo.hits == ["/anh.jpg", f"/redirect?to={internal.url}/admin"]

@@ -68,3 +68,34 @@ def test_backup_refusals(dondoc: Cli, tmp_path: Path) -> None:
     pg = Cli(tmp_path / "pg", {"DONDOC_DATABASE_URL": "postgresql://u@127.0.0.1/db"})
     result = pg("backup", str(tmp_path / "pg.db"))
     assert result.exit_code == 2 and "pg_dump" in result.output
+
+
+def test_backup_never_overwrites_without_force(dondoc: Cli, tmp_path: Path) -> None:
+    """An existing file may be last week's only good backup: kept unless --force."""
+    dondoc("init")
+    target = write(tmp_path / "dondoc.db", "last week's backup")
+    result = dondoc("backup", str(target))
+    assert result.exit_code == 2
+    assert "--force" in result.output and str(target) in result.output
+    assert target.read_text() == "last week's backup"
+    result = dondoc("backup", "--force", str(target))
+    assert result.exit_code == 0, result.output
+    assert "thay cho tệp cũ" in result.output
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("pragma integrity_check").fetchone() == ("ok",)
+
+
+def test_backup_says_what_it_wrote(dondoc: Cli, tmp_path: Path, monkeypatch) -> None:
+    dondoc("init")
+    monkeypatch.chdir(tmp_path)
+    result = dondoc("backup", "sao-luu/2024/dondoc.db")
+    assert result.exit_code == 0, result.output
+    target = tmp_path / "sao-luu" / "2024" / "dondoc.db"
+    size = f"{target.stat().st_size / 1024:.0f}"
+    lines = result.output.splitlines()
+    assert lines[0] == f"Đã tạo thư mục {tmp_path / 'sao-luu'} (chỉ tài khoản này đọc được)."
+    assert (
+        lines[1] == f"Đã tạo thư mục {tmp_path / 'sao-luu' / '2024'} (chỉ tài khoản này đọc được)."
+    )
+    assert lines[2] == f"Đã sao lưu cơ sở dữ liệu vào {target} ({size} KB)."
+    assert len(lines) == 3

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -239,12 +240,75 @@ def test_invalid_settings_are_explained(tmp_path: Path) -> None:
     assert "monthly_due_day" in result.output
 
 
+@pytest.mark.parametrize("value", ["7,3,1", "[7,3,1]", "7, 3, 1", " [ 7, 3, 1 ] ", "7;3;1"])
+def test_list_settings_as_people_write_them(tmp_path: Path, value: str) -> None:
+    cli = Cli(tmp_path / "d", {"DONDOC_REMIND_BEFORE": value})
+    result = cli("settings", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["remind_before"] == "7,3,1"
+    assert re.search(r"^DONDOC_REMIND_BEFORE +7,3,1$", cli("settings").output, re.MULTILINE)
+
+
+def test_list_settings_from_the_env_file(tmp_path: Path) -> None:
+    """The ``.env`` file beside where dondoc runs is read the same way."""
+    import subprocess
+    import sys
+
+    write(
+        tmp_path / ".env", "DONDOC_REMIND_BEFORE=5,2\nDONDOC_ZALO_FILE_HOSTS=zdn.vn, example.vn\n"
+    )
+    dondoc = str(Path(sys.executable).with_name("dondoc"))
+    env = {"PATH": "/usr/bin:/bin", "DONDOC_DATA_DIR": str(tmp_path / "d"), "DONDOC_LOCALE": "vi"}
+    done = subprocess.run(
+        [dondoc, "settings", "--json"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(done.stdout)
+    assert (shown["remind_before"], shown["zalo_file_hosts"]) == ("5,2", "zdn.vn,example.vn")
+
+
+@pytest.mark.parametrize("value", ["7,ba,1", "[7,3", "7,,1", "0,3", '{"a": 1}', "7.5"])
+def test_bad_list_settings_are_explained(tmp_path: Path, value: str) -> None:
+    cli = Cli(tmp_path / "d", {"DONDOC_REMIND_BEFORE": value})
+    result = cli("settings")
+    assert result.exit_code == 2
+    assert "Cấu hình không hợp lệ" in result.output and "remind_before" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_unreachable_database_url(tmp_path: Path) -> None:
     cli = Cli(tmp_path / "d", {"DONDOC_DATABASE_URL": "postgresql://nobody:pw@127.0.0.1:1/none"})
     result = cli("init")
     assert result.exit_code == 2
     assert "Không mở được cơ sở dữ liệu" in result.output
     assert "pw@" not in result.output
+
+
+def test_webhook_secrets_shown_as_the_readme_says(tmp_path: Path) -> None:
+    """Unset, a webhook secret is generated at each start when the public URL is known (dondoc
+    registers it itself); the README and ``dondoc settings`` say the same."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    [row] = [line for line in readme.splitlines() if "`DONDOC_ZALO_WEBHOOK_SECRET`" in line]
+    public = Cli(tmp_path / "d", {"DONDOC_WEBHOOK_PUBLIC_URL": "https://dondoc.example.vn"})
+    shown = json.loads(public("settings", "--json").output)
+    assert (
+        shown["zalo_webhook_secret"] == shown["telegram_webhook_secret"] == "(generated at start)"
+    )
+    assert "(generated at start)" in row and "DONDOC_WEBHOOK_PUBLIC_URL" in row
+    shown = json.loads(Cli(tmp_path / "d")("settings", "--json").output)
+    assert shown["zalo_webhook_secret"] == "(not set)"
+    assert "(not set)" in row
+
+
+def test_postgres_without_its_driver_says_what_to_install(tmp_path: Path, monkeypatch) -> None:
+    """asyncpg is the extra dondoc[postgres]: a PostgreSQL URL without it is a clear message."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "asyncpg", None)  # as if not installed
+    cli = Cli(tmp_path / "d", {"DONDOC_DATABASE_URL": "postgresql://u@127.0.0.1:1/db"})
+    result = cli("init")
+    assert result.exit_code == 2
+    assert 'pip install "dondoc[postgres]"' in result.output
 
 
 def _dondoc(*args: str, locale: str | None = None) -> subprocess.CompletedProcess[str]:

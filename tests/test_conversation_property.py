@@ -5,6 +5,7 @@ database stays consistent (reports only on the unit's own tasks, each with its a
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +17,7 @@ from dondoc.handlers.conversation.turn import IDLE
 from dondoc.locales import _
 from dondoc.scheduler.clock import FakeClock
 from dondoc.storage.db import make_engine, migrate, transaction
+from dondoc.storage.invites import create_invite
 from dondoc.storage.models import (
     Assignment,
     AuditLog,
@@ -23,6 +25,8 @@ from dondoc.storage.models import (
     Member,
     ReminderLog,
     Report,
+    Role,
+    Unit,
 )
 from dondoc.storage.unit_work import MAX_NOTE, kept_note
 from tests.conversation_world import NOW, build_world, make_context, msg
@@ -37,6 +41,7 @@ PREFIXES = {
     "report.confirm": ["/baocao", "1", "2", "50", "chờ số liệu", "1"],
     "report.check_done": ["/baocao", "1", "hình như xong rồi"],
     "reply.which": ["xong"],
+    "onboarding.confirm": ["/start {invite}"],  # an invite to another unit: asked first
 }
 assert set(PREFIXES) == set(FLOW_STEPS) | {IDLE}
 
@@ -135,6 +140,8 @@ options = st.one_of(
             "dn",
             "/rutlai",
             "/sua 1",
+            "inv:1",
+            "keep",
         ]
     ),
 )
@@ -219,10 +226,26 @@ def test_random_messages_at_every_state(tmp_path: Path) -> None:
                 await session.exec(delete(AuditLog).where(AuditLog.action == "report.create"))
                 await session.exec(delete(Report))
                 await session.exec(delete(ReminderLog))  # /nhac narrows what "xong" is about
+                # wrong codes of earlier examples would make lan wait; an invite she accepted
+                # moved her: each example starts with lan an officer of P_KD, a fresh invite
+                await session.exec(
+                    delete(AuditLog).where(
+                        col(AuditLog.action).in_(["invite.failed", "invite.throttled"])
+                    )
+                )
+                lan = (
+                    await session.exec(select(Member).where(Member.channel_user_id == "lan"))
+                ).one()
+                lan.role, lan.unit_id, lan.active = "officer", world.units["P_KD"], True
+                session.add(lan)
+                other = await session.get(Unit, world.units["P_NC"])
+                fresh = await create_invite(
+                    session, other, Role.OFFICER, timedelta(days=7), NOW, "t"
+                )
             await conversation.handle(msg("lan", "/huy"))
             await conversation.handle(msg("lan", "/ngonngu vi"))
             for line in PREFIXES[state]:
-                await conversation.handle(msg("lan", line))
+                await conversation.handle(msg("lan", line.format(invite=fresh.code)))
             if state != IDLE:
                 async with transaction(engine) as session:
                     stored = (

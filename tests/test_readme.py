@@ -166,3 +166,26 @@ async def test_every_readme_command_runs(tmp_path: Path) -> None:
 def test_ci_script_is_executable() -> None:
     assert os.access(ROOT / ".ci" / "run", os.X_OK)
     assert os.access(ROOT / "scripts" / "venv", os.X_OK)
+
+
+def test_security_paragraph_says_what_the_code_does() -> None:
+    """The numbers the README promises are the ones in force (issue 16)."""
+    from dondoc.bot.safe_fetch import MAX_BYTES, FetchPolicy
+    from dondoc.storage.invite_attempts import LIMITS
+
+    text = README.read_text(encoding="utf-8")
+    section = text.split("## Security — An toàn", 1)[1].split("\n## ", 1)[0]
+    section = " ".join(section.split())
+    assert f"After {LIMITS.free_per_chat} wrong codes in a day" in section
+    assert f"waits {LIMITS.chat_first_wait.seconds // 60} minute, then 2, 4" in section
+    assert LIMITS.chat_max_wait.days == 1 and "(at most a day)" in section
+    assert f"after {LIMITS.free_overall} wrong codes in an hour" in section
+    assert f"everyone waits {LIMITS.overall_first_wait.seconds} seconds" in section
+    assert f"doubled for each {LIMITS.overall_step} more" in section
+    assert f"(at most {LIMITS.overall_max_wait.seconds // 60} minutes)" in section
+    assert (
+        f"at most {MAX_BYTES // 1024 // 1024} MB and {FetchPolicy().total_seconds:.0f} seconds"
+        in section
+    )
+    for mode in ("0600", "0700"):
+        assert mode in section

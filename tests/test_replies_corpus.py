@@ -81,7 +81,38 @@ def test_nothing_contradicted_is_ever_saved_as_done() -> None:
             assert not (parsed.status == "done" and not parsed.confirm), row["text"]
 
 
-@pytest.mark.parametrize("split", ["tune", "measure"])
+FRESH = {path.stem: _load(path.stem) for path in sorted(CORPUS.glob("fresh_*.jsonl"))}
+
+
+def test_blind_batches_are_labelled_and_new() -> None:
+    """The batches written blind by other writers: labelled like the rest (plus the writer's
+    ``why``), and no reply that is already elsewhere in the corpus."""
+    assert len(FRESH) >= 3
+    seen = {unicodedata.normalize("NFC", row["text"]).lower().strip() for row in TUNE + MEASURE}
+    for rows in FRESH.values():
+        assert len(rows) >= 250
+        assert {row["status"] for row in rows} == set(CATEGORIES)
+        for row in rows:
+            assert (
+                {"text", "status", "percent", "confirm", "note"}
+                <= set(row)
+                <= {
+                    "text",
+                    "status",
+                    "percent",
+                    "confirm",
+                    "note",
+                    "why",
+                }
+            ), row
+            assert row["status"] in CATEGORIES, row
+            assert row["percent"] is None or 0 <= row["percent"] <= 100, row
+            key = unicodedata.normalize("NFC", row["text"]).lower().strip()
+            assert key not in seen, row["text"]
+            seen.add(key)
+
+
+@pytest.mark.parametrize("split", ["tune", "measure", *FRESH])
 def test_guide_names_the_splits(split: str) -> None:
     guide = (CORPUS / "README.md").read_text(encoding="utf-8")
     assert f"`{split}.jsonl`" in guide

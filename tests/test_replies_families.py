@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from dondoc.handlers.replies import parse_reply
-from dondoc.handlers.replies.lexicon import vocabulary
 from dondoc.handlers.replies.numbers import read_percent, words_value
+from dondoc.handlers.replies.talk import vocabulary
 from dondoc.handlers.replies.typing import read, squeeze, untelex
 
 

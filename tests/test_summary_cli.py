@@ -97,7 +97,7 @@ def test_files(run: SummaryCli, tmp_path: Path) -> None:
     saved = run.data_dir / "exports" / "tong-hop_den-2024-07-18.docx"
     assert result.exit_code == 0 and saved.exists(), result.output
     document = docx.Document(str(saved))
-    assert "Thanh Xuân, ngày 18 tháng 7 năm 2024" in document.tables[0].rows[0].cells[1].text
+    assert "Thanh Xuân, ngày 18 tháng 7 năm 2024" in document.tables[0].rows[1].cells[1].text
     folder = tmp_path / "charts"
     folder.mkdir()
     result = run("--format", "png", "-o", str(folder))

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import click
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -132,10 +133,14 @@ pass_app = click.make_pass_decorator(App)
 def _load_settings() -> Settings:
     try:
         return Settings()
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
-        )
+    except (ValidationError, SettingsError) as exc:
+        if isinstance(exc, ValidationError):
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}"
+                for e in exc.errors()
+            )
+        else:  # a value pydantic-settings could not even decode
+            problems = str(exc)
         click.echo(
             _("cli.error", None, message=_("settings.invalid", None, problems=problems)), err=True
         )

@@ -1,5 +1,7 @@
 """``dondoc summary``: the coordinator's summary (*tổng hợp*) as text, JSON, Excel, Word or a
 chart, from ``storage.summary.compute_summary`` — the same numbers as ``/tonghop`` in chat.
+The numbers are grouped in the database and only the rows an output shows are read; the
+Excel workbook is streamed (``storage.exports.run.export_summary``).
 
     dondoc summary [--plan CODE] [--period P | --from D --to D] [--unit CODE]
                    [--format text|json|xlsx|docx|png] [-o FILE]
@@ -22,11 +24,13 @@ from dondoc.bot.cli import App, help_text, pass_app
 from dondoc.bot.cli.schedule import parse_cli_date
 from dondoc.storage.db import transaction
 from dondoc.storage.errors import UserError
-from dondoc.storage.exports import FORMATS, default_filename, write_export
+from dondoc.storage.exports import FORMATS, default_filename
+from dondoc.storage.exports.run import export_summary
 from dondoc.storage.exports.text import summary_dict, summary_text
 from dondoc.storage.periods import Period, parse_period
-from dondoc.storage.summary import compute_summary
-from dondoc.storage.summary_model import Summary
+from dondoc.storage.private_files import private_folder
+from dondoc.storage.summary import BLOCKED_CODES, compute_summary, load_items
+from dondoc.storage.summary_model import Summary, SummaryItem
 
 OUTPUT_FORMATS = ("text", "json", *FORMATS)
 
@@ -76,13 +80,15 @@ def summary_command(
     fmt = "json" if as_json else fmt.strip().lower()
     calendar = app.settings.calendar()
 
-    async def body() -> Summary:
+    async def body() -> tuple[Summary, list[SummaryItem], Path | None]:
+        """The numbers grouped in the database; only the rows the output shows are read (the
+        JSON lists every item)."""
         if fmt not in OUTPUT_FORMATS:
             raise UserError("export.unknown_format", value=fmt, formats=", ".join(OUTPUT_FORMATS))
         today = calendar.local_date(app.clock.now())
         chosen, first, last = _window(period, date_from, date_to, today)
         async with transaction(app.engine) as session:
-            return await compute_summary(
+            summary = await compute_summary(
                 session,
                 today=today,
                 plan_code=plan_code,
@@ -91,47 +97,52 @@ def summary_command(
                 last=last,
                 unit_code=unit_code,
                 tz=calendar.tz,
+                items=fmt == "json",
             )
+            if fmt == "text":
+                blocked = await load_items(session, summary, codes=BLOCKED_CODES)
+                return summary, blocked, None
+            if fmt == "json":
+                return summary, [], None
+            path = await export_summary(
+                session,
+                summary,
+                fmt,
+                _target(summary),
+                language=app.language,
+                issued=summary.today,
+                heading=app.settings.report_heading(),
+            )
+            return summary, [], path
 
-    summary = app.run(body)
+    def _target(summary: Summary) -> Path:
+        # No -o: the exports folder. "-o DIR/" (trailing slash) or an existing folder: a file
+        # named after plan and period in it, the folder created if needed. Otherwise a file
+        # path, whose folder must exist.
+        folder: Path | None = None
+        if output is None:
+            folder = app.settings.exports_path
+        elif output.endswith(("/", os.sep)) or Path(output).is_dir():
+            folder = Path(output)
+        if folder is None:
+            return Path(output)  # type: ignore[arg-type]
+        try:
+            private_folder(folder)
+        except OSError:
+            raise UserError("export.unwritable.no_permission", path=str(folder)) from None
+        return folder / default_filename(summary, fmt)
+
+    summary, blocked, target = app.run(body)
     if fmt == "text":
-        click.echo(summary_text(summary, app.language))
+        click.echo(summary_text(summary, app.language, blocked))
         return
     if fmt == "json":
         app.echo_json(summary_dict(summary))
         return
-    # No -o: the exports folder. "-o DIR/" (trailing slash) or an existing folder: a file
-    # named after plan and period in it, the folder created if needed. Otherwise a file path,
-    # whose folder must exist.
-    folder: Path | None = None
-    if output is None:
-        folder = app.settings.exports_path
-    elif output.endswith(("/", os.sep)) or Path(output).is_dir():
-        folder = Path(output)
-    if folder is not None:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            app.fail("export.unwritable.no_permission", path=str(folder))
-        target = folder / default_filename(summary, fmt)
-    else:
-        target = Path(output)  # type: ignore[arg-type]
-    try:
-        path = write_export(
-            summary,
-            fmt,
-            target,
-            language=app.language,
-            issued=summary.today,
-            heading=app.settings.report_heading(),
-        )
-    except UserError as exc:
-        app.fail(exc.key, **exc.values)
-        return
     click.echo(
         app.t(
             "cli.summary.saved",
-            path=str(path),
+            path=str(target),
             total=summary.total,
             units=len(summary.per_unit),
         )

@@ -25,6 +25,7 @@ from dondoc.storage.errors import UserError
 from dondoc.storage.exports import default_filename, write_export
 from dondoc.storage.file_links import LinkRefused
 from dondoc.storage.people import person
+from dondoc.storage.private_files import private_folder
 from dondoc.storage.summary_model import Summary
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ async def _export(call: Call, fmt: str) -> Path:
     summary = await summary_for(call.session, call.viewer, filters, today, ctx.calendar.tz)
     folder = member_folder(call)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder)
     except OSError as exc:
         raise UserError("export.unwritable.no_permission", path=str(folder)) from exc
     path = await asyncio.to_thread(

@@ -36,7 +36,7 @@ from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Protocol
 
-from dondoc.handlers.conversation import corrections, report_flow, report_steps
+from dondoc.handlers.conversation import corrections, onboarding, report_flow, report_steps
 from dondoc.handlers.conversation.commands import REGISTRY, help_options, unknown_command
 from dondoc.handlers.conversation.context import BotContext
 from dondoc.handlers.conversation.office import office_words
@@ -53,7 +53,7 @@ from dondoc.storage.text import fold
 log = logging.getLogger(__name__)
 
 # The steps of multi-message conversations, by state name.
-FLOW_STEPS = dict(report_steps.STEPS)
+FLOW_STEPS = {**report_steps.STEPS, **onboarding.FLOW_STEPS}
 
 MAX_TEXT = 4000  # longer messages are read up to here (Telegram's own limit is 4096)
 _CANCEL_WORDS = {"huy", "thoat", "cancel", "stop", "dung", "huy bo"}

@@ -23,6 +23,7 @@ from dondoc.storage.errors import UserError
 from dondoc.storage.exports import default_filename, write_export
 from dondoc.storage.exports.text import count_lines, headline
 from dondoc.storage.file_links import LIFETIME
+from dondoc.storage.private_files import private_folder
 from dondoc.storage.summary_model import Summary
 from dondoc.storage.text import fold
 
@@ -72,7 +73,7 @@ async def export_command(turn: Turn, args: str) -> list[OutgoingMessage]:
     summary, _period = await scoped_summary(turn, rest, "exports.chat.bad_scope")
     folder = turn.ctx.exports_folder
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder)
     except OSError as exc:
         raise UserError("export.unwritable.no_permission", path=str(folder)) from exc
     documents = turn.msg.channel in DOCUMENT_CHANNELS

@@ -30,186 +30,56 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from dondoc.handlers.replies import lexicon as lx
-from dondoc.handlers.replies.numbers import SHARE_WORDS, read_percent
+from dondoc.handlers.replies import model, talk
+from dondoc.handlers.replies.clauses import (
+    CONSEQUENCE,
+    DOUBLE_NEGATIVE,
+    NEGATED_DONE,
+    NEGATOR,
+    Cues,
+    read_clause,
+    split,
+)
+from dondoc.handlers.replies.numbers import CORRECTION, SHARE_WORDS, is_figure, read_percent
 from dondoc.handlers.replies.result import UNCLEAR, ParsedReply
 from dondoc.handlers.replies.typing import Canonical, canonical, read
-
-_SPLIT_WORDS = frozenset({"nhung", "ma", "but", "however", "nen", "though", "although"})
-_SPLIT_MARKS = frozenset({",", ".", ";", "!", "?", ":", "\n", "(", ")"})
-_BEFORE_NEG = 3  # words between a negation and the done word it negates
 
 
 @lru_cache(maxsize=1)
 def _known() -> frozenset[str]:
-    return lx.vocabulary()
-
-
-@dataclass
-class Cues:
-    """What the clauses say, over the whole reply."""
-
-    blocked: list[re.Match[str]] = field(default_factory=list)
-    blocked_clause: str = ""
-    not_started: bool = False
-    progress: bool = False
-    done: bool = False
-    weak_done: bool = False
-    own_part: bool = False
-    question: bool = False
-
-
-def _clauses(text: Canonical) -> list[str]:
-    """The clauses of the reply, cut at punctuation and at the linking words."""
-    out: list[str] = []
-    start = 0
-    for word, position in zip(text.words, text.starts, strict=True):
-        if word.text in _SPLIT_MARKS or word.text in _SPLIT_WORDS:
-            out.append(text.text[start:position].strip())
-            start = position + len(word.text) + 1
-    out.append(text.text[start:].strip())
-    return [clause for clause in out if clause]
-
-
-def _words_before(clause: str, position: int, count: int) -> list[str]:
-    return clause[:position].split()[-count:] if count else clause[:position].split()
-
-
-_NEGATOR = re.compile(lx.B + lx.NEGATOR + lx.E)
-_FUTURE = re.compile(lx.B + lx.FUTURE + lx.E)
-_MODAL = re.compile(lx.B + lx.MODAL + lx.E)
-_CONDITION = re.compile(lx.B + lx.CONDITION + lx.E)
-_DELIVER_OR_DONE = re.compile(
-    lx.B + lx.alt(lx.DELIVER, lx.COMPLETE, "send", "submit", "finish", "report") + lx.E
-)
-_NEGATED_DONE = re.compile(
-    lx.B
-    + lx.NEGATOR
-    + r"(?: (?:duoc|het|kip|hoan toan|yet|been|fully|quite|em|ben em|minh|lam|co|xong))*? "
-    + lx.alt(
-        lx.COMPLETE,
-        lx.DELIVER,
-        lx.DELIVER_PAST_EN,
-        "send",
-        "submit",
-        "finish",
-        "done",
-        "hoan thien",
-    )
-    + lx.E
-    + r"|"
-    + lx.B
-    + lx.alt(lx.COMPLETE, lx.DELIVER)
-    + r" dau"
-    + lx.E
-)
-_THEN = re.compile(r"^ (?:" + lx.THEN + r"|" + lx.PRONOUN + r" " + lx.DELIVER + r")" + lx.E)
-# A delivery still to come after "xong" in the same clause: "xong cái này em gửi liền".
-_LATER_DELIVERY = re.compile(
-    lx.B + r"(?<!da )" + lx.alt(lx.DELIVER, "bao") + r"(?! (?:roi|xong)" + lx.E + r")" + lx.E
-)
-# "X nên chưa …": X is what stops the work (unless X is the unit's own work still going on).
-_CONSEQUENCE = re.compile(r"^(?P<reason>.+?) nen (?:van )?(?:chua|khong)" + lx.E)
-
-
-def _done_in_clause(clause: str, match: re.Match[str], cues: Cues) -> str:
-    """What a done word in a clause really says: ``done`` or ``progress``."""
-    before = clause[: match.start()]
-    after = clause[match.end() :]
-    said = match.group(0)
-    near = " ".join(_words_before(clause, match.start(), _BEFORE_NEG))
-    if _NEGATOR.search(near) or re.match(r"^ dau" + lx.E, after):
-        return "progress"
-    if not said.endswith("roi") and re.match(r"^ (?:" + lx.NEGATOR + r"|dau)" + lx.E, after):
-        return "progress"  # "xong chưa được đâu", "hoàn thành không nổi"
-    past = (
-        re.match(r"^ (?:het )?roi" + lx.E, after) is not None
-        or re.search(lx.B + r"da(?: " + lx.W + r"){0,3}$", before.rstrip()) is not None
-        or re.search(r"(?:^da|roi)" + lx.E, said) is not None
-    )
-    if _CONDITION.search(before) and not past:
-        return "progress"
-    if said.endswith(("xong", "hoan thanh", "hoan tat")) and not past:
-        later = _LATER_DELIVERY.search(after)
-        if later and re.search(lx.B + "roi" + lx.E, after[later.end() :]):
-            later = None  # "tổng hợp xong và gửi phòng rồi": sent, not to be sent
-        if _THEN.match(after) or later:
-            return "progress"  # "xong em gửi liền", "xong cái này em gửi": a condition
-    if (_MODAL.search(before) or _FUTURE.search(before)) and not past:
-        return "progress"
-    rest = after.strip()
-    if lx.OWN_PART.match(rest):
-        cues.own_part = True
-        return "done"
-    if lx.DRAFT.match(rest) or (lx.PARTIAL.match(rest) and not lx.WHOLE.match(rest)):
-        return "progress"
-    return "done"
-
-
-def _read_clause(clause: str, cues: Cues) -> None:
-    negated_blockers = [m.span() for m in lx.NOT_BLOCKED.finditer(clause)]
-    for match in lx.BLOCKED.finditer(clause):
-        if not any(a <= match.start() < b for a, b in negated_blockers):
-            cues.blocked.append(match)
-            cues.blocked_clause = cues.blocked_clause or clause
-    cannot, because = lx.CANNOT.search(clause), lx.BECAUSE.search(clause)
-    if cannot and because and because.start() > cannot.start():
-        reason = clause[because.end() :]
-        if lx.PROGRESS.search(reason) or lx.REMAINING.search(reason):
-            cues.progress = True  # "chưa gửi được vì còn sửa": the unit's own work goes on
-        else:  # "chưa làm được vì hệ thống lỗi": blocked, the reason is the note
-            cues.blocked.insert(0, because)
-            cues.blocked_clause = clause
-    not_started: list[tuple[int, int]] = []
-    for pattern in (lx.NOT_STARTED, lx.FUTURE_START):
-        for match in pattern.finditer(clause):
-            cues.not_started = True
-            not_started.append(match.span())
-    for pattern in (lx.PROGRESS, lx.REMAINING, lx.WAIT_OWN, lx.DRAFT_MENTION):
-        for match in pattern.finditer(clause):
-            if any(
-                a <= match.start() < b or match.start() <= a < match.end() for a, b in not_started
-            ):
-                continue  # "chưa bắt đầu", "tuần sau mới bắt đầu": not started, not begun
-            cues.progress = True
-    if _NEGATED_DONE.search(clause) and not lx.NOT_STARTED.search(clause):
-        cues.progress = True
-    for pattern, weak in ((lx.COMPLETED, False), (lx.DELIVERED, False), (lx.WORK_DONE, True)):
-        for match in pattern.finditer(clause):
-            meaning = _done_in_clause(clause, match, cues)
-            if meaning == "progress":
-                cues.progress = True
-            elif meaning == "done":
-                full = weak and lx.WORK_FULL.search(match.group(0))
-                if weak and not full:
-                    cues.weak_done = True
-                else:
-                    cues.done = True
-    future = _FUTURE.search(clause)
-    if future and not lx.PAST.search(clause):
-        if _DELIVER_OR_DONE.search(clause[future.end() :]) or _DELIVER_OR_DONE.search(
-            clause[: future.start()]
-        ):
-            cues.progress = True
+    return talk.vocabulary()
 
 
 def _only(text: str, *patterns: re.Pattern[str]) -> bool:
     """Whether the text is nothing but matches of the patterns, particles and pronouns."""
-    rest = text
-    for pattern in patterns:
-        rest = pattern.sub(" ", rest)
-    words = [w for w in rest.split() if re.search(r"[a-z0-9]", w)]
-    return all(w in lx.FILLER or w in _PARTICLES for w in words)
+    rest = list(text)
+    for pattern in patterns:  # every pattern on the whole text: one match may hold another
+        for match in pattern.finditer(text):
+            rest[match.start() : match.end()] = " " * (match.end() - match.start())
+    words = [w for w in "".join(rest).split() if re.search(r"[a-z0-9]", w)]
+    return all(w in talk.FILLER or w in _PARTICLES for w in words)
 
 
 _PARTICLES = frozenset(re.findall(r"[a-z_']+", lx.PARTICLE + " " + lx.PRONOUN))
 _FUTURE_ONLY = re.compile(lx.B + lx.FUTURE + lx.E)
 _UNEXPLAINED_NEGATION_OK = re.compile(
-    lx.B + lx.alt("khong co gi", "khong sao", "khong a", "khong chi", "khong anh") + lx.E
+    lx.B
+    + lx.alt(
+        "khong co gi",
+        "khong sao",
+        "khong a",
+        "khong chi",
+        "khong anh",
+        r"khong con (?:gi|ton|sot|thieu|viec gi|ho so nao|cai nao|nua)",
+    )
+    + lx.E
 )
+
+
+_ONLY_MARKS = re.compile(r"^[?!. ]*$")  # "???": nothing asked, nothing said
 
 
 def _emoji_only(original: str) -> bool:
@@ -220,26 +90,67 @@ def _emoji_only(original: str) -> bool:
     )
 
 
+def canonical_words(text: str) -> str:
+    """The reply as the rules read it: folded, shorthand and regional forms expanded."""
+    return canonical(read(text or "", _known())[1]).text
+
+
 def decide(text: str) -> ParsedReply:
-    """Understand one short status reply (see the module docstring for the rules)."""
+    """Understand one short status reply: the rules, and the model where no rule fires."""
+    return understand(text, model.load())
+
+
+def understand(text: str, second: model.Model | None) -> ParsedReply:
+    """The rules (module docstring); where none fires, the ``second`` reader's guess when it is
+    likely enough (``FALLBACK``) — and a done it guesses is always asked, never saved."""
+    parsed, body, open_ = rules(text)
+    if not open_ or second is None:
+        return parsed
+    guess, probability = second.guess(body)
+    if probability < FALLBACK or guess == UNCLEAR:
+        return parsed
+    percent, _ = read_percent(body)
+    note = (text or "").strip()
+    if guess == "acknowledgement":
+        return ParsedReply(UNCLEAR, acknowledgement=True)
+    if guess == "question":
+        return ParsedReply(UNCLEAR, note=note, question=True)
+    if guess == "not_started":
+        return ParsedReply(guess, note=note)
+    return ParsedReply(guess, percent, note, confirm=guess == "done")
+
+
+FALLBACK = 0.5  # how likely the model's guess must be where no rule fired
+
+
+def rules(text: str) -> tuple[ParsedReply, str, bool]:
+    """The rules alone: the result, the canonical text, and whether no rule fired at all (the
+    reply is open to the model)."""
     original, words = read(text or "", _known())
     stripped = original.strip()
     canon = canonical(words)
     body = canon.text
     if not re.search(r"[a-z0-9?]", body):
-        return ParsedReply(UNCLEAR, acknowledgement=_emoji_only(original))
+        return ParsedReply(UNCLEAR, acknowledgement=_emoji_only(original)), body, False
     percent, out_of_range = read_percent(body)
-    cues = Cues()
-    for clause in _clauses(canon):
-        _read_clause(clause, cues)
-    cues.question = lx.QUESTION.search(body) is not None
-    consequence = _CONSEQUENCE.search(body)
+    cues = Cues(deferred=talk.DEFER.search(body) is not None)
+    clauses = split(canon)
+    for index, (clause, _) in enumerate(clauses):
+        if index and talk.THIS_ONE.match(clause):
+            clauses = clauses[index:]  # "báo cáo kia gửi rồi, còn báo cáo này chưa làm"
+    for clause, asks in clauses:
+        read_clause(clause, asks, cues)
+    cues.question = talk.QUESTION.search(body) is not None and not _ONLY_MARKS.match(body)
+    consequence = CONSEQUENCE.search(body)
     if consequence and not cues.blocked:
         reason = consequence.group("reason")
         if not (lx.PROGRESS.search(reason) or lx.REMAINING.search(reason)) and not _only(reason):
             cues.blocked.append(consequence)
             cues.blocked_clause = reason
+    if percent is not None and cues.done and percent < 100 and is_figure(body):
+        percent = None  # "đã gửi, tỷ lệ giải ngân đạt 62,4%": a figure of the report sent
     done = cues.done or cues.weak_done or percent == 100
+    _blocked_without_the_word(cues, done, body)
     status: str
     if cues.blocked:
         status = "blocked"
@@ -249,25 +160,63 @@ def decide(text: str) -> ParsedReply:
         status = "not_started"  # 0 %: nothing done yet, whatever the words around it
     elif cues.progress or cues.not_started or (percent is not None and percent < 100):
         status = "in_progress"
-    elif done:
+    elif done and cues.asked_which and not talk.RECEIPT_CHECK.search(body):
+        # "báo cáo nào ạ? e gửi 2 cái rồi": what is asked about is not this task's done
+        return ParsedReply(UNCLEAR, note=stripped, question=True), body, False
+    elif done or talk.ONLY_DONE.match(body):
         status = "done"
-    elif lx.ONLY_NOT_YET.match(body):
+    elif lx.ONLY_NOT_YET.match(body) or (clauses and lx.ONLY_NOT_YET.match(clauses[0][0])):
         status = "not_started"
     elif out_of_range is not None:
-        return ParsedReply(UNCLEAR, note=stripped, confirm=True, out_of_range=out_of_range)
+        parsed = ParsedReply(UNCLEAR, note=stripped, confirm=True, out_of_range=out_of_range)
+        return parsed, body, False
     elif _only(body, _FUTURE_ONLY) and _FUTURE_ONLY.search(body):
         status = "in_progress"  # "mai chị nhé": a promise of a day
     else:
         ack = not cues.question and _acknowledgement(body)
         note = "" if ack else stripped
-        return ParsedReply(UNCLEAR, note=note, acknowledgement=ack, question=cues.question)
-    confirm = status == "done" and _doubtful(body, cues, percent)
+        quiet = ack or cues.question or cues.deferred or talk.AWAY.search(body)
+        open_ = not quiet and re.search(r"[a-z]", body) is not None
+        parsed = ParsedReply(UNCLEAR, note=note, acknowledgement=ack, question=cues.question)
+        return parsed, body, open_
+    confirm = status == "done" and (_doubtful(body, cues, percent) or cues.unsure_send)
     if out_of_range is not None:
         confirm = True
     if status == "not_started":
         percent = None
     note = _note(original, canon, status, cues)
-    return ParsedReply(status, percent, note, False, cues.question, confirm, out_of_range)
+    parsed = ParsedReply(status, percent, note, False, cues.question, confirm, out_of_range)
+    return parsed, body, False
+
+
+def _blocked_without_the_word(cues: Cues, done: bool, body: str) -> None:
+    """Blockers that only count with what is around them: a flood or a storm when the work cannot
+    go on (not when it is the report's subject); "chưa làm được" beside a clause that gives no
+    status (its reason: "ngập sâu quá, …, báo cáo chưa làm được"); and a system fault beside a
+    send the officer is unsure of ("gửi mail rồi nhưng không biết tới chưa, mạng chập chờn")
+    is a doubtful done, not a blocker."""
+    if cues.blocked and cues.done and lx.UNSURE.search(body):
+        if not any(lx.FAILED_SEND.search(m.group(0)) for m in cues.blocked):
+            cues.blocked.clear()
+            cues.unsure_send = True
+            return
+    if cues.blocked or done:
+        return
+    stuck = cues.cannot or cues.not_started or not cues.progress
+    if cues.hazards and stuck:
+        cues.blocked.append(cues.hazards[0])
+        cues.blocked_clause = body
+        return
+    reasons = [c for c in cues.bare if len(_content(c)) >= 2]
+    reason = re.match(r".+", reasons[0]) if reasons else None
+    if cues.cannot and reason and not cues.progress:
+        cues.blocked.append(reason)
+        cues.blocked_clause = reasons[0]
+
+
+def _content(text: str) -> list[str]:
+    """The words of a text beyond particles, pronouns and status framing."""
+    return [w for w in text.split() if w not in talk.FILLER and w not in _PARTICLES]
 
 
 def _doubtful(body: str, cues: Cues, percent: int | None) -> bool:
@@ -275,17 +224,20 @@ def _doubtful(body: str, cues: Cues, percent: int | None) -> bool:
     if lx.HEDGE_RX.search(body) or cues.own_part or weak_only:
         return True
     cleared = lx.NOT_BLOCKED.sub(" ", _UNEXPLAINED_NEGATION_OK.sub(" ", body))
-    return _NEGATOR.search(cleared) is not None
+    cleared = talk.RECEIPT_CHECK.sub(" ", DOUBLE_NEGATIVE.sub(" ", cleared))
+    for clause in cues.mistaken:
+        cleared = cleared.replace(clause, " ")
+    return NEGATOR.search(cleared) is not None
 
 
 def _acknowledgement(body: str) -> bool:
-    if not (lx.ACK_WORD.search(body) or lx.SMALL_TALK.search(body)):
+    if not (talk.ACK_WORD.search(body) or talk.SMALL_TALK.search(body)):
         return False
-    return _only(body, lx.ACK_WORD, lx.SMALL_TALK)
+    return _only(body, talk.ACK_WORD, talk.SMALL_TALK)
 
 
 _STATUS_WORDS = (
-    _NEGATED_DONE,
+    NEGATED_DONE,
     lx.WORK_DONE,
     lx.DELIVERED,
     lx.COMPLETED,
@@ -294,6 +246,11 @@ _STATUS_WORDS = (
     SHARE_WORDS,
     lx.WAIT_OWN,
     lx.NOT_STARTED,
+    lx.FUTURE_START,
+    lx.ONLY_NOT_YET,
+    _UNEXPLAINED_NEGATION_OK,
+    lx.HEDGE_RX,
+    CORRECTION,
     re.compile(r"\d+(?: [.,] \d+)? (?:%|phan tram|percent)|\d+"),
 )
 

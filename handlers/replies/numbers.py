@@ -70,8 +70,14 @@ _DIGIT_PERCENT = re.compile(r"(?<![\d/.])(-\s*)?(\d{1,4})(?:[.,]\d+)?\s*" + _PER
 _WORDS_PERCENT = re.compile(_B + "(" + _NUMBER_WORDS + r")\s+" + _PERCENT_WORD)
 _LEAD = (
     r"(?:duoc|dat|khoang|tien do|chung|tam|lam duoc|thuc hien duoc|xong|moi|hon|gan|"
-    r"hoan thanh|about|around|at)"
+    r"hoan thanh|about|around|at|nhap|ra soat|xu ly|tiep nhan)"
 )
+# A correction: the number after it is the one meant ("50% ạ… à không, 70%").
+CORRECTION = re.compile(
+    _B + r"(?:a khong|a lon|lon|nham|khong phai|sua lai|xin loi|sorry|i mean|a nham)" + _E
+)
+# The whole that a bare count is out of: "phường em có 40 thủ tục, đã rà được 30".
+_WHOLE = re.compile(_B + r"(?:co|tong(?: so)?|tren|trong) (\d{1,4})" + _E)
 _PARTICLES = r"(?:roi|a|thoi|nhe|chi|anh|em|oi|nay|ne|do|day|so far|already|now|\?|!|\.|,|$)"
 _BARE = re.compile(
     _B + _LEAD + r"\s+(?:khoang\s+|duoc\s+|tam\s+)?(\d{1,3})\s*(?=" + _PARTICLES + ")"
@@ -80,15 +86,21 @@ _BARE = re.compile(
 # Parts counted by a fraction: "2/4 phuong", "3 tren 5 to", "4/5 to da xong".
 _PARTS = (
     r"(?:phuong|xa|thi tran|to dan pho|to|khu pho|khu|thon|ap|ban|xom|don vi|co quan|truong|"
-    r"nganh|ho so|bieu|bieu mau|muc|phan|noi dung|chi tieu|cai|file|bo|lop|ho|diem|"
+    r"nganh|ho so|bieu|bieu mau|muc|phan|noi dung|chi tieu|cai|file|bo|lop|ho|diem|co so|nguoi|"
+    r"ban ke khai|ban|du an|hop dong|goi thau|cong trinh|phieu|truong hop|co so_nganh|"
     r"wards?|units?|schools?|parts?|sections?|forms?|files?|offices?)"
 )
 _DATE_BEFORE = (
-    r"(?:ngay|hom|truoc|den|tu|han|sau|luc|vao|thu \w+|thang|dated|on|by|until|tuan|ky|quy|nam|so)"
+    r"(?:ngay|hom|truoc|den|tu|han|sau|luc|vao|thu (?:hai|ba|tu|nam|sau|bay|\d+)|thang|dated|on|by|"
+    r"until|tuan|ky|quy|nam|so)"
 )
 _FRACTION = re.compile(
     r"(?<!" + r"[\d/])(\d{1,3})\s*(?:/|tren|trong|out of|of|phan)\s*(\d{1,3})(?![\d/])"
     r"(?:\s+(" + _PARTS + r"))?" + _E
+)
+# A share of money: "37,5 tỷ/50 tỷ", "120 triệu trên 200 triệu".
+_MONEY_SHARE = re.compile(
+    r"(\d+(?:[.,]\d+)?) ?(ty|trieu|nghin|ngan)(?: dong)? ?(?:/|tren) ?(\d+(?:[.,]\d+)?) ?\2" + _E
 )
 _WORD_FRACTIONS = [
     (re.compile(_B + r"(?:nua_\w+ chang|mot nua_half|nua_half|halfway|half|50 ?- ?50)" + _E), 50),
@@ -133,9 +145,44 @@ def _mask(text: str, pattern: re.Pattern[str]) -> str:
     return pattern.sub(lambda m: " " * len(m.group(0)), text)
 
 
+# A percentage that is a figure inside the report, not the share of the work done: "tổng thu
+# đạt 112% dự toán", "tỷ lệ hài lòng đạt 96%".
+_FIGURE = re.compile(
+    _B + r"(?:ty le|ti le|rate)(?: [a-z_]+){0,4}? (?:dat|la|=|:)? ?-?\d+(?: ?[.,] ?\d+)? ?%"
+    r"|(?:10[1-9]|1[1-9]\d|[2-9]\d\d)(?: ?[.,] ?\d+)? ?% "
+    r"(?:du toan|ke hoach|chi tieu|cung ky|so voi|von|dan so|nhiem vu nam|kh" + _E + r")"
+)
+
+
+# Any percentage worded as a figure of a report (a rate, a share of a budget, a decimal).
+_FIGURE_WORDING = re.compile(
+    _B
+    + r"(?:ty le|ti le|rate|luy ke|tong thu|tong chi|thu ngan sach|dat va vuot)"
+    + _E
+    + r"|\d+[.,]\d+ ?%"
+    + r"|% (?:du toan|ke hoach|chi tieu|cung ky|so voi|von|dan so|nhiem vu nam|kh)"
+    + _E
+)
+
+
+def is_figure(text: str) -> bool:
+    """Whether the percentage of the text is worded as a figure inside a report (a rate, a
+    share of a budget or a plan, a decimal): beside a report sent, it is not progress."""
+    return _FIGURE_WORDING.search(text) is not None
+
+
 def read_percent(text: str) -> tuple[int | None, int | None]:
     """The share stated in the canonical text, and an out-of-range number (see docstring)."""
-    masked = _mask(text, _NOT_A_SHARE)
+    corrections = list(CORRECTION.finditer(text))
+    if corrections:
+        corrected = _read(text[corrections[-1].end() :])
+        if corrected != (None, None):
+            return corrected
+    return _read(text)
+
+
+def _read(text: str) -> tuple[int | None, int | None]:
+    masked = _mask(_mask(text, _NOT_A_SHARE), _FIGURE)
     match = _DIGIT_PERCENT.search(masked)
     if match:
         # "-10%" is a negative number, "50-60%" a range (its upper end is read)
@@ -147,6 +194,11 @@ def read_percent(text: str) -> tuple[int | None, int | None]:
         value = words_value(match.group(1))
         if value is not None:
             return (value, None) if 0 <= value <= 100 else (None, value)
+    money = _MONEY_SHARE.search(text)
+    if money:  # "đã giải ngân 37,5 tỷ/50 tỷ"
+        part, whole = (float(money.group(i).replace(",", ".")) for i in (1, 3))
+        if 0 < whole and part <= whole:
+            return round(100 * part / whole), None
     for fraction in _FRACTION.finditer(text):
         share = _fraction_share(text, fraction)
         if share is not None:
@@ -157,6 +209,9 @@ def read_percent(text: str) -> tuple[int | None, int | None]:
     match = _BARE.search(masked)
     if match:
         value = int(match.group(1))
+        whole = _WHOLE.search(masked[: match.start()])
+        if whole and value < int(whole.group(1)) != 100:
+            return round(100 * value / int(whole.group(1))), None
         return (value, None) if 0 <= value <= 100 else (None, value)
     return None, None
 

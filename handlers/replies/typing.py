@@ -21,107 +21,14 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
+from dondoc.handlers.replies.spelling import BARE_ONLY, TEENCODE, TONE_SENSES, TONED_BARE
 from dondoc.storage.text import fold
 
-# Words whose tone marks tell them apart from a word that folds the same (the NFC, lower-case
-# spelling → the canonical word the rules read).
-_TONE_SENSES = {
-    "dạ": "vang",
-    "sập": "sap_do",
-    "hỏng": "hong_hoc",
-    "hư": "hong_hoc",
-    "lỗi": "loi_kt",
-    "lời": "loi",
-    "đăng": "dang_tai",
-    "đảng": "dang_uy",
-    "bận": "ban_ron",
-    "sở": "so_nganh",
-    "nửa": "nua_half",
-    "nữa": "nua_more",
-    "tối": "buoi_toi",
-    "chả": "chang",
-}
-
-# Shorthand of Zalo typing (folded) → the word(s) it stands for.
-TEENCODE = {
-    "xg": "xong",
-    "xog": "xong",
-    "xonq": "xong",
-    "xoq": "xong",
-    "ht": "hoan thanh",
-    "hthanh": "hoan thanh",
-    "htanh": "hoan thanh",
-    "hoanthanh": "hoan thanh",
-    "dc": "duoc",
-    "dk": "duoc",
-    "dduoc": "duoc",
-    "k": "khong",
-    "ko": "khong",
-    "k0": "khong",
-    "kg": "khong",
-    "khg": "khong",
-    "hok": "khong",
-    "hk": "khong",
-    "khum": "khong",
-    "hem": "khong",
-    "chx": "chua",
-    "ch": "chua",
-    "chs": "chua",
-    "r": "roi",
-    "rui": "roi",
-    "roai": "roi",
-    "rs": "roi",
-    "bc": "bao cao",
-    "b/c": "bao cao",
-    "vs": "voi",
-    "e": "em",
-    "c": "chi",
-    "j": "gi",
-    "ji": "gi",
-    "dg": "dang",
-    "dag": "dang",
-    "dangg": "dang",
-    "lm": "lam",
-    "mk": "minh",
-    "mik": "minh",
-    "ntn": "nhu the nao",
-    "sl": "so lieu",
-    "slieu": "so lieu",
-    "vb": "van ban",
-    "qlvb": "quan ly van ban",
-    "dvc": "dich vu cong",
-    "tdp": "to dan pho",
-    "ld": "lanh dao",
-    "kq": "ket qua",
-    "cv": "cong viec",
-    "nv": "nhiem vu",
-    "ptram": "phan tram",
-    "oke": "ok",
-    "oki": "ok",
-    "okie": "ok",
-    "okela": "ok",
-    "okay": "ok",
-    "okey": "ok",
-    "okk": "ok",
-    "uk": "u",
-    "uhm": "u",
-    "um": "u",
-    "uh": "u",
-    "tks": "thanks",
-    "thx": "thanks",
-    "fw": "forward",
-    "fwd": "forward",
-    "nha": "nhe",
-    "nhen": "nhe",
-    "nhoa": "nhe",
-    "xiu": "chut",
-    "ti": "chut",
-    "ib": "nhan tin",
-}
 _LETTERS = re.compile(r"[a-z0-9_]")
 
-_WORD = re.compile(r"[a-z0-9_]+(?:'[a-z]+)?|[%?!,.;:/()\-+]|\n")
+_WORD = re.compile(r"\d+(?:[.,]\d+)+(?![a-z0-9_])|[a-z0-9_]+(?:'[a-z]+)?|[%?!,.;:/()\-+]|\n")
 # Telex marks left when the keyboard's Vietnamese input was off: ``xongf``, ``roiif``, ``ddax``.
 _TELEX_TONE = re.compile(r"^([a-z]*[aeiouy][a-z]*?)([sfrxj])$")
 _TELEX_VOWEL = (("dd", "d"), ("aa", "a"), ("aw", "a"), ("ee", "e"), ("oo", "o"), ("ow", "o"))
@@ -179,7 +86,12 @@ def untelex(word: str, known: frozenset[str]) -> str:
 
 
 def _sense(original_word: str, folded: str) -> str:
-    return _TONE_SENSES.get(original_word.lower(), folded)
+    return TONE_SENSES.get(original_word.lower(), folded)
+
+
+@lru_cache(maxsize=4)
+def _with_shorthand(known: frozenset[str]) -> frozenset[str]:
+    return known | frozenset(TEENCODE)
 
 
 def read(text: str, known: frozenset[str]) -> tuple[str, list[Word]]:
@@ -194,22 +106,31 @@ def read(text: str, known: frozenset[str]) -> tuple[str, list[Word]]:
         token, start, end = match.group(0), match.start(), match.end()
         if _LETTERS.match(token):
             token = _sense(original[start:end], token)
-            if toned and original[start:end].lower() == "cho":
-                token = "cho_to"
+            if toned and original[start:end].lower() in TONED_BARE:
+                token = TONED_BARE[original[start:end].lower()]
             if token not in known and token not in TEENCODE:
-                token = squeeze(token, known | frozenset(TEENCODE))
+                token = squeeze(token, _with_shorthand(known))
             if token not in known and token not in TEENCODE:
                 token = untelex(token, known)
-            token = TEENCODE.get(token, token)
+            bare = original[start:end].lower() == token
+            if token in TEENCODE and (bare or token not in BARE_ONLY):
+                token = TEENCODE[token]
         words.append(Word(token, start, end))
     return original, _disambiguate(words)
 
 
 _GIVE = frozenset({"giao", "gui", "nop", "chuyen", "mail", "email", "forward", "bao", "cao", "day"})
+_WAITING = frozenset({"dang", "con", "van", "phai", "ngoi", "dung"})  # "đang chờ": waiting
 _PRONOUNS = frozenset({"em", "anh", "chi", "toi", "minh", "ben", "chung", "chau", "con"})
 _HALF_BEFORE = frozenset(
     {"duoc", "mot", "hon", "khoang", "gan", "xong", "tam", "qua", "chung", "lam", "moi"}
 )
+
+
+_WHAT_BEFORE = frozenset(
+    "co lam khong con nhac noi hoi biet duoc vi de la gi may sao vay mua xem thay".split()
+)
+_WHAT_AFTER = frozenset("het ca nua do vay ma dau rua vuong ne nhe a rui roi".split())
 
 
 def _disambiguate(words: list[Word]) -> list[Word]:
@@ -228,11 +149,53 @@ def _disambiguate(words: list[Word]) -> list[Word]:
             text = "nua_half" if before in _HALF_BEFORE else "nua_more"
         elif text in ("loi", "loi_kt") and before in ("xin", "tra", "phan"):
             text = "loi"  # xin lỗi (sorry), trả lời (reply), phản hồi
-        elif text == "cho" and any(w.text in _GIVE for w in out[-3:]):
+        elif text == "cho" and before not in _WAITING and any(w.text in _GIVE for w in out[-3:]):
             text = "cho_to"  # "giao cho các tổ", "gửi cho chị": to, not "chờ" (wait)
+        elif text == "chi_bare":
+            # central "chi" (what): "làm chi", "có chi vướng", "chi hết"; else "chi cục" …
+            what = before in _WHAT_BEFORE or after in _WHAT_AFTER or not after
+            text = "gi" if what else "chi"
+        elif text == "dang_tai" and after == "ky":
+            text = "dang_reg"  # "đăng ký" (register), not "đăng" (post)
+        elif text == "bi_stuck" and after == "thu":
+            text = "bi"  # "bí thư" (the party secretary), not "bí" (stuck)
+        elif text == "dau" and before == "dong":
+            text = "dau_seal"  # "đóng dấu" (stamp), not "đâu" (where)
         elif text == "oi" and before in ("xong", "gui", "nop", "lam"):
             text = "roi"  # "xong òi" is southern "xong rồi"
         out.append(Word(text, word.start, word.end))
+    return _question_particles(out)
+
+
+# What may follow the "không" that ends a yes/no question ("có … không ạ", "được không chị").
+_TAIL = frozenset(
+    "a ah ak vang nhe oi chi anh em ha nhi the vay ta dong ban co thay ai ne nhieu".split()
+)
+_ASKED_BY = frozenset({"duoc", "phai", "kip", "sao", "on", "dung", "can", "nen", "con"})
+
+
+def _question_particles(words: list[Word]) -> list[Word]:
+    """The "không" that closes a yes/no question ("biểu 02 có phải điền ko ạ", "gửi file excel
+    được không?") asks; it negates nothing: it becomes ``khong_q``."""
+    out = list(words)
+    for i, word in enumerate(words):
+        if word.text != "khong" or i == 0:
+            continue
+        j = i + 1
+        while j < len(words) and words[j].text in _TAIL:
+            j += 1
+        if j < len(words) and _LETTERS.match(words[j].text):
+            continue  # the clause goes on: "không" negates what follows
+        k = i - 1
+        while k >= 0 and _LETTERS.match(words[k].text):
+            k -= 1
+        clause = [w.text for w in words[k + 1 : i]]
+        opened = any(
+            t == "co" and (n == 0 or clause[n - 1] not in ("khong", "chua"))
+            for n, t in enumerate(clause)
+        )
+        if opened or clause[-1:] and clause[-1] in _ASKED_BY:
+            out[i] = Word("khong_q", word.start, word.end)
     return out
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -30,14 +31,18 @@ FORMATS = ("xlsx", "docx", "png")
 class ReportHeading:
     """Who issues the Word report and where (Nghị định 30/2020 layout): the governing body
     (*cơ quan chủ quản*, e.g. "UBND PHƯỜNG THANH XUÂN"), the issuing office (e.g. "PHÒNG VĂN
-    HÓA - XÃ HỘI"), the place name of the date line ("Thanh Xuân"), the signer's title and
-    name. Empty parts are left out, never replaced by dots."""
+    HÓA - XÃ HỘI"), the symbol of the number line ("BC-VHXH": "Số:    /BC-VHXH", the number
+    left blank for the clerk), the place name of the date line ("Thanh Xuân"), the signer's
+    title and name, and the recipients (*nơi nhận*). ``storage.exports.heading`` fills what
+    the deployment did not set from its units and plans; nothing is replaced by dots."""
 
     authority: str = ""
     office: str = ""
     place: str = ""
     signer_title: str = ""
     signer_name: str = ""
+    symbol: str = ""
+    recipients: tuple[str, ...] = ()
 
 
 def default_filename(summary: Summary, fmt: str) -> str:
@@ -58,6 +63,33 @@ def default_filename(summary: Summary, fmt: str) -> str:
     return f"{safe}.{fmt}"
 
 
+@asynccontextmanager
+async def atomic_path(path: Path) -> AsyncIterator[Path]:
+    """A temporary path in ``path``'s folder to write to (by a writer that wants a file
+    name); renamed into place when the block ends without error, removed otherwise."""
+    path = Path(path).expanduser()
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise UserError(_reason(errno.EISDIR), path=str(path))
+    if not folder.is_dir():
+        raise UserError(_reason(errno.ENOENT), path=str(path))
+    try:
+        handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        os.close(handle)
+    except OSError as exc:
+        raise UserError(_reason(exc.errno), path=str(path)) from exc
+    tmp = Path(tmp_name)
+    try:
+        yield tmp  # mkstemp made it 0600: exports are for the people who run dondoc only
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(_reason(exc.errno), path=str(path)) from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> Path:
     """Write ``path`` through a temporary file in its folder, then rename it into place."""
     path = Path(path).expanduser()
@@ -76,8 +108,7 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> Path:
             write(stream)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        os.replace(tmp, path)  # mkstemp made it 0600: exports are for this account only
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise UserError(_reason(exc.errno), path=str(path)) from exc

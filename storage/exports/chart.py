@@ -119,12 +119,24 @@ def write_chart(summary: Summary, stream: BinaryIO, language: str = "vi") -> Non
     axes.set_xlabel(_("exports.chart.axis", language), fontproperties=font, fontsize=9)
     axes.axvline(100, color="#A6A6A6", linewidth=0.8)
     axes.spines[["top", "right"]].set_visible(False)
-    notes = [_("exports.chart.rate_note", language)]
+    notes = [_("exports.chart.rate_note", language), overdue_note(summary, language)]
     if unrated:
         notes.append(_("exports.chart.unrated", language, count=unrated))
     figure.text(0.01, 0.01, " ".join(notes), fontproperties=font, fontsize=7, color="#595959")
     figure.tight_layout(rect=(0, 0.03, 1, 1))
     figure.savefig(stream, format="png", dpi=DPI)
+
+
+def overdue_note(summary: Summary, language: str) -> str:
+    """The overdue items and how many of them were never reported, as every view says it."""
+    from dondoc.storage.exports.text import category_count
+    from dondoc.storage.summary_model import Category
+
+    return _(
+        "exports.chart.overdue_note",
+        language,
+        count=category_count(summary, Category.OVERDUE, language),
+    )
 
 
 def _count_text(unit: UnitTotals, language: str) -> str:
@@ -154,6 +166,7 @@ def chart_text_samples(summary: Summary, language: str = "vi") -> list[str]:
         _("exports.chart.axis", language),
         _("exports.chart.rate_note", language),
         _("exports.chart.nothing_due", language),
+        overdue_note(summary, language),
         plan_words(summary, language),
         scope_words(summary, language),
     ]

@@ -1,47 +1,51 @@
-"""The Word report (*báo cáo*), ready for the coordinator to edit and sign (python-docx).
+"""The Word report (*báo cáo*), ready to sign (python-docx), laid out as Nghị định
+30/2020/NĐ-CP, Phụ lục I, asks of an administrative document:
 
-Laid out like a Vietnamese administrative report (Nghị định 30/2020/NĐ-CP): governing body and
-issuing office top left, the national motto top right, "…, ngày … tháng … năm …" filled with
-the real date, the title "BÁO CÁO / Tình hình thực hiện nhiệm vụ …", then
+* the heading, a borderless two-column table whose grid and cell widths agree (so Word and
+  LibreOffice both keep "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" on one line): the governing body
+  above the issuing office (bold) with a short rule under it, and "Số:     /BC-VHXH" (the
+  number left blank for the clerk to fill when registering); the national name (bold, upper
+  case) and the motto (bold) with a rule as long as it, and "Thanh Xuân, ngày 18 tháng 7 năm
+  2024" in italics on the number's line;
+* the title "BÁO CÁO" and the summary line (bold, centred) with a short rule under it;
+* the body: I. the figures per category (prose and table, the overdue "trong đó chưa báo
+  cáo"), II. the late units and their tasks, III. the blocked notes and the units that have
+  no officer receiving the reminders (a fact of the system, not a fault of the unit);
+* "Nơi nhận:" and its list; the signer's title, a signing space, the name.
 
-I.   the figures per category in prose and in a table;
-II.  the units that are late and their tasks;
-III. the blocked notes (*khó khăn, vướng mắc*) and the units dondoc could not reach;
-then "Nơi nhận" and the signature block. Parts the deployment did not configure (office
-name, place, signer) are left out rather than replaced by dots: nothing to fill in by hand.
-
-Long lists (a national summary has thousands of units) are cut after ``MAX_LISTED`` entries
-with a sentence giving the rest's count and pointing to the Excel workbook.
+Times New Roman 13 (heading 12–13, title 14, recipients 11); A4 with margins 2 / 2 / 3 / 1.5 cm.
+The heading's parts the deployment did not set come from its units and plans
+(``storage.exports.heading``). Long lists are cut after ``MAX_LISTED`` entries with a sentence
+giving the rest's count and pointing to the Excel workbook.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any, BinaryIO
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from dondoc.locales import _, format_period, format_short_day
+from dondoc.locales import _, format_short_day
 from dondoc.storage.exports import ReportHeading
-from dondoc.storage.exports.common import (
-    category_word,
-    percent_of,
-    plan_words,
-    rate_text,
-    scope_words,
-)
-from dondoc.storage.summary_model import CATEGORIES, Category, Summary, SummaryItem
+from dondoc.storage.exports.docx_body import blocked_section, late_section, results_section
+from dondoc.storage.exports.heading import complete_heading, prose_name
+from dondoc.storage.summary_model import Summary, SummaryItem
 from dondoc.storage.text import fold
 
 MAX_LISTED = 100
 FONT = "Times New Roman"
+TEXT_WIDTH = Cm(16.5)  # A4 21 cm less 3 cm left and 1.5 cm right
+HEAD_COLUMNS = (Cm(6.4), Cm(10.1))  # governing body | national name: 16.5 cm
+CENTER = WD_ALIGN_PARAGRAPH.CENTER
 
 
 def _t(key: str, language: str, **values: Any) -> str:
@@ -55,31 +59,23 @@ def write_docx(
     *,
     issued: date,
     heading: ReportHeading,
+    late_items: list[SummaryItem] | None = None,
+    blocked_items: list[SummaryItem] | None = None,
 ) -> None:
-    """Write the report of ``summary`` to ``stream``, dated ``issued``."""
+    """Write the report of ``summary`` to ``stream``, dated ``issued``. ``late_items`` and
+    ``blocked_items``: the rows the report lists, when the summary has no items loaded."""
     doc = Document()
     _page_setup(doc)
-    heading = _with_plan_issuer(summary, heading)
+    heading = complete_heading(heading, summary, language)
     _heading_block(doc, heading, issued, language)
-    _title(doc, summary, language)
-    _results(doc, summary, language)
-    _late_units(doc, summary, language)
-    _blocked(doc, summary, language)
-    _closing(doc, summary, heading, language)
+    _title(doc, summary, heading, language)
+    results_section(doc, summary, language)
+    late = late_items if late_items is not None else summary.items
+    late_section(doc, summary, late, language, MAX_LISTED)
+    blocked = blocked_items if blocked_items is not None else summary.blocked
+    blocked_section(doc, summary, blocked, language, MAX_LISTED)
+    _closing(doc, heading, language)
     doc.save(stream)
-
-
-def _with_plan_issuer(summary: Summary, heading: ReportHeading) -> ReportHeading:
-    """Without a configured governing body, a single plan's issuer stands in."""
-    if heading.authority or len(summary.plans) != 1 or not summary.plans[0].issuer:
-        return heading
-    return ReportHeading(
-        authority=summary.plans[0].issuer,
-        office=heading.office,
-        place=heading.place,
-        signer_title=heading.signer_title,
-        signer_name=heading.signer_name,
-    )
 
 
 def _page_setup(doc: Any) -> None:
@@ -93,9 +89,10 @@ def _page_setup(doc: Any) -> None:
     # East-Asian font slot too, so Word does not substitute for Vietnamese letters.
     style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
     style.paragraph_format.space_after = Pt(3)
+    style.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
 
 
-def _para(
+def para(
     container: Any,
     text: str = "",
     *,
@@ -104,7 +101,9 @@ def _para(
     size: float | None = None,
     align: Any = None,
     indent: bool = False,
+    after: float | None = None,
 ) -> Paragraph:
+    """A paragraph of one run; ``indent``: a body paragraph (first line 1 cm, justified)."""
     paragraph = container.add_paragraph()
     if text:
         run = paragraph.add_run(text)
@@ -117,34 +116,73 @@ def _para(
     if indent:
         paragraph.paragraph_format.first_line_indent = Cm(1.0)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        paragraph.paragraph_format.space_after = Pt(6)
+    if after is not None:
+        paragraph.paragraph_format.space_after = Pt(after)
     return paragraph
 
 
-def _no_borders(table: Table) -> None:
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "nil")
-        borders.append(element)
-    table._tbl.tblPr.append(borders)
+def _first(cell: Any, text: str, *, bold: bool = False, italic: bool = False,
+           size: float = 13) -> Paragraph:  # fmt: skip
+    """The cell's own first paragraph, with ``text``, centred."""
+    paragraph = cell.paragraphs[0]
+    run = paragraph.add_run(text)
+    run.bold, run.italic, run.font.size = bold, italic, Pt(size)
+    paragraph.alignment = CENTER
+    paragraph.paragraph_format.space_after = Pt(0)
+    return paragraph
+
+
+def rule(container: Any, width: Any, column: Any) -> Paragraph:
+    """A short horizontal rule (*đường kẻ ngang, nét liền*) of ``width``, centred in a column
+    of ``column`` width: an empty paragraph whose top border is indented to that length."""
+    paragraph = container.add_paragraph()
+    side = max((column - width) // 2, 0)
+    fmt = paragraph.paragraph_format
+    fmt.left_indent = fmt.right_indent = side
+    fmt.space_before, fmt.space_after = Pt(4), Pt(0)
+    fmt.line_spacing = Pt(8)
+    borders = OxmlElement("w:pBdr")
+    top = OxmlElement("w:top")
+    for name, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"),
+                        ("w:color", "000000")):  # fmt: skip
+        top.set(qn(name), value)
+    borders.append(top)
+    paragraph.paragraph_format.element.get_or_add_pPr().append(borders)
+    return paragraph
+
+
+def fixed_table(container: Any, rows: int, widths: tuple[Any, ...]) -> Table:
+    """A borderless table ("Normal Table") whose grid columns and cells have the same widths,
+    laid out fixed: what LibreOffice needs to keep a line on one line."""
+    table = container.add_table(rows=rows, cols=len(widths))
+    table.autofit = False
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+    return table
 
 
 def _heading_block(doc: Any, heading: ReportHeading, issued: date, language: str) -> None:
-    table = doc.add_table(rows=1, cols=2)
-    _no_borders(table)
+    table = fixed_table(doc, 2, HEAD_COLUMNS)
     left, right = table.rows[0].cells
-    left.width, right.width = Cm(6.5), Cm(10.0)
-    center = WD_ALIGN_PARAGRAPH.CENTER
-    left.paragraphs[0].text = ""
     if heading.authority:
-        left.paragraphs[0].add_run(heading.authority.upper()).font.size = Pt(12)
-        left.paragraphs[0].alignment = center
-    if heading.office:
-        _para(left, heading.office.upper(), bold=True, size=12, align=center)
-    right.paragraphs[0].add_run(_t("exports.docx.nation", language)).bold = True
-    right.paragraphs[0].runs[0].font.size = Pt(12)
-    right.paragraphs[0].alignment = center
-    _para(right, _t("exports.docx.motto", language), bold=True, size=13, align=center)
+        _first(left, heading.authority.upper(), size=12.5)
+        if heading.office:
+            para(left, heading.office.upper(), bold=True, size=12.5, align=CENTER, after=0)
+    elif heading.office:
+        _first(left, heading.office.upper(), bold=True, size=12.5)
+    if heading.authority or heading.office:
+        rule(left, Cm(2.2), HEAD_COLUMNS[0])
+    _first(right, _t("exports.docx.nation", language), bold=True, size=12.5)
+    para(right, _t("exports.docx.motto", language), bold=True, size=13.5, align=CENTER, after=0)
+    rule(right, Cm(6.0), HEAD_COLUMNS[1])
+    number, day_line = table.rows[1].cells
+    # "Số:" then blank room for the clerk's number (no dots: nothing is left to guess).
+    _first(number, _t("exports.docx.number", language, symbol=heading.symbol))
     date_line = _t(
         "exports.docx.date_line",
         language,
@@ -157,242 +195,71 @@ def _heading_block(doc: Any, heading: ReportHeading, issued: date, language: str
         date_line = _t("exports.docx.place_date", language, place=heading.place, date=date_line)
     else:
         date_line = date_line[:1].upper() + date_line[1:]
-    _para(right, date_line, italic=True, size=13, align=center)
+    _first(day_line, date_line, italic=True, size=13.5)
 
 
-def _title(doc: Any, summary: Summary, language: str) -> None:
-    center = WD_ALIGN_PARAGRAPH.CENTER
-    _para(doc, "")
-    _para(doc, _t("exports.docx.title", language), bold=True, size=14, align=center)
-    _para(
-        doc,
-        _t(
-            "exports.docx.subtitle",
-            language,
-            plan=plan_words(summary, language),
-            scope=scope_words(summary, language),
-        ),
-        bold=True,
-        size=14,
-        align=center,
-    )
-    _para(doc, "")
-    if len(summary.plans) == 1 and summary.plans[0].title:
-        plan = summary.plans[0]
-        subject = " ".join(plan.title.split())
-        if fold(subject).startswith("ke hoach "):
-            subject = subject[len("kế hoạch ") :]
-        subject = subject[:1].lower() + subject[1:]
-        key = "exports.docx.basis_issuer" if plan.issuer else "exports.docx.basis"
-        _para(
-            doc,
-            _t(key, language, code=plan.code, title=subject, issuer=plan.issuer),
-            indent=True,
-        )
+def _subject(summary: Summary, language: str) -> str | None:
+    """The plan's subject for the first sentence, without the plan's number repeated."""
+    if len(summary.plans) != 1 or not summary.plans[0].title:
+        return None
+    plan = summary.plans[0]
+    subject = " ".join(plan.title.split())
+    # "(kèm theo Kế hoạch số 125/KH-UBND ngày …)" and the like name the plan a second time.
+    code = re.escape(plan.code)
+    subject = re.sub(rf"\s*\([^()]*{code}[^()]*\)", "", subject)
+    subject = re.sub(rf"\s*(?:kèm theo\s+)?(?:Kế hoạch|KH)\s+(?:số\s+)?{code}\S*", "", subject,
+                     flags=re.IGNORECASE)  # fmt: skip
+    if fold(subject).startswith("ke hoach "):
+        subject = subject[len("kế hoạch ") :]
+    return subject[:1].lower() + subject[1:] if subject else None
 
 
-def _results(doc: Any, summary: Summary, language: str) -> None:
-    _para(doc, _t("exports.docx.section.results", language), bold=True)
-    total = summary.total
-    today = format_short_day(summary.today, language)
-    if not total:
-        _para(doc, _t("exports.docx.nothing", language, today=today), indent=True)
-        return
-    counts = summary.counts
-    parts = [
-        _t(
-            "exports.docx.count_part",
-            language,
-            count=counts[c],
-            category=category_word(c, language).lower(),
-            share=percent_of(counts[c], total, language),
-        )
-        for c in CATEGORIES
-        if counts[c]
-    ]
-    _para(
-        doc,
-        _t(
-            "exports.docx.overview",
-            language,
-            today=today,
-            total=total,
-            units=len(summary.per_unit),
-            parts="; ".join(parts),
-        ),
-        indent=True,
-    )
-    if summary.on_time_rate is not None:
-        _para(
-            doc,
-            _t(
-                "exports.docx.rate",
-                language,
-                rate=rate_text(summary.on_time_rate, language),
-            ),
-            indent=True,
-        )
-    if summary.blocked or summary.unreachable_units:
-        _para(
-            doc,
-            _t(
-                "exports.docx.flags",
-                language,
-                blocked=len(summary.blocked),
-                unreachable=len(summary.unreachable_units),
-            ),
-            indent=True,
-        )
-    table = doc.add_table(rows=1, cols=3)
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, key in zip(
-        table.rows[0].cells,
-        ("exports.col.category", "exports.col.count", "exports.col.share"),
-        strict=True,
-    ):
-        cell.text = ""
-        cell.paragraphs[0].add_run(_t(key, language)).bold = True
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for category in CATEGORIES:
-        row = table.add_row().cells
-        row[0].text = category_word(category, language)
-        row[1].text = str(counts[category])
-        row[2].text = percent_of(counts[category], total, language)
-        for cell in row[1:]:
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    row = table.add_row().cells
-    for cell, text in zip(
-        row, (_t("exports.col.grand_total", language), str(total), "100%"), strict=True
-    ):
-        cell.text = ""
-        cell.paragraphs[0].add_run(text).bold = True
-    row[1].paragraphs[0].alignment = row[2].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _para(doc, "")
+def _title(doc: Any, summary: Summary, heading: ReportHeading, language: str) -> None:
+    from dondoc.storage.exports.common import plan_words, scope_words
 
-
-def _item_text(item: SummaryItem, summary: Summary, language: str) -> str:
-    label = item.label()
-    category = category_word(item.category, language).lower()
-    if item.due is None:
-        return _t("exports.docx.late_item_no_due", language, task=label, category=category)
-    due = format_short_day(item.due, language)
-    if item.period == item.due.isoformat():  # a one-off deadline: the period is the date
-        return _t("exports.docx.late_item_once", language, task=label, due=due, category=category)
-    return _t(
-        "exports.docx.late_item",
+    para(doc, "", after=0)
+    para(doc, _t("exports.docx.title", language), bold=True, size=14, align=CENTER, after=0)
+    subtitle = _t(
+        "exports.docx.subtitle",
         language,
-        task=label,
-        period=format_period(item.period, language),
-        due=due,
-        category=category,
+        plan=plan_words(summary, language),
+        scope=scope_words(summary, language),
     )
-
-
-def _late_units(doc: Any, summary: Summary, language: str) -> None:
-    _para(doc, _t("exports.docx.section.late", language), bold=True)
-    late_items: dict[int, list[SummaryItem]] = {}
-    for item in summary.items:
-        if item.category in (Category.OVERDUE, Category.DONE_LATE):
-            late_items.setdefault(item.unit_id, []).append(item)
-    units = sorted(
-        (u for u in summary.per_unit if u.unit_id in late_items),
-        key=lambda u: (-u.late, u.unit_code),
-    )
-    if not units:
-        _para(doc, _t("exports.docx.no_late", language), indent=True)
+    para(doc, subtitle, bold=True, size=14, align=CENTER, after=0)
+    rule(doc, Cm(4.5), TEXT_WIDTH)
+    subject = _subject(summary, language)
+    if subject is None:
         return
-    _para(doc, _t("exports.docx.late_intro", language, count=len(units)), indent=True)
-    for number, unit in enumerate(units[:MAX_LISTED], start=1):
-        parts = [
-            _t(
-                "exports.docx.unit_count",
-                language,
-                count=unit.counts[c],
-                category=category_word(c, language).lower(),
-            )
-            for c in (Category.OVERDUE, Category.DONE_LATE)
-            if unit.counts[c]
-        ]
-        _para(
-            doc,
-            _t(
-                "exports.docx.late_unit",
-                language,
-                number=number,
-                unit=unit.unit_name,
-                parts=", ".join(parts),
-            ),
-            indent=True,
+    plan = summary.plans[0]
+    issuer = prose_name(plan.issuer)
+    if issuer and subject.endswith(" của " + issuer):  # the plan's title names its issuer too
+        subject = subject[: -len(" của " + issuer)]
+    values: dict[str, Any] = {"code": plan.code, "title": subject, "issuer": issuer}
+    key = "exports.docx.basis_issuer" if plan.issuer else "exports.docx.basis"
+    if plan.issued_date:
+        values["code"] = _t(
+            "exports.docx.plan_dated",
+            language,
+            code=plan.code,
+            day=format_short_day(plan.issued_date, language),
         )
-        items = late_items[unit.unit_id]
-        for item in items[:10]:
-            _para(doc, "- " + _item_text(item, summary, language), indent=True)
-        if len(items) > 10:
-            _para(doc, _t("exports.docx.more_items", language, count=len(items) - 10), indent=True)
-    if len(units) > MAX_LISTED:
-        _para(
-            doc,
-            _t("exports.docx.more_units", language, count=len(units) - MAX_LISTED),
-            italic=True,
-            indent=True,
-        )
+    office = heading.office or _t("exports.docx.office_default", language)
+    para(doc, _t(key, language, office=office, **values), indent=True)
 
 
-def _blocked(doc: Any, summary: Summary, language: str) -> None:
-    _para(doc, _t("exports.docx.section.blocked", language), bold=True)
-    if not summary.blocked:
-        _para(doc, _t("exports.docx.no_blocked", language), indent=True)
-    for item in summary.blocked[:MAX_LISTED]:
-        _para(
-            doc,
-            _t(
-                "exports.docx.blocked_item",
-                language,
-                unit=item.unit_name,
-                task=item.label(),
-                note=" ".join(item.note.split()) or _t("exports.docx.no_note", language),
-            ),
-            indent=True,
-        )
-    if len(summary.blocked) > MAX_LISTED:
-        _para(
-            doc,
-            _t("exports.docx.more_blocked", language, count=len(summary.blocked) - MAX_LISTED),
-            italic=True,
-            indent=True,
-        )
-    if summary.unreachable_units:
-        names = [u.name for u in summary.unreachable_units[:MAX_LISTED]]
-        text = _t("exports.docx.unreachable", language, units="; ".join(names))
-        if len(summary.unreachable_units) > MAX_LISTED:
-            text += " " + _t(
-                "exports.docx.more_units_short",
-                language,
-                count=len(summary.unreachable_units) - MAX_LISTED,
-            )
-        _para(doc, text, indent=True)
-
-
-def _closing(doc: Any, summary: Summary, heading: ReportHeading, language: str) -> None:
-    _para(doc, _t("exports.docx.closing", language), indent=True)
-    _para(doc, "")
-    table = doc.add_table(rows=1, cols=2)
-    _no_borders(table)
+def _closing(doc: Any, heading: ReportHeading, language: str) -> None:
+    para(doc, _t("exports.docx.closing", language), indent=True)
+    table = fixed_table(doc, 1, (Cm(8.0), Cm(8.5)))
     left, right = table.rows[0].cells
-    left.paragraphs[0].text = ""
-    run = left.paragraphs[0].add_run(_t("exports.docx.recipients", language))
+    paragraph = left.paragraphs[0]
+    run = paragraph.add_run(_t("exports.docx.recipients", language))
     run.bold = run.italic = True
     run.font.size = Pt(12)
-    for key in ("exports.docx.recipient_leaders", "exports.docx.recipient_units",
-                "exports.docx.recipient_archive"):  # fmt: skip
-        _para(left, _t(key, language), size=11)
-    center = WD_ALIGN_PARAGRAPH.CENTER
-    right.paragraphs[0].text = ""
-    title = heading.signer_title or _t("exports.docx.signer_default", language)
-    right.paragraphs[0].add_run(title.upper()).bold = True
-    right.paragraphs[0].alignment = center
-    for _blank in range(4):
-        _para(right, "")
+    paragraph.paragraph_format.space_after = Pt(0)
+    for line in heading.recipients:
+        para(left, "- " + line.strip().lstrip("-").strip(), size=11, after=0)
+    _first(right, heading.signer_title.upper(), bold=True, size=13.5)
+    for _blank in range(4):  # the signing space
+        para(right, "", after=0)
     if heading.signer_name:
-        _para(right, heading.signer_name, bold=True, align=center)
+        para(right, heading.signer_name, bold=True, size=13.5, align=CENTER, after=0)

@@ -1,6 +1,9 @@
 """The summary as plain text (for ``dondoc summary`` and chat channels that only show text) and
 as a JSON-ready dict (``dondoc summary --format json``: counts, per unit, per task, blocked,
-unreachable units, items)."""
+unreachable units, items).
+
+Every count of overdue items says how many of them were never reported ("trong đó chưa báo
+cáo: N"), and unreachable units are counted once each, split by the reason."""
 
 from __future__ import annotations
 
@@ -8,7 +11,41 @@ from typing import Any
 
 from dondoc.locales import _, format_short_day
 from dondoc.storage.exports.common import category_word, plan_words, rate_text, scope_words
-from dondoc.storage.summary_model import CATEGORIES, Category, Summary, SummaryItem, UnitTotals
+from dondoc.storage.summary_model import (
+    CATEGORIES,
+    Category,
+    Summary,
+    SummaryItem,
+    UnitTotals,
+    Unreachable,
+)
+
+
+def category_count(summary: Summary, category: Category, language: str) -> str:
+    """A category's count as every view writes it: "6", or for the overdue "6 (trong đó chưa
+    báo cáo: 4)"."""
+    count = summary.counts[category]
+    if category is Category.OVERDUE and summary.overdue_unreported:
+        return _("exports.text.with_unreported", language, count=count,
+                 unreported=summary.overdue_unreported)  # fmt: skip
+    return str(count)
+
+
+def unreachable_words(summary: Summary, language: str) -> str:
+    """ "2 đơn vị (chưa có cán bộ kết nối: 1; cán bộ đã chặn tin nhắn: 1)"."""
+    count = len(summary.unreachable_units)
+    parts = [
+        _(
+            "exports.text.unreachable_part",
+            language,
+            reason=_(f"status.unreachable.{reason.value}", language).lower(),
+            count=len(summary.unreachable_by(reason)),
+        )  # fmt: skip
+        for reason in Unreachable
+        if summary.unreachable_by(reason)
+    ]
+    words = _("exports.text.units", language, count=count)
+    return f"{words} ({'; '.join(parts)})" if parts else words
 
 
 def headline(summary: Summary, language: str) -> str:
@@ -39,7 +76,7 @@ def count_lines(summary: Summary, language: str) -> list[str]:
                 "exports.text.count",
                 language,
                 label=category_word(category, language),
-                count=summary.counts[category],
+                count=category_count(summary, category, language),
             )
         )
     lines.append(
@@ -47,15 +84,15 @@ def count_lines(summary: Summary, language: str) -> list[str]:
             "exports.text.count",
             language,
             label=_("status.blocked", language),
-            count=len(summary.blocked),
+            count=summary.blocked_count,
         )  # fmt: skip
     )
     lines.append(
         _(
-            "exports.text.unreachable_count",
+            "exports.text.count",
             language,
             label=_("status.unreachable", language),
-            count=len(summary.unreachable_units),
+            count=unreachable_words(summary, language),
         )
     )
     lines.append(_("exports.text.rate", language, rate=rate_text(summary.on_time_rate, language)))
@@ -65,6 +102,11 @@ def count_lines(summary: Summary, language: str) -> list[str]:
 def unit_line(unit: UnitTotals, language: str) -> str:
     parts = [
         f"{category_word(c, language).lower()} {unit.counts[c]}"
+        + (
+            " " + _("exports.text.of_which_unreported", language, count=unit.overdue_unreported)
+            if c is Category.OVERDUE and unit.overdue_unreported
+            else ""
+        )
         for c in CATEGORIES
         if unit.counts[c]
     ]
@@ -80,7 +122,8 @@ def unit_line(unit: UnitTotals, language: str) -> str:
     if unit.blocked:
         text += "; " + _("exports.text.unit_blocked", language, count=unit.blocked)
     if unit.unreachable:
-        text += "; " + _("status.unreachable", language).lower()
+        reason = _(f"status.unreachable.{unit.unreachable_reason}", language).lower()
+        text += "; " + _("status.unreachable", language).lower() + f" ({reason})"
     return text
 
 
@@ -96,20 +139,26 @@ def blocked_line(item: SummaryItem, language: str) -> str:
     )
 
 
-def summary_text(summary: Summary, language: str = "vi") -> str:
-    """The whole summary as text: head, counts, one line per unit, blocked, unreachable."""
+def summary_text(
+    summary: Summary, language: str = "vi", blocked: list[SummaryItem] | None = None
+) -> str:
+    """The whole summary as text: head, counts, one line per unit, blocked, unreachable.
+    ``blocked``: the blocked items, when the summary was computed without its items."""
+    blocked = summary.blocked if blocked is None else blocked
     lines = [_("exports.xlsx.title", language), headline(summary, language), ""]
     lines += count_lines(summary, language)
     if summary.per_unit:
         lines += ["", _("exports.text.units_title", language)]
         lines += ["- " + unit_line(unit, language) for unit in summary.per_unit]
-    if summary.blocked:
-        lines += ["", _("exports.text.blocked_title", language, count=len(summary.blocked))]
-        lines += [blocked_line(item, language) for item in summary.blocked]
-    if summary.unreachable_units:
-        names = ", ".join(f"{u.code} ({u.name})" for u in summary.unreachable_units)
-        lines += ["", _("exports.text.unreachable", language, units=names)]
-    if not summary.items:
+    if blocked:
+        lines += ["", _("exports.text.blocked_title", language, count=summary.blocked_count)]
+        lines += [blocked_line(item, language) for item in blocked]
+    for reason in Unreachable:
+        units = summary.unreachable_by(reason)
+        if units:
+            names = ", ".join(f"{u.code} ({u.name})" for u in units)
+            lines += ["", _(f"exports.text.unreachable_{reason.value}", language, units=names)]
+    if not summary.total:
         lines += ["", _("exports.text.nothing", language)]
     return "\n".join(lines)
 
@@ -142,6 +191,7 @@ def _late_units(summary: Summary) -> list[dict[str, Any]]:
                 "due": _iso(item.due),
                 "status": item.status,
                 "percent": item.percent,
+                "never_reported": item.unreported,
             }
         )
     return sorted(late.values(), key=lambda e: (-len(e["tasks"]), e["unit_name"]))
@@ -161,6 +211,8 @@ def summary_dict(summary: Summary) -> dict[str, Any]:
         "total": summary.total,
         "units": len(summary.per_unit),
         "counts": _counts(summary.counts),
+        "overdue_unreported": summary.overdue_unreported,
+        "blocked_count": summary.blocked_count,
         "on_time_rate": summary.on_time_rate,
         "blocked": [
             {
@@ -174,10 +226,13 @@ def summary_dict(summary: Summary) -> dict[str, Any]:
                 "due": _iso(i.due),
                 "note": i.note,
                 "reported_on": _iso(summary.local_date(i.reported_at)),
+                "report_id": i.report_id,
             }
             for i in summary.blocked
         ],
-        "unreachable_units": [{"code": u.code, "name": u.name} for u in summary.unreachable_units],
+        "unreachable_units": [
+            {"code": u.code, "name": u.name, "reason": u.reason} for u in summary.unreachable_units
+        ],
         "late_units": _late_units(summary),
         "per_unit": [
             {
@@ -185,9 +240,11 @@ def summary_dict(summary: Summary) -> dict[str, Any]:
                 "name": u.unit_name,
                 "total": u.total,
                 "counts": _counts(u.counts),
+                "overdue_unreported": u.overdue_unreported,
                 "blocked": u.blocked,
                 "on_time_rate": u.on_time_rate,
                 "unreachable": u.unreachable,
+                "unreachable_reason": u.unreachable_reason or None,
             }
             for u in summary.per_unit
         ],
@@ -199,6 +256,7 @@ def summary_dict(summary: Summary) -> dict[str, Any]:
                 "title": t.title,
                 "total": t.total,
                 "counts": _counts(t.counts),
+                "overdue_unreported": t.overdue_unreported,
                 "blocked": t.blocked,
             }
             for t in summary.per_task
@@ -220,6 +278,9 @@ def summary_dict(summary: Summary) -> dict[str, Any]:
                 "note": i.note,
                 "reported_at": _iso(i.reported_at),
                 "reported_on": _iso(summary.local_date(i.reported_at)),
+                "report_id": i.report_id,
+                "reporter": i.reporter or None,
+                "never_reported": i.unreported,
                 "blocked": i.blocked,
                 "unreachable": i.unreachable,
             }

@@ -368,7 +368,7 @@ class FakeTelegram:
 
     async def _m_sendMessage(self, call: Call) -> web.Response:
         refused = self._refuse(call)
-        if refused:
+        if refused is not None:  # a Response is a mapping, falsy on older aiohttp
             return refused
         text = str(call.payload.get("text") or "")
         if not text.strip():
@@ -385,7 +385,7 @@ class FakeTelegram:
 
     async def _m_sendDocument(self, call: Call) -> web.Response:
         refused = self._refuse(call)
-        if refused:
+        if refused is not None:  # a Response is a mapping, falsy on older aiohttp
             return refused
         if len(str(call.payload.get("caption") or "")) > 1024:
             return self._error(400, "Bad Request: message caption is too long")
@@ -393,7 +393,7 @@ class FakeTelegram:
 
     async def _m_sendPhoto(self, call: Call) -> web.Response:
         refused = self._refuse(call)
-        if refused:
+        if refused is not None:  # a Response is a mapping, falsy on older aiohttp
             return refused
         size = {"file_id": "sentp", "file_unique_id": "y", "width": 1, "height": 1}
         return self._sent_message(call, photo=[size])

@@ -208,7 +208,7 @@ class FakeZalo:
 
     async def _m_sendMessage(self, call: Call) -> web.Response:
         refused = self._check_chat(call)
-        if refused:
+        if refused is not None:  # a Response is a mapping, falsy on older aiohttp
             return refused
         text = call.payload.get("text")
         if not isinstance(text, str) or not 1 <= len(text) <= 2000:
@@ -220,7 +220,7 @@ class FakeZalo:
 
     async def _m_sendPhoto(self, call: Call) -> web.Response:
         refused = self._check_chat(call)
-        if refused:
+        if refused is not None:  # a Response is a mapping, falsy on older aiohttp
             return refused
         if not str(call.payload.get("photo", "")).startswith(("http://", "https://")):
             return self._answer(status=400, error_code=400, description="photo must be a URL")

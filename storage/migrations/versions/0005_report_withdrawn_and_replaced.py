@@ -3,8 +3,8 @@
 A withdrawn report stays in the history and is never the unit's status (storage.assignments);
 replaced_by names the report that corrected it.
 
-Revision ID: 0004
-Revises: 0003_web_desk
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-01 23:35:19.571437
 """
 from alembic import op
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 import sqlmodel
 
 
-revision = '0004'
-down_revision = '0003_web_desk'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,173 @@
+"""How officers spell the words of a reply (*cách viết*): shorthand and teencode, the tones that
+tell two words apart, and the regional forms of the centre and the south, each mapped to the
+plain northern word the rules read (``typing`` applies them).
+
+- Central Vietnam (Huế, Quảng, Nghệ Tĩnh): ``mần`` (làm), ``mô`` (đâu), ``nỏ`` (không), ``chộ``
+  (thấy), ``dừ``/``chừ`` (giờ), ``ni``/``nì`` (này), ``tê`` (kia), ``rứa`` (vậy), ``răng``
+  (sao), ``chi`` (gì), ``o``/``eng`` (forms of address), ``nờ``/``nớ``/``hỉ``/``hè``/``tề``
+  (particles).
+- The south: ``hông``/``hổng`` (không), ``gòi`` (rồi), ``dìa`` (về), ``zô``/``vô`` (vào),
+  ``tui`` (tôi), ``mốt`` (ngày kia), ``lộn`` (nhầm), ``cúp điện``, ``gởi``, ``xíu``, ``bữa``
+  (hôm), ``chục`` (mươi).
+"""
+
+from __future__ import annotations
+
+# Words whose tone marks tell them apart from a word that folds the same (the NFC, lower-case
+# spelling → the canonical word the rules read).
+TONE_SENSES = {
+    "dạ": "vang",
+    "sập": "sap_do",
+    "hỏng": "hong_hoc",
+    "hư": "hong_hoc",
+    "lỗi": "loi_kt",
+    "lời": "loi",
+    "đăng": "dang_tai",
+    "đảng": "dang_uy",
+    "bận": "ban_ron",
+    "sở": "so_nganh",
+    "nửa": "nua_half",
+    "nữa": "nua_more",
+    "tối": "buoi_toi",
+    "chả": "chang",
+    "đổi": "doi_change",
+    "dấu": "dau_seal",
+    "bí": "bi_stuck",
+    "kẹt": "ket_stuck",
+    "điền": "dien_fill",
+    "đấy": "day_ptc",
+    "nó": "no_it",
+    "đây": "day_ptc",
+    # central forms, told apart from their northern look-alikes by the tone
+    "mô": "dau",
+    "nỏ": "khong",
+    "mần": "lam",
+    "chộ": "thay",
+    "dừ": "gio",
+    "chừ": "gio",
+    "nì": "nay",
+    "tê": "kia",
+    "rứa": "vay",
+    "răng": "sao",
+    "nờ": "ne",
+    "nớ": "do",
+    "hỉ": "nhi",
+    "hè": "nhe",
+    "tề": "nhe",
+    "chớ": "chu",
+    "giùm": "giup",
+    "đàng": "dang_proper",
+    "bão": "bao_storm",
+    "đối": "doi_vs",
+    "đứng": "dung_hang",
+    "chữa": "chua_fix",
+    "chở": "cho_carry",
+    # southern forms
+    "hông": "khong",
+    "hổng": "khong",
+    "gòi": "roi",
+    "dìa": "ve",
+    "vô": "vao",
+    "zô": "vao",
+    "mốt": "ngay kia",
+    "lộn": "nham",
+    "bữa": "hom",
+    "chục": "muoi",
+    "ổng": "ong ay",
+    "bả": "ba ay",
+}
+
+# Shorthand of Zalo typing (folded) → the word(s) it stands for.
+TEENCODE = {
+    "xg": "xong",
+    "xog": "xong",
+    "xonq": "xong",
+    "xoq": "xong",
+    "ht": "hoan thanh",
+    "hthanh": "hoan thanh",
+    "htanh": "hoan thanh",
+    "hoanthanh": "hoan thanh",
+    "dc": "duoc",
+    "dk": "duoc",
+    "dduoc": "duoc",
+    "k": "khong",
+    "ko": "khong",
+    "k0": "khong",
+    "kg": "khong",
+    "khg": "khong",
+    "hok": "khong",
+    "hk": "khong",
+    "khum": "khong",
+    "hem": "khong",
+    "chx": "chua",
+    "ch": "chua",
+    "chs": "chua",
+    "r": "roi",
+    "rui": "roi",
+    "roai": "roi",
+    "rs": "roi",
+    "bc": "bao cao",
+    "bcao": "bao cao",
+    "kbnn": "kho bac",
+    "b/c": "bao cao",
+    "vs": "voi",
+    "e": "em",
+    "c": "chi",
+    "j": "gi",
+    "ji": "gi",
+    "dg": "dang",
+    "dag": "dang",
+    "dangg": "dang",
+    "lm": "lam",
+    "mk": "minh",
+    "mik": "minh",
+    "ntn": "nhu the nao",
+    "sl": "so lieu",
+    "slieu": "so lieu",
+    "vb": "van ban",
+    "qlvb": "quan ly van ban",
+    "dvc": "dich vu cong",
+    "tdp": "to dan pho",
+    "ld": "lanh dao",
+    "kq": "ket qua",
+    "cv": "cong viec",
+    "nv": "nhiem vu",
+    "ptram": "phan tram",
+    "oke": "ok",
+    "oki": "ok",
+    "okie": "ok",
+    "okela": "ok",
+    "okay": "ok",
+    "okey": "ok",
+    "okk": "ok",
+    "uk": "u",
+    "uhm": "u",
+    "um": "u",
+    "uh": "u",
+    "tks": "thanks",
+    "thx": "thanks",
+    "fw": "forward",
+    "fwd": "forward",
+    "nha": "nhe",
+    "nhen": "nhe",
+    "nhoa": "nhe",
+    "xiu": "chut",
+    "ti": "chut",
+    "ib": "nhan tin",
+    # regional forms that fold to no other word
+    "ni": "nay",
+    "tui": "toi",
+    "zo": "vao",
+    "coi": "xem",
+    "gium": "giup",
+    "nghen": "nhe",
+}
+
+# Shorthand that is only shorthand when typed bare: "nhà" is not "nha" (nhé), "đk" (điều kiện)
+# is not "dk" (được), "cà" is not "c" (chị).
+BARE_ONLY = frozenset({"nha", "c", "e", "k", "r", "j", "ch", "dk", "um", "coi", "zo", "ti"})
+
+# Words that, bare in a message typed with tones, are another word than their toned look-alike:
+# "cho" (to, for) is not "chờ" (wait), "o" (aunt, in the centre) is not "ở" (at), "chi" (what,
+# in the centre) is not "chị" (sister) — ``typing`` reads them by their neighbours.
+TONED_BARE = {"cho": "cho_to", "o": "o_aunt", "chi": "chi_bare"}
