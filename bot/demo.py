@@ -32,6 +32,7 @@ from dondoc.bot.samples import PLAN_DOCUMENT, UNITS_FILE
 from dondoc.bot.settings import Settings
 from dondoc.bot.wiring import bot_context
 from dondoc.handlers.conversation.core import Conversation
+from dondoc.handlers.conversation.report_flow import PickAllListed
 from dondoc.handlers.plans.importer import import_plan
 from dondoc.locales import _, format_day
 from dondoc.scheduler.clock import FakeClock
@@ -355,8 +356,9 @@ class Demo:
             answers = await self.say(conversation, person, text)
             # Several tasks pending: the bot asks which one; officers answer "all of them".
             asked = answers[-1] if answers else None
-            if asked and asked.options and any(o.value == "c:all" for o in asked.options):
-                number = [o.value for o in asked.options].index("c:all") + 1
+            every = PickAllListed().pack()
+            if asked and asked.options and any(o.value == every for o in asked.options):
+                number = [o.value for o in asked.options].index(every) + 1
                 await self.say(conversation, person, str(number))
 
     async def _reply_for(self, person: Person, today: date) -> str | None:
