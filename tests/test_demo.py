@@ -41,6 +41,10 @@ def test_demo_tells_the_month_day_by_day(demo_run: tuple[str, Path]) -> None:
         "không liên lạc được: 1",
     ):
         assert words in summary, words
+    # The story's officers finish work: the month ends with tasks done, on time and late.
+    on_time = int(summary.split("Hoàn thành đúng hạn: ")[1].split()[0])
+    late = int(summary.split("Hoàn thành quá hạn: ")[1].split()[0])
+    assert on_time > 0 and late > 0, summary
 
 
 def test_demo_writes_files_that_open(demo_run: tuple[str, Path]) -> None:
