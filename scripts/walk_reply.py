@@ -12,6 +12,11 @@ point where the walk climbs back up to a caller to go on elsewhere (the depth of
 stop is smaller than the last one's). Library code, the words of ``locales`` and generated
 helpers (comprehensions, lambdas, dataclass methods) are not stops.
 
+Two counts are printed: every stop of dondoc's code, and *the conversation's path* — the
+stops in ``bot/`` and ``handlers/`` a reader follows to see where the message goes, with the
+understanding of the words (``handlers/replies``) read as one stop whose insides are its own
+business, as the database (``storage/``) and the clock and calendar (``scheduler/``) are.
+
 The same script runs on the code before the reshaping (the bare top-level packages) so the
 two walks can be put side by side: it imports whichever layout it finds.
 """
@@ -134,18 +139,36 @@ class Walk:
 
     def report(self) -> str:
         lines = []
-        returns = 0
-        previous = None
         for depth, filename, name in self.stops:
-            if previous is not None and depth < previous:
-                returns += 1
-            previous = depth
             where = Path(filename).relative_to(ROOT)
             lines.append(f"{'  ' * min(depth, 30)}{name}  ({where})")
-        files = {filename for _d, filename, _n in self.stops}
         lines.append("")
-        lines.append(f"{len(self.stops)} stops in {len(files)} files, {returns} returns")
+        lines.append("every stop:            " + _counts(self.stops))
+        path = self.path()
+        lines.append("the conversation path: " + _counts(path))
         return "\n".join(lines)
+
+    def path(self) -> list[tuple[int, str, str]]:
+        """The stops in bot/ and handlers/, the understanding of the words as one."""
+        understanding = str(ROOT / "handlers" / "replies")
+        kept: list[tuple[int, str, str]] = []
+        inside_at: int | None = None
+        for depth, filename, name in self.stops:
+            if inside_at is not None and depth > inside_at:
+                continue  # inside the understanding
+            inside_at = None
+            if filename.startswith(understanding):
+                inside_at = depth
+                kept.append((depth, understanding, name))
+            elif filename.startswith((str(ROOT / "bot"), str(ROOT / "handlers"))):
+                kept.append((depth, filename, name))
+        return kept
+
+
+def _counts(stops: list[tuple[int, str, str]]) -> str:
+    returns = sum(1 for a, b in zip(stops, stops[1:], strict=False) if b[0] < a[0])
+    files = {filename for _d, filename, _n in stops}
+    return f"{len(stops)} stops in {len(files)} files, {returns} returns"
 
 
 async def walk(url: str) -> Walk:

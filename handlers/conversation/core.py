@@ -206,9 +206,11 @@ class Conversation:
             return [turn.say("conv.no_unit_text", options=help_options(turn))]
         if msg.attachment is not None and not re.search(r"\w", text):
             return await report_flow.file_alone(turn)
-        corrected = await corrections.correction_reply(turn, text)
-        if corrected is not None:
-            return corrected
+        correction = read_correction(text)
+        if correction is not None:  # "nhầm", "sửa lại: chưa xong": today's report corrected
+            corrected = await corrections.correction_reply(turn, correction)
+            if corrected is not None:
+                return corrected
         return await report_flow.short_reply(turn, text)
 
     async def _command(self, turn: Turn, word: str, args: str) -> list[OutgoingMessage]:

@@ -24,7 +24,7 @@ from dondoc.handlers.conversation.menus import help_options
 from dondoc.handlers.conversation.report_draft import Draft
 from dondoc.handlers.conversation.report_flow import ask_status, ask_task, complete
 from dondoc.handlers.conversation.turn import Turn
-from dondoc.handlers.replies import ParsedReply, read_correction
+from dondoc.handlers.replies import Correction, ParsedReply
 from dondoc.scheduler.messaging import Option, OutgoingMessage
 from dondoc.storage.corrections import SentReport, last_sent, sent_report, withdraw
 
@@ -61,13 +61,10 @@ def _open(batch: list[SentReport]) -> list[SentReport]:
     return [report for report in batch if report.current and not report.withdrawn]
 
 
-async def correction_reply(turn: Turn, text: str) -> list[OutgoingMessage] | None:
-    """A message that corrects today's report ("nhầm", "sửa lại: chưa xong"); None when the
-    text is no correction — or gives a status while there is nothing to correct today, so
-    that it is read as the report it is."""
-    correction = read_correction(text)
-    if correction is None:
-        return None
+async def correction_reply(turn: Turn, correction: Correction) -> list[OutgoingMessage] | None:
+    """The answer to a message that corrects today's report ("nhầm", "sửa lại: chưa xong",
+    as ``handlers.replies.read_correction`` read it); None when it gives a status while there
+    is nothing to correct today, so that it is read as the report it is."""
     batch = await _last_today(turn)
     if not batch and correction.reply is not None:
         return None
