@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, ScalarSelect, and_, select
+from sqlalchemy.orm import aliased
 
 from dondoc.storage.db import Session
 from dondoc.storage.models import Assignment, AssignmentRole, Report
@@ -31,23 +32,32 @@ CHUNK = 500  # ids per IN (...) list: well under SQLite's and asyncpg's paramete
 _REPORT = Report.__table__  # type: ignore[attr-defined]
 
 
-def latest_report_id(occurrence_id: Any, unit_id: Any) -> ScalarSelect[Any]:
-    """The id of the latest report of (``occurrence_id``, ``unit_id``) that is not withdrawn —
-    column expressions of the enclosing statement or bound parameters — as a correlated scalar
-    subquery (NULL when the unit never reported, or withdrew all it reported)."""
-    later = _REPORT.alias("latest_report")
+def counts(report: Any) -> ColumnElement[bool]:
+    """A report that counts (``report``: the report table or an alias of it): not withdrawn —
+    a report taken back or corrected is history only, in every view."""
+    return report.withdrawn_at.is_(None)
+
+
+def latest_of(report: Any, occurrence_id: Any, unit_id: Any, value: Any) -> ScalarSelect[Any]:
+    """``value`` (a column or expression of ``report``, an alias of the report table) of the
+    latest report that counts of (``occurrence_id``, ``unit_id``) — column expressions of the
+    enclosing statement or bound parameters — as a correlated scalar subquery (NULL when the
+    unit never reported, or took back all it reported). The one place the rule is written:
+    read from the index ``(occurrence_id, unit_id, created_at, id, status, withdrawn_at)``."""
     return (
-        select(later.c.id)
-        .where(
-            later.c.occurrence_id == occurrence_id,
-            later.c.unit_id == unit_id,
-            later.c.withdrawn_at.is_(None),
-        )
-        .order_by(later.c.created_at.desc(), later.c.id.desc())
+        select(value)
+        .where(report.occurrence_id == occurrence_id, report.unit_id == unit_id, counts(report))
+        .order_by(report.created_at.desc(), report.id.desc())
         .limit(1)
-        .correlate_except(later)
+        .correlate_except(report)
         .scalar_subquery()
     )
+
+
+def latest_report_id(occurrence_id: Any, unit_id: Any) -> ScalarSelect[Any]:
+    """The id of the latest report that counts of (``occurrence_id``, ``unit_id``)."""
+    later = aliased(Report, name="latest_report")
+    return latest_of(later, occurrence_id, unit_id, later.id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -220,11 +220,18 @@ class Report(SQLModel, table=True):
     """
 
     __tablename__ = "report"
-    # The latest report of an (occurrence, unit) and its status, from the index alone: one
-    # seek per item for the summary (storage.summary_sql) and the planner.
+    # The latest report that counts of an (occurrence, unit) and its status, from the index
+    # alone: one seek per item for the summary (storage.summary_sql) and the planner
+    # (``storage.assignments.latest_of``; a withdrawn report does not count).
     __table_args__ = (
         Index(
-            "ix_report_occ_unit_latest", "occurrence_id", "unit_id", "created_at", "id", "status"
+            "ix_report_occ_unit_latest",
+            "occurrence_id",
+            "unit_id",
+            "created_at",
+            "id",
+            "status",
+            "withdrawn_at",
         ),
     )
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from dondoc.storage.assignments import counts, latest_report_id
 from dondoc.storage.models import (
     REMINDED_ROLES,
     Assignment,
@@ -44,11 +45,11 @@ from dondoc.storage.summary_model import (
     Unreachable,
 )
 from dondoc.storage.summary_sql import (
+    completion_moment,
     cutoff_expression,
     fixed_offset_minutes,
     in_window,
     item_filters,
-    latest_report_id,
     local_serial_day,
     reported_code,
     unreported_code,
@@ -222,7 +223,9 @@ async def _items_query(
     )
     done_at: Any = type_coerce(None, DateTime())
     if completion:
-        done_at = case((latest.status == _DONE, _completion(Occurrence.id, Assignment.unit_id)))
+        done_at = case(
+            (latest.status == _DONE, completion_moment(Occurrence.id, Assignment.unit_id))
+        )
     columns: list[Any] = [
         Occurrence.id, Occurrence.task_id, Occurrence.period, Occurrence.start, Occurrence.due,
         Plan.id, Plan.code, Task.ordinal, Task.title, Task.section, Task.position, Task.key,
@@ -251,6 +254,7 @@ async def _items_query(
             .where(
                 attached.occurrence_id == Occurrence.id,
                 attached.unit_id == Assignment.unit_id,
+                counts(attached),
                 col(attached.attachment_ref).is_not(None),
             )
             .order_by(attached.created_at.desc(), attached.id.desc())  # type: ignore[attr-defined,union-attr]
@@ -315,36 +319,7 @@ def _pairs_with(scope: SummaryScope, condition: ColumnElement[bool]) -> Any:
     """(occurrence, unit) of the window's reports that meet ``condition``."""
     window = select(Occurrence.id).where(in_window(scope.first, scope.last))
     return select(Report.occurrence_id, Report.unit_id).where(
-        col(Report.occurrence_id).in_(window), condition
-    )
-
-
-def _completion(occurrence_id: Any, unit_id: Any) -> Any:
-    """When a "done" item was completed: the first "done" report with no other status
-    reported after it (a note corrected after the deadline does not move it)."""
-    done = aliased(Report)
-    other = aliased(Report)
-    reopened = (
-        select(other.id)
-        .where(
-            other.occurrence_id == done.occurrence_id,
-            other.unit_id == done.unit_id,
-            other.status != _DONE,
-            other.created_at > done.created_at,
-        )
-        .correlate_except(other)
-        .exists()
-    )
-    return (
-        select(func.min(done.created_at))
-        .where(
-            done.occurrence_id == occurrence_id,
-            done.unit_id == unit_id,
-            done.status == _DONE,
-            ~reopened,
-        )
-        .correlate_except(done)
-        .scalar_subquery()
+        col(Report.occurrence_id).in_(window), counts(Report), condition
     )
 
 

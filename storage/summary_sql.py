@@ -37,6 +37,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import FunctionElement
 
+from dondoc.storage.assignments import counts, latest_of
 from dondoc.storage.models import Assignment, Occurrence, Report, ReportStatus, Task, Unit
 from dondoc.storage.summary_model import ItemCode
 
@@ -134,33 +135,53 @@ def cutoff_expression(due: Any, dues: Sequence[date], zone: ZoneInfo) -> ColumnE
     return case(*whens, else_=day_end(due, ranges[-1][2]))
 
 
-def _completed_before(
-    occurrence_id: Any, unit_id: Any, cutoff: ColumnElement[Any]
-) -> ColumnElement[bool]:
-    """A "done" report before ``cutoff`` with no other status reported after it. Everything
-    but the reports it reads is taken from the enclosing statements, however deep."""
-    done = aliased(Report)
+def _final_done(done: Any, occurrence_id: Any, unit_id: Any) -> list[ColumnElement[bool]]:
+    """Conditions on ``done`` (an alias of the report table) for a "done" report of the item
+    that counts, with no report of another status that counts after it: the moment the work
+    was finished (a note corrected afterwards does not move it)."""
     other = aliased(Report)
     reopened = (
         select(other.id)
         .where(
             other.occurrence_id == done.occurrence_id,
             other.unit_id == done.unit_id,
+            counts(other),
             other.status != DONE,
             other.created_at > done.created_at,
         )
         .correlate_except(other)
         .exists()
     )
+    return [
+        done.occurrence_id == occurrence_id,
+        done.unit_id == unit_id,
+        counts(done),
+        done.status == DONE,
+        ~reopened,
+    ]
+
+
+def completion_moment(occurrence_id: Any, unit_id: Any) -> Any:
+    """When a "done" item was completed: the first "done" report after which no other status
+    was reported (a correlated scalar subquery)."""
+    done = aliased(Report)
+    return (
+        select(func.min(done.created_at))
+        .where(*_final_done(done, occurrence_id, unit_id))
+        .correlate_except(done)
+        .scalar_subquery()
+    )
+
+
+def _completed_before(
+    occurrence_id: Any, unit_id: Any, cutoff: ColumnElement[Any]
+) -> ColumnElement[bool]:
+    """A "done" report before ``cutoff`` with no other status reported after it. Everything
+    but the reports it reads is taken from the enclosing statements, however deep."""
+    done = aliased(Report)
     return (
         select(done.id)
-        .where(
-            done.occurrence_id == occurrence_id,
-            done.unit_id == unit_id,
-            done.status == DONE,
-            done.created_at < cutoff,
-            ~reopened,
-        )
+        .where(*_final_done(done, occurrence_id, unit_id), done.created_at < cutoff)
         .correlate_except(done)
         .exists()
     )
@@ -207,17 +228,6 @@ def unreported_code(due: Any, today: date) -> ColumnElement[int]:
     )
 
 
-def latest_report_id(occurrence_id: Any, unit_id: Any) -> Any:
-    """The id of the latest report of an (occurrence, unit), as a correlated subquery."""
-    return (
-        select(Report.id)
-        .where(Report.occurrence_id == occurrence_id, Report.unit_id == unit_id)
-        .order_by(Report.created_at.desc(), Report.id.desc())  # type: ignore[attr-defined,union-attr]
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
 def item_code(
     occurrence: Any, unit_id: Any, today: date, cutoff: ColumnElement[Any]
 ) -> ColumnElement[int]:
@@ -227,14 +237,7 @@ def item_code(
     code = reported_code(
         latest.status, latest.created_at, occurrence.due, today, cutoff, occurrence.id, unit_id
     )
-    reported = (
-        select(code)
-        .where(latest.occurrence_id == occurrence.id, latest.unit_id == unit_id)
-        .order_by(latest.created_at.desc(), latest.id.desc())  # type: ignore[attr-defined,union-attr]
-        .limit(1)
-        .correlate_except(latest)
-        .scalar_subquery()
-    )
+    reported = latest_of(latest, occurrence.id, unit_id, code)
     return func.coalesce(reported, unreported_code(occurrence.due, today))
 
 

@@ -236,12 +236,6 @@ def test_a_long_note_is_kept_up_to_the_limit_and_the_cut_is_marked(cw: ConsoleWo
     assert "tổ dân phố số 0 chưa gửi số liệu" in blocked and "…" in blocked
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="storage/summary.py finds the latest report with its own subquery instead of "
-    "storage.assignments.latest_report_id (the one rule, which skips withdrawn reports); the "
-    "summary's owner switches it, and this test then passes",
-)
 def test_the_summary_counts_a_withdrawn_report_as_never_sent(cw: ConsoleWorld) -> None:
     remind(cw, "lan", "2")
     cw.console("lan", "vướng: chưa có kinh phí khảo sát", "nhầm")
